@@ -1,0 +1,3 @@
+from barometre.cli.main import main
+
+main()

@@ -1,0 +1,1 @@
+"""Django apps: thin models, views and templates around the core."""

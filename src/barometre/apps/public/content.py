@@ -1,0 +1,35 @@
+"""Static content of the public site loaded from ``data/`` (cited figures)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import yaml
+
+from barometre.core.formatting import format_percent
+from barometre.core.paths import DATA_DIR
+
+
+@cache
+def _home_figures() -> dict[str, Any]:
+    with open(DATA_DIR / "home_figures.yaml", encoding="utf-8") as fh:
+        data: dict[str, Any] = yaml.safe_load(fh)
+    return data
+
+
+def home_figures(lang: str) -> dict[str, Any]:
+    """The seed figures of the home page in ``lang`` (fr or en), with their source."""
+    lang = "en" if lang.startswith("en") else "fr"
+    data = _home_figures()
+    figures = [
+        {
+            "figure": f["figure"],
+            "edition": f["edition"],
+            "value": format_percent(f["value_pct"], lang=lang),
+            "base": f["base"][lang],
+            "statement": f["statement"][lang],
+        }
+        for f in data["figures"]
+    ]
+    return {"figures": figures, "source": data["source"][lang], "source_url": data["source"]["url"]}

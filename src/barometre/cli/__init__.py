@@ -1,0 +1,1 @@
+"""The ``barometre`` command line: one module per command group."""

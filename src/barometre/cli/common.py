@@ -1,0 +1,106 @@
+"""Shared helpers of the command line: output formats, errors, Django set-up."""
+
+from __future__ import annotations
+
+import enum
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from barometre.core.errors import BarometreError
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+class OutputFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+
+
+class TableFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+FormatOption = typer.Option(OutputFormat.text, "--format", help="Output format (text or json).")
+
+
+def _default(o: Any) -> Any:
+    if isinstance(o, (date, datetime)):
+        return o.isoformat()
+    if isinstance(o, Decimal):
+        return float(o)
+    if isinstance(o, Path):
+        return str(o)
+    if isinstance(o, enum.Enum):
+        return o.value
+    if hasattr(o, "tolist"):
+        return o.tolist()
+    if hasattr(o, "item"):
+        return o.item()
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+def dump_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=_default, allow_nan=False)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(dump_json(data) + "\n")
+
+
+def print_table(
+    rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None, title: str | None = None
+) -> None:
+    """Print rows as a readable rich table."""
+    if not rows:
+        console.print("(aucune ligne)")
+        return
+    cols = list(columns or rows[0].keys())
+    table = Table(title=title)
+    for c in cols:
+        table.add_column(c)
+    for r in rows:
+        table.add_row(*["" if r.get(c) is None else str(r.get(c)) for c in cols])
+    console.print(table)
+
+
+def print_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> None:
+    import csv
+
+    writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for r in rows:
+        writer.writerow({k: ("" if v is None else v) for k, v in r.items()})
+
+
+def fail(message: str, status: int = 2) -> typer.Exit:
+    err_console.print(f"[red]erreur[/red] : {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(status)
+
+
+def setup_django() -> None:
+    """Configure Django for commands that use the database."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "barometre.web.settings")
+    import django
+
+    django.setup()
+
+
+def run_guarded(fn: Callable[[], None]) -> None:
+    """Run ``fn``, turning expected errors into one line and exit status 2."""
+    try:
+        fn()
+    except BarometreError as exc:
+        raise fail(str(exc)) from None

@@ -1,0 +1,35 @@
+"""French (and English) number formatting for what users read.
+
+French typography: comma decimals, a narrow no-break space as thousands
+separator and a no-break space before ``%``; differences in points are "pts".
+"""
+
+from __future__ import annotations
+
+import math
+
+NBSP = "\u00a0"
+NNBSP = "\u202f"
+
+
+def format_number(value: float, decimals: int = 0, lang: str = "fr") -> str:
+    """Format ``value`` with ``decimals`` decimals, grouped by thousands."""
+    if math.isnan(value) or math.isinf(value):
+        raise ValueError(f"cannot format {value!r}")
+    text = f"{value:,.{decimals}f}"
+    if lang == "fr":
+        return text.replace(",", NNBSP).replace(".", ",")
+    return text
+
+
+def format_percent(value: float, decimals: int = 0, lang: str = "fr") -> str:
+    """Format a percentage given in percent units (``12.5`` → ``12,5 %``)."""
+    number = format_number(value, decimals, lang)
+    return f"{number}{NBSP}%" if lang == "fr" else f"{number}%"
+
+
+def format_points(value: float, decimals: int = 0, lang: str = "fr") -> str:
+    """Format a difference of percentages in points (``+3 pts``)."""
+    sign = "+" if value > 0 else ("−" if value < 0 else "")
+    number = format_number(abs(value), decimals, lang)
+    return f"{sign}{number}{NBSP}pts" if lang == "fr" else f"{sign}{number} pts"

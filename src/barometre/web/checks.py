@@ -1,0 +1,47 @@
+"""System checks that refuse unsafe production settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import Error, Tags, register
+
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1", "testserver"}
+INSECURE_KEY_PREFIXES = ("django-insecure", "changeme", "secret")
+
+
+def _public_hosts() -> list[str]:
+    return [h for h in settings.ALLOWED_HOSTS if h not in LOOPBACK_HOSTS]
+
+
+@register(Tags.security, deploy=False)
+def check_production_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    errors: list[Error] = []
+    public = _public_hosts()
+    if settings.DEBUG and public:
+        errors.append(
+            Error(
+                "DEBUG est activé alors que des hôtes publics sont autorisés : " + ", ".join(public),
+                hint="Désactivez DEBUG (DEBUG=0) ou limitez ALLOWED_HOSTS aux adresses locales.",
+                id="barometre.E001",
+            )
+        )
+    key = str(settings.SECRET_KEY)
+    if len(key) < 32 or key.lower().startswith(INSECURE_KEY_PREFIXES):
+        errors.append(
+            Error(
+                "La clé secrète est trop courte ou est une valeur par défaut.",
+                hint="Définissez SECRET_KEY ou SECRET_KEY_FILE avec au moins 50 caractères aléatoires.",
+                id="barometre.E002",
+            )
+        )
+    if public and getattr(settings, "SECRET_KEY_IS_LOCAL", False):
+        errors.append(
+            Error(
+                "La clé secrète générée localement ne doit pas servir à un hôte public.",
+                hint="Définissez SECRET_KEY ou SECRET_KEY_FILE pour la production.",
+                id="barometre.E003",
+            )
+        )
+    return errors

@@ -1,0 +1,12 @@
+"""URL map. Each app owns its URLs; this file only mounts them."""
+
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("", include("barometre.apps.public.urls")),
+]
+
+handler404 = "barometre.apps.public.views.not_found"
+handler500 = "barometre.apps.public.views.server_error"

@@ -1,0 +1,53 @@
+"""The project checked against its own architecture rules."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "barometre"
+CORE = SRC / "core"
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def test_core_imports_no_django_statically() -> None:
+    offenders = []
+    for path in CORE.rglob("*.py"):
+        for name in _imports(path):
+            if name == "django" or name.startswith(("django.", "barometre.apps", "barometre.web", "barometre.cli")):
+                offenders.append(f"{path.relative_to(SRC)} imports {name}")
+    assert offenders == []
+
+
+def test_importing_the_whole_core_loads_no_django() -> None:
+    modules = sorted(
+        "barometre." + ".".join(p.relative_to(SRC).with_suffix("").parts).removesuffix(".__init__")
+        for p in CORE.rglob("*.py")
+    )
+    code = (
+        "import importlib, sys\n"
+        f"for m in {modules!r}: importlib.import_module(m)\n"
+        "bad = [m for m in sys.modules if m == 'django' or m.startswith('django.')]\n"
+        "assert not bad, bad\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+
+
+def test_apps_do_not_import_the_cli() -> None:
+    offenders = []
+    for path in (SRC / "apps").rglob("*.py"):
+        offenders += [f"{path} imports {n}" for n in _imports(path) if n.startswith("barometre.cli")]
+    assert offenders == []
