@@ -22,7 +22,7 @@ def _steps() -> list[Step]:
     def registry() -> str:
         from barometre.apps.registry.loading import load_registry
 
-        return str(load_registry())
+        return load_registry().message()
 
     steps.append(("Registre des collectivités", registry))
     return steps

@@ -67,21 +67,30 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "dsfr",
+    "rest_framework",
+    "drf_spectacular",
+    "corsheaders",
     "barometre.apps.registry",
+    "barometre.apps.editions",
+    "barometre.apps.portal",
+    "barometre.apps.api",
     "barometre.apps.public",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "barometre.web.csrf.NullOriginCsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "barometre.web.security.SecurityHeadersMiddleware",
+    "barometre.apps.api.middleware.ApiCacheMiddleware",
 ]
 
 ROOT_URLCONF = "barometre.web.urls"
@@ -158,3 +167,31 @@ LOGGING = {
         "django.server": {"handlers": [], "level": "CRITICAL", "propagate": False},
     },
 }
+
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "EXCEPTION_HANDLER": "barometre.apps.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API du Baromètre — data, IA et cybersécurité des territoires",
+    "DESCRIPTION": "API publique en lecture seule : éditions, indicateurs, estimations pondérées, registre.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "barometre.apps.api.schema.add_error_responses",
+    ],
+    "LICENSE": {"name": "Licence Ouverte 2.0", "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"},
+}
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+#: Cache lifetime of public API responses (seconds).
+API_CACHE_SECONDS = int(os.environ.get("API_CACHE_SECONDS", "300"))

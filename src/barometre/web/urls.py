@@ -5,8 +5,10 @@ from django.views.i18n import set_language
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", include("barometre.apps.api.urls")),
+    path("repondre/", include("barometre.apps.portal.urls")),
     path("", include("barometre.apps.public.urls")),
 ]
 
-handler404 = "barometre.apps.public.views.not_found"
+handler404 = "barometre.web.errors.not_found"
 handler500 = "barometre.apps.public.views.server_error"

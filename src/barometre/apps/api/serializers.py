@@ -1,0 +1,66 @@
+"""Shapes of the API's resources (read-only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from barometre.apps.editions.models import Edition, IndicatorEstimate
+from barometre.apps.registry.models import Authority
+
+
+class EditionSerializer(serializers.ModelSerializer[Edition]):
+    respondents = serializers.IntegerField(read_only=True, help_text="Réponses envoyées (non pondéré).")
+
+    class Meta:
+        model = Edition
+        fields = ["year", "state", "collection", "simulated", "questionnaire_year", "frame_version", "respondents"]
+
+
+class EstimateSerializer(serializers.ModelSerializer[IndicatorEstimate]):
+    edition = serializers.IntegerField(source="edition.year", read_only=True)
+    simulated = serializers.BooleanField(source="edition.simulated", read_only=True)
+
+    class Meta:
+        model = IndicatorEstimate
+        fields = [
+            "edition",
+            "indicator",
+            "breakdown",
+            "domain_value",
+            "estimate",
+            "se",
+            "ci_low",
+            "ci_high",
+            "n",
+            "population",
+            "suppressed",
+            "reason",
+            "simulated",
+        ]
+
+
+class AuthoritySerializer(serializers.ModelSerializer[Authority]):
+    epci = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Authority
+        fields = [
+            "code",
+            "siren",
+            "name",
+            "kind",
+            "type",
+            "population_municipale",
+            "population_millesime",
+            "stratum",
+            "region",
+            "departement",
+            "epci",
+        ]
+
+    def get_epci(self, obj: Authority) -> dict[str, Any] | None:
+        if obj.epci_id is None:
+            return None
+        return {"code": obj.epci.code, "name": obj.epci.name}

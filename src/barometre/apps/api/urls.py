@@ -1,0 +1,17 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularJSONAPIView
+
+from barometre.apps.api import docs, views
+
+app_name = "api"
+
+urlpatterns = [
+    path("", views.ApiRoot.as_view(), name="root"),
+    path("editions", views.EditionList.as_view(), name="editions"),
+    path("editions/<int:year>", views.EditionDetail.as_view(), name="edition"),
+    path("estimates", views.EstimateList.as_view(), name="estimates"),
+    path("authorities", views.AuthorityList.as_view(), name="authorities"),
+    path("authorities/<str:code>", views.AuthorityDetail.as_view(), name="authority"),
+    path("openapi.json", SpectacularJSONAPIView.as_view(), name="schema"),
+    path("docs/", docs.api_docs, name="docs"),
+]

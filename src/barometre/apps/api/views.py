@@ -1,0 +1,224 @@
+"""Read-only REST API, versioned under ``/api/v1/``. Views stay thin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, serializers
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from barometre.apps.api import errors
+from barometre.apps.api.serializers import AuthoritySerializer, EditionSerializer, EstimateSerializer
+from barometre.apps.editions.models import Edition, EditionState, IndicatorEstimate, ResponseStatus
+from barometre.apps.registry.models import Authority
+from barometre.apps.registry.queries import get_authority, search_authorities
+from barometre.core.registry import Kind
+
+#: Editions whose results are public.
+PUBLIC_STATES = [EditionState.PUBLISHED]
+
+
+class Pagination(PageNumberPagination):
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+    def get_page_size(self, request: Request) -> int:
+        size = _int_param(request, self.page_size_query_param)
+        if size is None:
+            return self.page_size
+        if not 1 <= size <= self.max_page_size:
+            raise errors.bad_request(
+                f"« page_size » doit être compris entre 1 et {self.max_page_size}", parameter="page_size"
+            )
+        return size
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
+        page = _int_param(request, self.page_query_param)
+        if page is not None and page < 1:
+            raise errors.bad_request("« page » doit être un entier positif", parameter="page")
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": self.page_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Numéro de page (à partir de 1).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": 999_999},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Taille de page (1 à {self.max_page_size}, {self.page_size} par défaut).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+            },
+        ]
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "required": ["count", "results"],
+            "properties": {
+                "count": {"type": "integer"},
+                "next": {"type": "string", "nullable": True, "format": "uri"},
+                "previous": {"type": "string", "nullable": True, "format": "uri"},
+                "results": schema,
+            },
+        }
+
+
+def public_editions() -> QuerySet[Edition]:
+    submitted = Q(responses__status__in=[ResponseStatus.SUBMITTED, ResponseStatus.VALIDATED])
+    return Edition.objects.filter(state__in=PUBLIC_STATES).annotate(respondents=Count("responses", filter=submitted))
+
+
+def _int_param(request: Request, name: str) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise errors.bad_request(f"le paramètre « {name} » doit être un entier", parameter=name, value=raw) from None
+    if not 0 <= value <= 999_999:
+        raise errors.bad_request(f"le paramètre « {name} » est hors bornes", parameter=name, value=raw)
+    return value
+
+
+class EditionList(generics.ListAPIView[Edition]):
+    """Éditions publiées du baromètre."""
+
+    serializer_class = EditionSerializer
+    pagination_class = Pagination
+
+    def get_queryset(self) -> QuerySet[Edition]:
+        return public_editions().order_by("year")
+
+
+class EditionDetail(generics.RetrieveAPIView[Edition]):
+    """Une édition publiée."""
+
+    serializer_class = EditionSerializer
+    lookup_field = "year"
+
+    def get_object(self) -> Edition:
+        year = self.kwargs["year"]
+        edition = public_editions().filter(year=year).first()
+        if edition is None:
+            raise errors.not_found(f"l'édition {year} n'existe pas ou n'est pas publiée", edition=year)
+        return edition
+
+
+ESTIMATE_FILTERS = [
+    OpenApiParameter(
+        "edition",
+        {"type": "integer", "minimum": 0, "maximum": 999_999},
+        description="Année de l'édition (doit exister et être publiée).",
+    ),
+    OpenApiParameter("indicator", OpenApiTypes.STR, description="Identifiant de l'indicateur."),
+    OpenApiParameter("breakdown", OpenApiTypes.STR, description="Ventilation (ensemble, strate, nature, région)."),
+    OpenApiParameter("domain_value", OpenApiTypes.STR, description="Valeur de la ventilation."),
+]
+
+
+@extend_schema(parameters=ESTIMATE_FILTERS)
+class EstimateList(generics.ListAPIView[IndicatorEstimate]):
+    """Estimations pondérées avec intervalle de confiance à 95 %, filtrables.
+
+    Une cellule masquée (trop peu de répondants) a une estimation nulle et un motif.
+    Une édition inexistante donne une erreur 404 (jamais une liste vide).
+    """
+
+    serializer_class = EstimateSerializer
+    pagination_class = Pagination
+
+    def get_queryset(self) -> QuerySet[IndicatorEstimate]:
+        params = self.request.query_params
+        qs = IndicatorEstimate.objects.select_related("edition").filter(edition__state__in=PUBLIC_STATES)
+        year = _int_param(self.request, "edition")
+        if year is not None:
+            if not public_editions().filter(year=year).exists():
+                raise errors.not_found(f"l'édition {year} n'existe pas ou n'est pas publiée", edition=year)
+            qs = qs.filter(edition__year=year)
+        for name in ("indicator", "breakdown", "domain_value"):
+            value = params.get(name)
+            if value:
+                if len(value) > 80:
+                    raise errors.bad_request(f"le paramètre « {name} » est trop long", parameter=name)
+                qs = qs.filter(**{name: value})
+        indicator = params.get("indicator")
+        if indicator and not qs.exists() and not IndicatorEstimate.objects.filter(indicator=indicator).exists():
+            raise errors.not_found(f"indicateur inconnu : « {indicator} »", indicator=indicator)
+        return qs.order_by("edition__year", "indicator", "breakdown", "domain_value")
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "q", OpenApiTypes.STR, description="Nom (sans tenir compte des accents, tirets, « saint »/« st »)."
+        ),
+        OpenApiParameter("kind", OpenApiTypes.STR, enum=[k.value for k in Kind], description="Nature de collectivité."),
+    ]
+)
+class AuthorityList(generics.ListAPIView[Authority]):
+    """Recherche dans le registre des collectivités (population municipale INSEE)."""
+
+    serializer_class = AuthoritySerializer
+    pagination_class = Pagination
+
+    def get_queryset(self) -> QuerySet[Authority]:
+        params = self.request.query_params
+        kind_raw = params.get("kind")
+        kind = None
+        if kind_raw is not None:
+            try:
+                kind = Kind(kind_raw)
+            except ValueError:
+                raise errors.bad_request(f"nature inconnue : « {kind_raw} »", parameter="kind") from None
+        text = (params.get("q") or "").strip()
+        if len(text) > 100:
+            raise errors.bad_request("le paramètre « q » est trop long", parameter="q")
+        if text:
+            pks = [a.pk for a in search_authorities(text, kind=kind, limit=200)]
+            order = {pk: i for i, pk in enumerate(pks)}
+            found = list(Authority.objects.filter(pk__in=pks).select_related("epci"))
+            found.sort(key=lambda a: order[a.pk])
+            return found  # type: ignore[return-value]
+        qs = Authority.objects.filter(active=True).select_related("epci")
+        if kind is not None:
+            qs = qs.filter(kind=kind.value)
+        return qs.order_by("code")
+
+
+class AuthorityDetail(APIView):
+    """Une collectivité du registre, par code INSEE ou SIREN."""
+
+    @extend_schema(responses=AuthoritySerializer)
+    def get(self, request: Request, code: str) -> Response:
+        authority = get_authority(code)
+        if authority is None:
+            raise errors.not_found(f"code inconnu dans le registre : « {code} »", code=code)
+        return Response(AuthoritySerializer(authority).data)
+
+
+class ApiRoot(APIView):
+    """Point d'entrée : liens vers les ressources."""
+
+    @extend_schema(
+        responses=inline_serializer(
+            "ApiRoot", fields={"resources": serializers.DictField(child=serializers.URLField())}
+        )
+    )
+    def get(self, request: Request) -> Response:
+        base = request.build_absolute_uri("/api/v1/")
+        names = ["editions", "estimates", "authorities", "openapi.json"]
+        return Response({"resources": {n: base + n for n in names}})

@@ -1,0 +1,77 @@
+"""Moves an edition through draft → open → closed → published, each step checked."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from barometre.apps.editions.models import AuditEntry, Edition, EditionState, ResponseStatus
+from barometre.core.errors import EditionError, NotFound
+
+#: Allowed transitions: target state → states it can be reached from.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    EditionState.OPEN: (EditionState.DRAFT, EditionState.CLOSED),
+    EditionState.CLOSED: (EditionState.OPEN,),
+    EditionState.PUBLISHED: (EditionState.CLOSED,),
+}
+
+
+def get_edition(year: int) -> Edition:
+    try:
+        return Edition.objects.get(year=year)
+    except Edition.DoesNotExist:
+        raise NotFound(f"l'édition {year} n'existe pas") from None
+
+
+def _check_publishable(edition: Edition) -> None:
+    submitted = edition.responses.filter(status__in=[ResponseStatus.SUBMITTED, ResponseStatus.VALIDATED]).count()
+    if submitted == 0:
+        raise EditionError(f"édition {edition.year} : aucune réponse envoyée, rien à publier")
+    if edition.weights_computed_at is None:
+        raise EditionError(
+            f"édition {edition.year} : pas de pondération ; lancez `barometre edition weight --edition {edition.year}`"
+        )
+    if edition.weights_stale:
+        raise EditionError(
+            f"édition {edition.year} : des réponses ont changé depuis la pondération ; "
+            f"relancez `barometre edition weight --edition {edition.year}`"
+        )
+    if edition.indicators_computed_at is None or edition.indicators_computed_at < edition.weights_computed_at:
+        raise EditionError(
+            f"édition {edition.year} : indicateurs non calculés sur les poids actuels ; "
+            f"lancez `barometre indicators compute --edition {edition.year}`"
+        )
+
+
+def move(year: int, target: str, *, actor: str = "cli", reason: str = "") -> Edition:
+    """Move edition ``year`` to ``target``; raise EditionError when not allowed."""
+    with transaction.atomic():
+        edition = Edition.objects.select_for_update().filter(year=year).first()
+        if edition is None:
+            raise NotFound(f"l'édition {year} n'existe pas")
+        if edition.state == target:
+            return edition  # idempotent
+        allowed = TRANSITIONS.get(target, ())
+        if edition.state not in allowed:
+            raise EditionError(
+                f"édition {year} : passage de « {EditionState(edition.state).label} » "
+                f"à « {EditionState(target).label} » impossible"
+            )
+        if target == EditionState.PUBLISHED:
+            _check_publishable(edition)
+        edition.state = target
+        edition.save(update_fields=["state"])
+        AuditEntry.objects.create(actor=actor, action=f"edition_{target}", edition=edition, reason=reason)
+        return edition
+
+
+def mark_weights_stale(edition_id: int) -> None:
+    """Called whenever an answer of the edition changes after weighting."""
+    Edition.objects.filter(pk=edition_id, weights_computed_at__isnull=False).update(weights_stale=True)
+
+
+def mark_weighted(edition: Edition, report: dict[str, object]) -> None:
+    edition.weights_computed_at = timezone.now()
+    edition.weights_stale = False
+    edition.weighting_report = report
+    edition.save(update_fields=["weights_computed_at", "weights_stale", "weighting_report"])

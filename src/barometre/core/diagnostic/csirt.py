@@ -1,0 +1,385 @@
+"""Regional CSIRT directory, « ouvert maintenant ? », next opening and fallback.
+
+Decisions (see README):
+
+* The CSIRT's opening follows **the CSIRT's own calendar** (where it sits), not
+  the authority's: a Moselle commune calling Grand Est Cybersécurité (Nancy, 54)
+  finds it open on Good Friday and 26 December. Alsace-Moselle days apply only
+  when the CSIRT's ``location_departement`` is 57, 67 or 68.
+* Hours are wall-clock slots in the CSIRT's time zone (Europe/Paris for
+  metropolitan France); a slot's end is excluded (open at 12:29, closed at 12:30).
+* ``hours: null`` (not in the sources) → ``open`` is None ("horaires non
+  communiqués") and ``next_opening`` is None; the fallback is always given.
+* ``holidays: closed`` (the source says so) → closed on public holidays;
+  ``holidays: unknown`` → ``open`` is None during a slot falling on a public
+  holiday. ``next_opening`` is always the next *certain* opening (holidays skipped).
+* A naive datetime is read as Europe/Paris time.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from barometre.core.diagnostic.holidays import holiday_name
+from barometre.core.errors import DiagnosticError
+from barometre.core.paths import DATA_DIR
+
+CSIRT_FILE = DATA_DIR / "csirt.yaml"
+PARIS = ZoneInfo("Europe/Paris")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEKDAY_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+#: How far ahead to look for the next opening (covers long holiday weekends).
+_LOOKAHEAD_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Slot:
+    start: time
+    end: time
+
+    def text(self) -> str:
+        return f"{_hm(self.start)}–{_hm(self.end)}"
+
+
+def _hm(t: time) -> str:
+    return f"{t.hour}h{t.minute:02d}" if t.minute else f"{t.hour}h"
+
+
+@dataclass(frozen=True)
+class Csirt:
+    id: str
+    name: str
+    regions: tuple[str, ...]
+    region_name: str
+    operator: str | None
+    phone: str | None
+    phone_note: str | None
+    email: str | None
+    website: str | None
+    hours: Mapping[int, tuple[Slot, ...]] | None  # weekday (0 = Monday) → slots
+    hours_source_date: str | None
+    holidays: Literal["closed", "unknown"]
+    timezone: str
+    location: str | None
+    location_departement: str | None
+    uncertain: bool
+    notes: tuple[str, ...]
+    sources: tuple[str, ...]
+    source_date: str
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def hours_text(self) -> str:
+        """``lundi–jeudi 9h–17h30 ; vendredi 9h–17h`` or « horaires non communiqués »."""
+        if self.hours is None:
+            return "horaires non communiqués"
+        groups: list[tuple[int, int, tuple[Slot, ...]]] = []
+        for wd in range(7):
+            slots = self.hours.get(wd, ())
+            if not slots:
+                continue
+            if groups and groups[-1][1] == wd - 1 and groups[-1][2] == slots:
+                groups[-1] = (groups[-1][0], wd, slots)
+            else:
+                groups.append((wd, wd, slots))
+        parts = []
+        for first, last, slots in groups:
+            days = _WEEKDAY_FR[first] if first == last else f"{_WEEKDAY_FR[first]}–{_WEEKDAY_FR[last]}"
+            parts.append(f"{days} {' et '.join(s.text() for s in slots)}")
+        text = " ; ".join(parts)
+        if self.holidays == "closed":
+            text += " (hors jours fériés)"
+        if self.hours_source_date:
+            text += f" — d'après une source de {self.hours_source_date}"
+        return text
+
+    def lunch_breaks(self) -> list[str]:
+        """Gaps between two slots of the same day (e.g. ``12h30–14h``)."""
+        if self.hours is None:
+            return []
+        gaps = {f"{_hm(a.end)}–{_hm(b.start)}" for slots in self.hours.values() for a, b in itertools.pairwise(slots)}
+        return sorted(gaps)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "region": self.region_name,
+            "region_codes": list(self.regions),
+            "operator": self.operator,
+            "phone": self.phone,
+            "phone_note": self.phone_note,
+            "email": self.email,
+            "website": self.website,
+            "hours": self.hours_text(),
+            "lunch_break": ", ".join(self.lunch_breaks()) or None,
+            "timezone": self.timezone,
+            "uncertain": self.uncertain,
+            "notes": list(self.notes),
+            "sources": list(self.sources),
+            "source_date": self.source_date,
+        }
+
+
+@dataclass(frozen=True)
+class Directory:
+    csirts: tuple[Csirt, ...]
+    not_found: Mapping[str, str]  # region code → region name
+    fallback: Mapping[str, Any]
+
+    def for_region(self, region: str | None) -> Csirt | None:
+        if region is None:
+            return None
+        code = region.strip()
+        return next((c for c in self.csirts if code in c.regions), None)
+
+
+# ---------------------------------------------------------------------------
+# Loading
+# ---------------------------------------------------------------------------
+
+
+def _parse_slot(text: Any, where: str) -> Slot:
+    try:
+        a, b = str(text).split("-")
+        start, end = time.fromisoformat(a.strip()), time.fromisoformat(b.strip())
+    except ValueError:
+        raise DiagnosticError(f"créneau invalide « {text} » (attendu HH:MM-HH:MM)", location=where) from None
+    if end <= start:
+        raise DiagnosticError(f"créneau « {text} » : la fin doit suivre le début", location=where)
+    return Slot(start, end)
+
+
+def _parse_hours(raw: Any, where: str) -> Mapping[int, tuple[Slot, ...]] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        raise DiagnosticError("« hours » doit associer un jour (mon…sun) à des créneaux", location=where)
+    hours: dict[int, tuple[Slot, ...]] = {}
+    for day, slots in raw.items():
+        if day not in WEEKDAYS:
+            raise DiagnosticError(f"jour inconnu « {day} » (attendu : {', '.join(WEEKDAYS)})", location=where)
+        parsed = tuple(sorted((_parse_slot(s, f"{where}:{day}") for s in slots), key=lambda s: s.start))
+        for a, b in itertools.pairwise(parsed):
+            if b.start < a.end:
+                raise DiagnosticError(f"créneaux qui se chevauchent le {day}", location=where)
+        hours[WEEKDAYS.index(day)] = parsed
+    return hours
+
+
+def _opt(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def parse_directory(data: Any, source: str = "csirt.yaml") -> Directory:
+    if not isinstance(data, Mapping) or not isinstance(data.get("csirts"), list):
+        raise DiagnosticError("le fichier doit contenir une liste « csirts »", location=source)
+    csirts: list[Csirt] = []
+    for i, raw in enumerate(data["csirts"]):
+        where = f"{source}:csirts[{i}]"
+        try:
+            tz = str(raw.get("timezone") or "Europe/Paris")
+            try:
+                ZoneInfo(tz)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise DiagnosticError(f"fuseau horaire inconnu « {tz} »", location=where) from None
+            policy = raw.get("holidays", "unknown")
+            if policy not in ("closed", "unknown"):
+                raise DiagnosticError(f"« holidays » : closed ou unknown attendu, pas « {policy} »", location=where)
+            csirts.append(
+                Csirt(
+                    id=str(raw["id"]),
+                    name=str(raw["name"]),
+                    regions=tuple(str(r) for r in raw["regions"]),
+                    region_name=str(raw["region_name"]),
+                    operator=_opt(raw.get("operator")),
+                    phone=_opt(raw.get("phone")),
+                    phone_note=_opt(raw.get("phone_note")),
+                    email=_opt(raw.get("email")),
+                    website=_opt(raw.get("website")),
+                    hours=_parse_hours(raw.get("hours"), where),
+                    hours_source_date=_opt(raw.get("hours_source_date")),
+                    holidays=policy,
+                    timezone=tz,
+                    location=_opt(raw.get("location")),
+                    location_departement=_opt(raw.get("location_departement")),
+                    uncertain=bool(raw.get("uncertain", False)),
+                    notes=tuple(" ".join(str(n).split()) for n in raw.get("notes") or ()),
+                    sources=tuple(str(s) for s in raw.get("sources") or ()),
+                    source_date=str(raw["source_date"]),
+                )
+            )
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise DiagnosticError(f"entrée mal formée ({exc})", location=where) from None
+    seen: dict[str, str] = {}
+    for c in csirts:
+        for r in c.regions:
+            if r in seen:
+                raise DiagnosticError(f"région {r} couverte par {seen[r]} et {c.id}", location=source)
+            seen[r] = c.id
+    not_found = {str(e["region"]): str(e["region_name"]) for e in data.get("not_found") or ()}
+    fallback = data.get("fallback")
+    if not isinstance(fallback, Mapping) or "national" not in fallback:
+        raise DiagnosticError("« fallback.national » manquant", location=source)
+    return Directory(tuple(csirts), not_found, fallback)
+
+
+@functools.cache
+def _load_cached(path: Path) -> Directory:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise DiagnosticError(f"annuaire des CSIRT illisible : {exc}", location=str(path)) from None
+    except yaml.YAMLError as exc:
+        raise DiagnosticError(f"YAML invalide : {exc}", location=str(path)) from None
+    return parse_directory(data, str(path))
+
+
+def load_directory(path: Path | None = None) -> Directory:
+    return _load_cached((path or CSIRT_FILE).resolve())
+
+
+# ---------------------------------------------------------------------------
+# Opening hours
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenStatus:
+    open: bool | None
+    next_opening: datetime | None
+    closes_at: datetime | None
+    reason: str
+
+
+def _local(moment: datetime, tz: ZoneInfo) -> datetime:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=PARIS)
+    return moment.astimezone(tz)
+
+
+def _slots_on(csirt: Csirt, day: date) -> tuple[Slot, ...]:
+    assert csirt.hours is not None
+    return csirt.hours.get(day.weekday(), ())
+
+
+def next_opening(csirt: Csirt, moment: datetime) -> datetime | None:
+    """The next start of a slot strictly after ``moment``, on a day that is not a public holiday."""
+    if csirt.hours is None or not any(csirt.hours.values()):
+        return None
+    tz = csirt.tz
+    local = _local(moment, tz)
+    for offset in range(_LOOKAHEAD_DAYS + 1):
+        day = local.date() + timedelta(days=offset)
+        if holiday_name(day, csirt.location_departement):
+            continue
+        for slot in _slots_on(csirt, day):
+            start = datetime.combine(day, slot.start, tzinfo=tz)
+            if start > local:
+                return start
+    return None
+
+
+def open_status(csirt: Csirt, moment: datetime) -> OpenStatus:
+    """Is ``csirt`` open at ``moment`` (aware, or naive = Europe/Paris)?"""
+    if csirt.hours is None:
+        return OpenStatus(None, None, None, "Horaires non communiqués : ouverture inconnue.")
+    tz = csirt.tz
+    local = _local(moment, tz)
+    day, now = local.date(), local.time().replace(tzinfo=None)
+    current = next((s for s in _slots_on(csirt, day) if s.start <= now < s.end), None)
+    holiday = holiday_name(day, csirt.location_departement)
+    nxt = next_opening(csirt, local)
+    if holiday and current is not None:
+        if csirt.holidays == "closed":
+            return OpenStatus(False, nxt, None, f"Fermé : jour férié ({holiday}).")
+        return OpenStatus(
+            None, nxt, None, f"Jour férié ({holiday}) : la source ne dit pas si le service est ouvert ces jours-là."
+        )
+    if current is not None:
+        closes = datetime.combine(day, current.end, tzinfo=tz)
+        return OpenStatus(True, None, closes, f"Ouvert jusqu'à {_hm(current.end)}.")
+    if holiday:
+        return OpenStatus(False, nxt, None, f"Fermé : jour férié ({holiday}).")
+    slots = _slots_on(csirt, day)
+    if not slots:
+        why = "Fermé : pas de permanence ce jour-là."
+    elif now < slots[0].start:
+        why = f"Fermé : ouverture à {_hm(slots[0].start)}."
+    elif now >= slots[-1].end:
+        why = "Fermé : en dehors des heures d'ouverture."
+    else:
+        why = "Fermé : pause de midi."
+    return OpenStatus(False, nxt, None, why)
+
+
+# ---------------------------------------------------------------------------
+# Report
+# ---------------------------------------------------------------------------
+
+
+def fallback_text(fallback: Mapping[str, Any]) -> list[str]:
+    """The fallback as French lines, for the text output."""
+    lines = []
+    nat = fallback.get("national") or {}
+    lines.append(f"{nat.get('name')} ({nat.get('url')}) — {nat.get('availability')}")
+    cm = fallback.get("cybermalveillance")
+    if cm:
+        lines.append(f"{cm.get('name')} ({cm.get('url')})")
+    serious = fallback.get("serious_incident")
+    if serious:
+        lines.append(f"Incident grave : {serious.get('name')} — {' '.join(str(serious.get('what', '')).split())}")
+    lines.extend(str(x) for x in fallback.get("also") or ())
+    return lines
+
+
+def csirt_report(region: str | None, moment: datetime, directory: Directory | None = None) -> dict[str, Any]:
+    """``{"csirt", "open", "next_opening", "closes_at", "status", "at", "fallback"}`` for an authority's région."""
+    d = directory or load_directory()
+    csirt = d.for_region(region)
+    fallback = dict(d.fallback)
+    if csirt is None:
+        if region is None:
+            why = "Région de la collectivité inconnue : utilisez le dispositif national."
+        elif region in d.not_found:
+            why = (
+                f"Aucun CSIRT régional trouvé pour {d.not_found[region]} dans les sources consultées (incertain) : "
+                "utilisez le dispositif national."
+            )
+        else:
+            why = f"Aucun CSIRT régional connu pour la région {region} : utilisez le dispositif national."
+        return {
+            "csirt": None,
+            "open": None,
+            "next_opening": None,
+            "closes_at": None,
+            "status": why,
+            "at": _local(moment, PARIS).isoformat(),
+            "fallback": fallback,
+        }
+    st = open_status(csirt, moment)
+    return {
+        "csirt": csirt.to_dict(),
+        "open": st.open,
+        "next_opening": st.next_opening.isoformat() if st.next_opening else None,
+        "closes_at": st.closes_at.isoformat() if st.closes_at else None,
+        "status": st.reason,
+        "at": _local(moment, csirt.tz).isoformat(),
+        "fallback": fallback,
+    }
+
+
+def regions_covered(directory: Directory | None = None) -> Sequence[str]:
+    d = directory or load_directory()
+    return sorted(r for c in d.csirts for r in c.regions)

@@ -1,0 +1,213 @@
+"""Open data export: aggregates only, as CSV, Parquet and JSON with a Data Package.
+
+The files follow data.gouv.fr's expectations (UTF-8, comma separator, dot
+decimals, ISO dates) and the Frictionless Data Package / Table Schema specs
+(https://specs.frictionlessdata.io/). Only aggregates leave the system: the
+rows are estimates of indicators, never an authority's answers, and a cell
+based on fewer respondents than the disclosure threshold is exported empty
+with its reason whatever the caller passed.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from barometre.core.errors import BarometreError
+
+LICENCE = {
+    "name": "etalab-2.0",
+    "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+    "title": "Licence Ouverte / Open Licence version 2.0",
+}
+
+#: Field name → (Table Schema type, description).
+ESTIMATE_FIELDS: dict[str, tuple[str, str]] = {
+    "edition": ("integer", "Année de l'édition du baromètre"),
+    "indicator": ("string", "Identifiant de l'indicateur (voir la ressource indicateurs)"),
+    "theme": ("string", "Thème : data, ia, cyber, numerique_responsable, rgpd"),
+    "label": ("string", "Libellé court de l'indicateur"),
+    "breakdown": ("string", "Ventilation : ensemble, strate, nature, region"),
+    "domain_value": ("string", "Valeur de la ventilation (code de strate, de nature ou de région)"),
+    "estimate": ("number", "Estimation pondérée, en % des collectivités du champ (vide si masquée)"),
+    "se": ("number", "Erreur type de l'estimation (points de %)"),
+    "ci_low": ("number", "Borne basse de l'intervalle de confiance à 95 %"),
+    "ci_high": ("number", "Borne haute de l'intervalle de confiance à 95 %"),
+    "n": ("integer", "Nombre de répondants (non pondéré) dans la cellule"),
+    "population": ("number", "Nombre pondéré de collectivités du champ dans la cellule"),
+    "suppressed": ("boolean", "Cellule masquée par la règle de secret statistique"),
+    "reason": ("string", "Motif du masquage"),
+    "simulated": ("boolean", "Vrai si l'édition est simulée (données simulées)"),
+}
+INDICATOR_FIELDS: dict[str, tuple[str, str]] = {
+    "indicator": ("string", "Identifiant"),
+    "theme": ("string", "Thème"),
+    "label_fr": ("string", "Libellé (français)"),
+    "label_en": ("string", "Libellé (anglais)"),
+    "definition": ("string", "Condition comptée au numérateur"),
+    "universe": ("string", "Champ (dénominateur)"),
+    "unit": ("string", "Unité"),
+}
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    directory: Path
+    resources: tuple[str, ...]
+    rows: int
+    suppressed: int
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def enforce_disclosure(rows: Sequence[Mapping[str, Any]], min_n: int) -> list[dict[str, Any]]:
+    """Blank every cell based on fewer than ``min_n`` respondents, whatever it says."""
+    out = []
+    for row in rows:
+        r = {k: _clean(v) for k, v in row.items()}
+        if int(r.get("n") or 0) < min_n and not r.get("suppressed"):
+            r["suppressed"] = True
+            r["reason"] = f"moins de {min_n} répondants"
+        if r.get("suppressed"):
+            for k in ("estimate", "se", "ci_low", "ci_high"):
+                r[k] = None
+        out.append(r)
+    return out
+
+
+def _schema(fields: Mapping[str, tuple[str, str]], primary_key: Sequence[str]) -> dict[str, Any]:
+    return {
+        "fields": [{"name": n, "type": t, "description": d} for n, (t, d) in fields.items()],
+        "primaryKey": list(primary_key),
+        "missingValues": [""],
+    }
+
+
+_ARROW = {"integer": pa.int64(), "number": pa.float64(), "string": pa.string(), "boolean": pa.bool_()}
+
+
+def _write(
+    directory: Path, name: str, rows: Sequence[Mapping[str, Any]], fields: Mapping[str, tuple[str, str]]
+) -> None:
+    columns = list(fields)
+    with open(directory / f"{name}.csv", "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(columns)
+        for r in rows:
+            writer.writerow(["" if r.get(c) is None else _csv_value(r.get(c)) for c in columns])
+    table = pa.table({c: pa.array([r.get(c) for r in rows], type=_ARROW[fields[c][0]]) for c in columns})
+    pq.write_table(table, directory / f"{name}.parquet")
+    with open(directory / f"{name}.json", "w", encoding="utf-8") as fh:
+        json.dump([{c: r.get(c) for c in columns} for r in rows], fh, ensure_ascii=False, indent=1, allow_nan=False)
+
+
+def _iso_datetime(text: str) -> str:
+    """RFC 3339 datetime, as the Data Package ``created`` property requires."""
+    return text if "T" in text else f"{text}T00:00:00Z"
+
+
+def _csv_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(round(value, 10))
+    return str(value)
+
+
+def export(
+    directory: Path,
+    *,
+    edition: Mapping[str, Any],
+    estimates: Sequence[Mapping[str, Any]],
+    indicators: Sequence[Mapping[str, Any]],
+    min_n: int,
+    sources: Sequence[Mapping[str, str]] = (),
+    methodology: str = "",
+) -> ExportSummary:
+    """Write the open data files of one edition into ``directory``.
+
+    ``edition`` has ``year``, ``simulated`` (bool) and ``computed_at`` (ISO date).
+    """
+    if not estimates:
+        raise BarometreError(f"édition {edition.get('year')} : aucune estimation calculée, rien à exporter")
+    directory.mkdir(parents=True, exist_ok=True)
+    cleaned = enforce_disclosure(estimates, min_n)
+    year = int(edition["year"])
+    simulated = bool(edition["simulated"])
+    for r in cleaned:
+        r["edition"] = year
+        r["simulated"] = simulated
+    _write(directory, "estimations", cleaned, ESTIMATE_FIELDS)
+    _write(directory, "indicateurs", indicators, INDICATOR_FIELDS)
+    title = f"Baromètre data, IA et cybersécurité des collectivités — édition {year}"
+    if simulated:
+        title += " (données simulées)"
+    resources = []
+    for name, fields, pk, desc in (
+        (
+            "estimations",
+            ESTIMATE_FIELDS,
+            ["edition", "indicator", "breakdown", "domain_value"],
+            "Estimations pondérées",
+        ),
+        ("indicateurs", INDICATOR_FIELDS, ["indicator"], "Catalogue des indicateurs"),
+    ):
+        for fmt, media in (
+            ("csv", "text/csv"),
+            ("parquet", "application/vnd.apache.parquet"),
+            ("json", "application/json"),
+        ):
+            res: dict[str, Any] = {
+                "name": f"{name}-{fmt}",
+                "path": f"{name}.{fmt}",
+                "format": fmt,
+                "mediatype": media,
+                "title": f"{desc} ({fmt.upper()})",
+                "schema": _schema(fields, pk),
+            }
+            if fmt == "csv":
+                res["encoding"] = "utf-8"
+                res["dialect"] = {"delimiter": ",", "header": True}
+            resources.append(res)
+    package = {
+        "name": f"barometre-collectivites-{year}",
+        "title": title,
+        "description": (
+            "Estimations pondérées, avec intervalles de confiance à 95 %, des indicateurs du baromètre de la "
+            "maturité des collectivités territoriales en matière de données, d'IA et de cybersécurité. "
+            "Uniquement des agrégats : aucune réponse individuelle."
+            + (" ATTENTION : données simulées, pas une enquête réelle." if simulated else "")
+        ),
+        "version": f"{year}.1",
+        "created": _iso_datetime(str(edition["computed_at"])),
+        "licenses": [LICENCE],
+        "sources": [dict(s) for s in sources],
+        "keywords": ["collectivités", "données", "intelligence artificielle", "cybersécurité", "baromètre"],
+        "barometre": {
+            "edition": year,
+            "simulated": simulated,
+            "disclosure_min_respondents": min_n,
+            "methodology": methodology,
+        },
+        "resources": resources,
+    }
+    with open(directory / "datapackage.json", "w", encoding="utf-8") as fh:
+        json.dump(package, fh, ensure_ascii=False, indent=2)
+    return ExportSummary(
+        directory=directory,
+        resources=tuple(r["name"] for r in resources),
+        rows=len(cleaned),
+        suppressed=sum(1 for r in cleaned if r.get("suppressed")),
+    )

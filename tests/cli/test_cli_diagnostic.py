@@ -1,0 +1,145 @@
+"""``barometre diagnostic obligations`` and ``barometre csirt`` (registry lookup monkeypatched)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from barometre.cli import diagnostic as diag_cli
+from barometre.cli.main import app
+from barometre.core.diagnostic.profile import AuthorityProfile
+from barometre.core.errors import NotFound
+
+runner = CliRunner()
+
+PROFILES = {
+    "31555": AuthorityProfile(
+        code="31555",
+        name="Toulouse",
+        kind="commune",
+        population_municipale=500_000,
+        population_totale=505_000,
+        departement="31",
+        region="76",
+    ),
+    "57463": AuthorityProfile(
+        code="57463", name="Metz", kind="commune", population_municipale=120_000, departement="57", region="44"
+    ),
+}
+
+
+@pytest.fixture(autouse=True)
+def fake_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    def resolve(code: str) -> AuthorityProfile:
+        if code not in PROFILES:
+            raise NotFound(f"code inconnu dans le registre : « {code} »")
+        return PROFILES[code]
+
+    monkeypatch.setattr(diag_cli, "resolve_profile", resolve)
+
+
+def test_obligations_json_shape_and_agents_option() -> None:
+    res = runner.invoke(
+        app, ["diagnostic", "obligations", "31555", "--agents", "3000", "--at", "2026-01-15", "--format", "json"]
+    )
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["at"] == "2026-01-15"
+    assert data["authority"]["agents"] == 3000
+    by_id = {o["id"]: o for o in data["obligations"]}
+    assert by_id["open_data"]["status"] == "applies"
+    assert by_id["reen"]["status"] == "applies"
+    assert by_id["nis2"]["status"] == "depends"
+    for o in data["obligations"]:
+        assert {
+            "id",
+            "title",
+            "status",
+            "reason",
+            "reference",
+            "url",
+            "since",
+            "population_basis",
+            "legal_status",
+            "requirements",
+        } <= set(o)
+
+
+def test_obligations_text_output_is_french() -> None:
+    res = runner.invoke(app, ["diagnostic", "obligations", "31555", "--at", "2026-01-15"])
+    assert res.exit_code == 0, res.output
+    assert "s'applique" in res.stdout
+    assert "Toulouse" in res.stdout
+
+
+def test_obligations_bad_date_is_one_line_error_exit_2() -> None:
+    res = runner.invoke(app, ["diagnostic", "obligations", "31555", "--at", "15/01/2026"])
+    assert res.exit_code == 2
+    assert "date invalide" in res.output
+    assert "Traceback" not in res.output
+
+
+def test_unknown_code_is_exit_2() -> None:
+    res = runner.invoke(app, ["diagnostic", "obligations", "99999"])
+    assert res.exit_code == 2
+    assert "code inconnu" in res.output
+
+
+def test_csirt_json_on_christmas() -> None:
+    res = runner.invoke(app, ["csirt", "31555", "--at", "2026-12-25T10:00", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["csirt"]["name"] == "Cyber'Occ"
+    assert data["open"] is False
+    assert data["next_opening"] == "2026-12-28T09:00:00+01:00"
+    assert data["fallback"]["national"]["name"] == "17Cyber"
+
+
+def test_csirt_text_without_hours_says_not_communicated() -> None:
+    res = runner.invoke(app, ["csirt", "57463", "--at", "2026-12-26T10:00"])
+    assert res.exit_code == 0, res.output
+    assert "horaires non communiqués" in res.stdout
+    assert "17Cyber" in res.stdout
+
+
+def test_csirt_bad_moment_is_exit_2() -> None:
+    res = runner.invoke(app, ["csirt", "31555", "--at", "Noël"])
+    assert res.exit_code == 2
+
+
+def test_plan_from_answers_file(tmp_path: Path) -> None:
+    path = tmp_path / "answers.yaml"
+    path.write_text("it_staff: none\ncyber_backup_offline: 'no'\n", encoding="utf-8")
+    res = runner.invoke(app, ["diagnostic", "plan", "31555", "--answers", str(path), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["actions"][0]["id"] == "offline_backups"
+    assert data["it_staff"] == "none"
+
+
+def test_profile_from_registry_like_record() -> None:
+    record = {
+        "code": "200000001",
+        "name": "CA test",
+        "kind": "epci",
+        "type": "CA",
+        "population_municipale": 80_000,
+        "region": "44",
+        "departement": "57",
+    }
+    members = [{"population_municipale": 31_000}, {"population_municipale": 2_000}]
+    p = diag_cli.profile_from_record(record, members)
+    assert p.epci_type == "CA"
+    assert p.max_member_population == 31_000
+
+
+def test_profile_from_record_maps_special_types() -> None:
+    cea = diag_cli.profile_from_record({"code": "6AE", "name": "CeA", "kind": "collectivite_unique", "type": "CEA"})
+    assert cea.kind == "departement"
+    corse = diag_cli.profile_from_record({"code": "20R", "name": "Corse", "kind": "collectivite_unique", "type": "CDC"})
+    assert corse.has_region_powers and corse.has_departement_powers
+    paris = diag_cli.profile_from_record({"code": "75056", "name": "Paris", "kind": "commune", "type": "VDP"})
+    assert paris.has_departement_powers and not paris.has_region_powers

@@ -1,0 +1,77 @@
+"""Small factories for database tests (no full registry load needed).
+
+Traits are keyword arguments: ``make_authority(kind="epci", type="CA")``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from django.utils import timezone
+
+from barometre.apps.editions.models import Edition, EditionState, IndicatorEstimate, Response, ResponseStatus
+from barometre.apps.registry.models import Authority
+from barometre.core.registry.search import normalize
+
+_seq = itertools.count(1)
+
+
+def make_authority(**overrides: Any) -> Authority:
+    n = next(_seq)
+    fields: dict[str, Any] = {
+        "code": f"{99000 + n:05d}",
+        "name": f"Commune test {n}",
+        "kind": "commune",
+        "type": "COM",
+        "population_municipale": 420,
+        "population_millesime": 2023,
+        "stratum": "communes_moins_3500",
+        "region": "84",
+        "departement": "01",
+    }
+    fields.update(overrides)
+    fields.setdefault("name_search", normalize(fields["name"]))
+    return Authority.objects.create(**fields)
+
+
+def make_edition(year: int = 2025, **overrides: Any) -> Edition:
+    fields: dict[str, Any] = {
+        "year": year,
+        "questionnaire_version": f"{year}.1",
+        "questionnaire_year": min(year, 2025),
+        "state": EditionState.PUBLISHED,
+        "simulated": True,
+        "frame_version": "test",
+    }
+    fields.update(overrides)
+    return Edition.objects.create(**fields)
+
+
+def make_response(edition: Edition, authority: Authority, *, submitted: bool = True, **overrides: Any) -> Response:
+    fields: dict[str, Any] = {
+        "edition": edition,
+        "authority": authority,
+        "status": ResponseStatus.SUBMITTED if submitted else ResponseStatus.STARTED,
+        "submitted_at": timezone.now() if submitted else None,
+        "simulated": edition.simulated,
+    }
+    fields.update(overrides)
+    return Response.objects.create(**fields)
+
+
+def make_estimate(edition: Edition, indicator: str = "ai_deployed", **overrides: Any) -> IndicatorEstimate:
+    fields: dict[str, Any] = {
+        "edition": edition,
+        "indicator": indicator,
+        "breakdown": "ensemble",
+        "domain_value": "ensemble",
+        "estimate": 49.0,
+        "se": 2.5,
+        "ci_low": 44.1,
+        "ci_high": 53.9,
+        "n": 292,
+        "population": 1234.0,
+    }
+    fields.update(overrides)
+    return IndicatorEstimate.objects.create(**fields)

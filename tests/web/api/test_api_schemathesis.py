@@ -1,0 +1,33 @@
+"""Schemathesis explores the API from its own OpenAPI schema and finds no failure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from barometre.web.wsgi import application
+from tests.factories import make_authority, make_edition, make_estimate, make_response
+
+# The schema endpoint reads no database: it can be fetched at collection time.
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture
+def published_data(db: Any) -> None:
+    edition = make_edition(2025)
+    make_response(edition, make_authority(name="Brest"))
+    make_estimate(edition, "ai_deployed")
+
+
+@schema.parametrize()
+@settings(
+    max_examples=30,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+def test_api_conforms_to_its_schema(case: Any, published_data: None) -> None:
+    case.call_and_validate()
