@@ -10,8 +10,10 @@ from typer.testing import CliRunner
 
 from barometre.cli import diagnostic as diag_cli
 from barometre.cli.main import app
+from barometre.core.diagnostic import from_registry
 from barometre.core.diagnostic.profile import AuthorityProfile
 from barometre.core.errors import NotFound
+from barometre.core.registry.model import Kind
 
 runner = CliRunner()
 
@@ -120,26 +122,22 @@ def test_plan_from_answers_file(tmp_path: Path) -> None:
     assert data["it_staff"] == "none"
 
 
-def test_profile_from_registry_like_record() -> None:
-    record = {
-        "code": "200000001",
-        "name": "CA test",
-        "kind": "epci",
-        "type": "CA",
-        "population_municipale": 80_000,
-        "region": "44",
-        "departement": "57",
-    }
-    members = [{"population_municipale": 31_000}, {"population_municipale": 2_000}]
-    p = diag_cli.profile_from_record(record, members)
-    assert p.epci_type == "CA"
-    assert p.max_member_population == 31_000
+def test_profile_of_an_epci_from_the_registry_has_its_largest_member() -> None:
+    from barometre.core.registry import load_snapshot
+
+    frame = load_snapshot()
+    rennes_metropole = next(a for a in frame.of_kind(Kind.EPCI) if a.name == "Rennes Métropole")
+    p = from_registry.profile_of(rennes_metropole, frame)
+    assert p.epci_type == "METRO"
+    assert p.max_member_population == frame.get("35238").population_municipale  # Rennes
+    assert p.population_totale is None  # another millésime in the source: never mixed in
 
 
-def test_profile_from_record_maps_special_types() -> None:
-    cea = diag_cli.profile_from_record({"code": "6AE", "name": "CeA", "kind": "collectivite_unique", "type": "CEA"})
-    assert cea.kind == "departement"
-    corse = diag_cli.profile_from_record({"code": "20R", "name": "Corse", "kind": "collectivite_unique", "type": "CDC"})
+def test_profile_maps_special_authorities() -> None:
+    assert from_registry.resolve_profile("6AE").kind == "departement"  # Collectivité européenne d'Alsace
+    corse = from_registry.resolve_profile("20R")
     assert corse.has_region_powers and corse.has_departement_powers
-    paris = diag_cli.profile_from_record({"code": "75056", "name": "Paris", "kind": "commune", "type": "VDP"})
+    paris = from_registry.resolve_profile("75056")
     assert paris.has_departement_powers and not paris.has_region_powers
+    lyon = from_registry.resolve_profile("69M")
+    assert lyon.kind == "metropole_lyon" and lyon.has_departement_powers

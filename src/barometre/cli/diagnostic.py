@@ -1,14 +1,12 @@
 """``barometre diagnostic``: legal obligations and cyber action plan; ``barometre csirt``: regional CSIRT.
 
-The code → :class:`AuthorityProfile` lookup goes through :func:`resolve_profile`,
-which reads the registry (``barometre.core.registry.load_snapshot``) defensively:
-tests monkeypatch it.
+The code → :class:`AuthorityProfile` lookup is
+:func:`barometre.core.diagnostic.from_registry.resolve_profile`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -17,94 +15,16 @@ import typer
 import yaml
 
 from barometre.cli.common import FormatOption, OutputFormat, console, print_json, run_guarded
+from barometre.core.diagnostic import from_registry
 from barometre.core.diagnostic.profile import AuthorityProfile
-from barometre.core.errors import BarometreError, DiagnosticError, NotFound
+from barometre.core.errors import BarometreError, DiagnosticError
 
 HELP = "Diagnostic personnel d'une collectivité : obligations légales, plan d'action cyber."
 
 _STATUS_FR = {"applies": "s'applique", "does_not_apply": "ne s'applique pas", "depends": "à préciser"}
-#: Registry ``type`` values → flags of the profile (see barometre.core.registry.model.AuthorityType).
-_DEP_POWERS_TYPES = {"VDP", "CDC", "CTU", "MAYOTTE", "CEA", "MET69"}
-_REG_POWERS_TYPES = {"CDC", "CTU", "MAYOTTE"}
-
-
-def _get(obj: Any, *names: str) -> Any:
-    """First attribute or key among ``names`` present on ``obj`` (registry records, dicts)."""
-    for name in names:
-        if isinstance(obj, Mapping) and name in obj:
-            return obj[name]
-        if hasattr(obj, name):
-            return getattr(obj, name)
-    return None
-
-
-def _str_value(v: Any) -> str | None:
-    if v is None:
-        return None
-    return str(getattr(v, "value", v))
-
-
-def _int(v: Any) -> int | None:
-    return None if v is None else int(v)
-
-
-def profile_from_record(record: Any, members: list[Any] | None = None) -> AuthorityProfile:
-    """Build a profile from a registry record (attributes or mapping keys, several spellings accepted)."""
-    kind = _str_value(_get(record, "kind"))
-    rtype = _str_value(_get(record, "type", "epci_type"))
-    if kind is None:
-        raise DiagnosticError("enregistrement du registre sans « kind »")
-    if rtype == "CEA":
-        kind = "departement"  # the Collectivité européenne d'Alsace counts as a département
-    epci_type = rtype if kind == "epci" else None
-    max_member = max_member_tot = None
-    if members:
-        pops = [_int(_get(m, "population_municipale", "population")) for m in members]
-        known = [p for p in pops if p is not None]
-        max_member = max(known) if known else None
-        tots = [_int(_get(m, "population_totale", "populationTotale")) for m in members]
-        known_t = [p for p in tots if p is not None]
-        max_member_tot = max(known_t) if known_t and len(known_t) == len(tots) else None
-    ptot = _get(record, "population_totale", "populationTotale", "source_population_totale")
-    return AuthorityProfile(
-        code=str(_get(record, "code")),
-        name=str(_get(record, "name", "nom")),
-        kind=kind,  # type: ignore[arg-type]  # validated by AuthorityProfile
-        population_municipale=_int(_get(record, "population_municipale", "population")),
-        population_totale=_int(ptot),
-        agents=_get(record, "agents"),
-        epci_type=epci_type,  # type: ignore[arg-type]
-        departement=_str_value(_get(record, "departement")),
-        region=_str_value(_get(record, "region")),
-        max_member_population=max_member,
-        max_member_population_totale=max_member_tot,
-        has_departement_powers=rtype in _DEP_POWERS_TYPES and kind != "departement",
-        has_region_powers=rtype in _REG_POWERS_TYPES,
-    )
-
-
 def resolve_profile(code: str) -> AuthorityProfile:
     """The profile of the authority named by ``code`` (INSEE code, SIREN, alias), from the registry."""
-    try:
-        from barometre.core.registry import load_snapshot
-    except ImportError:
-        raise DiagnosticError(
-            "le registre des collectivités n'est pas disponible : impossible de retrouver « " + code + " »"
-        ) from None
-    frame = load_snapshot()
-    getter = getattr(frame, "get", None)
-    if getter is None:
-        raise DiagnosticError("registre : recherche par code indisponible")
-    try:
-        record = getter(code)
-    except KeyError:
-        record = None
-    if record is None:
-        raise NotFound(f"code inconnu dans le registre : « {code} »")
-    members: list[Any] | None = None
-    if _str_value(_get(record, "kind")) in ("epci", "metropole_lyon") and hasattr(frame, "members"):
-        members = list(frame.members(str(_get(record, "code"))))
-    return profile_from_record(record, members)
+    return from_registry.resolve_profile(code)
 
 
 def _parse_date(value: str | None) -> date:
@@ -267,4 +187,4 @@ def register(app: typer.Typer) -> None:
         run_guarded(run)
 
 
-__all__ = ["BarometreError", "profile_from_record", "register", "resolve_profile"]
+__all__ = ["BarometreError", "register", "resolve_profile"]

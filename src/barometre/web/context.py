@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 #: entry whose URL does not resolve is left out.
 NAVIGATION: list[tuple[str, Any]] = [
     ("public:home", _("Accueil")),
-    ("public:authorities", _("Collectivités")),
+    ("diagnostic:search", _("Collectivités")),
     ("public:explorer", _("Résultats")),
     ("public:notes", _("Notes de conjoncture")),
     ("public:opendata", _("Données ouvertes")),

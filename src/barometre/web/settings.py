@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "barometre.apps.editions",
     "barometre.apps.portal",
     "barometre.apps.api",
+    "barometre.apps.diagnostic",
     "barometre.apps.public",
 ]
 
@@ -115,7 +116,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'barometre.sqlite3'}"),
+        os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'barometre.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }

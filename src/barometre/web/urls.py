@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("barometre.apps.api.urls")),
+    path("collectivites/", include("barometre.apps.diagnostic.urls")),
     path("repondre/", include("barometre.apps.portal.urls")),
     path("", include("barometre.apps.public.urls")),
 ]

@@ -1,0 +1,27 @@
+"""Entry point of ``make bench``: runs every benchmark module of :data:`MODULES`.
+
+Each module exposes ``run(with_r: bool) -> None`` and prints its own results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+
+MODULES: list[str] = ["benchmarks.stats_bench", "benchmarks.questionnaire_bench"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--with-r", action="store_true", help="also run the R reference workloads (Rscript)")
+    parser.add_argument("--only", default=None, help="run only modules whose name contains this")
+    args = parser.parse_args()
+    for name in MODULES:
+        if args.only and args.only not in name:
+            continue
+        print(f"== {name}")
+        importlib.import_module(name).run(args.with_r)
+
+
+if __name__ == "__main__":
+    main()

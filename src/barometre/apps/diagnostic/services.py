@@ -1,0 +1,35 @@
+"""What the diagnostic pages show, computed by the core from the registry."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from barometre.apps.registry.models import Authority
+from barometre.core.diagnostic.csirt import PARIS, csirt_report
+from barometre.core.diagnostic.from_registry import resolve_profile
+from barometre.core.diagnostic.obligations import obligations_report
+
+STATUS_BADGES = {
+    "applies": ("success", "S'applique"),
+    "does_not_apply": ("info", "Ne s'applique pas"),
+    "depends": ("warning", "À préciser"),
+}
+
+
+def public_diagnostic(authority: Authority, *, agents: int | None, now: datetime | None = None) -> dict[str, Any]:
+    """Obligations and CSIRT of ``authority`` (no answers needed, nothing private)."""
+    moment = now or datetime.now(PARIS)
+    profile = resolve_profile(authority.code)
+    if agents is not None:
+        profile = profile.with_agents(agents)
+    report = obligations_report(profile, moment.date() if isinstance(moment, datetime) else date.today())
+    for ob in report["obligations"]:
+        level, label = STATUS_BADGES[ob["status"]]
+        ob["badge_level"], ob["badge_label"] = level, label
+    return {
+        "profile": profile,
+        "obligations": report["obligations"],
+        "csirt": csirt_report(profile.region, moment),
+        "asks_agents": any("agents" in " ".join(ob.get("questions") or []) for ob in report["obligations"]),
+    }

@@ -1,0 +1,41 @@
+"""Public lookup: find an authority, see the obligations that apply to it and its CSIRT."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from barometre.apps.diagnostic.services import public_diagnostic
+from barometre.apps.registry.queries import get_authority, search_authorities
+
+#: Bounds of the number of agents a visitor may type.
+MAX_AGENTS = 500_000
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    query = (request.GET.get("q") or "").strip()[:100]
+    results = search_authorities(query, limit=30) if query else []
+    return render(request, "diagnostic/search.html", {"query": query, "results": results})
+
+
+def _agents(request: HttpRequest) -> tuple[int | None, str]:
+    raw = (request.GET.get("agents") or "").strip()
+    if not raw:
+        return None, ""
+    try:
+        value = int(raw)
+    except ValueError:
+        return None, "Le nombre d'agents doit être un nombre entier."
+    if not 0 <= value <= MAX_AGENTS:
+        return None, f"Le nombre d'agents doit être compris entre 0 et {MAX_AGENTS:,}.".replace(",", "\u202f")
+    return value, ""
+
+
+def authority(request: HttpRequest, code: str) -> HttpResponse:
+    found = get_authority(code)
+    if found is None:
+        raise Http404("unknown authority")
+    agents, agents_error = _agents(request)
+    context = public_diagnostic(found, agents=agents)
+    context.update({"authority": found, "agents": agents, "agents_error": agents_error})
+    return render(request, "diagnostic/authority.html", context)

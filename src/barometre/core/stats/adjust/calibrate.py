@@ -1,0 +1,126 @@
+"""Calibration (R's ``calibrate``; Deville & Särndal 1992; Lumley 2010 sec. 7.4).
+
+Find ``g_i`` with ``sum_i g_i w_i x_i = T_x`` (population totals), minimising a distance:
+
+* ``linear`` (GREG, unbounded): ``g = 1 + x' (X' W X)^{-1} (T_x - t̂_x)`` (closed form);
+* ``linear`` with bounds, or ``raking`` (``g = exp(x' lambda)``, optionally bounded):
+  Newton-Raphson on the calibration equations as R's ``grake`` (``maxit=50``,
+  convergence when ``max |misfit| / (1 + |T|) < epsilon = 1e-7``).
+
+Variance: residuals of the projection of ``z/(g sqrt w)`` on ``X sqrt w`` (R's
+``greg_calibration``), times ``g sqrt w``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from barometre.core.errors import StatsError
+from barometre.core.stats.design import FloatArray, GregCorrection, SurveyDesign
+
+CALFUNS = ("linear", "raking")
+
+
+def _fm1(calfun: str, u: FloatArray, lower: float, upper: float) -> FloatArray:
+    if calfun == "linear":
+        return np.asarray(np.minimum(np.maximum(u + 1, lower), upper) - 1, dtype=np.float64)
+    with np.errstate(over="ignore"):
+        return np.asarray(np.minimum(np.maximum(np.exp(u), lower), upper) - 1, dtype=np.float64)
+
+
+def _df(calfun: str, u: FloatArray, lower: float, upper: float) -> FloatArray:
+    inside = (u < upper - 1) & (u > lower - 1)
+    if calfun == "linear":
+        return inside.astype(np.float64)
+    with np.errstate(over="ignore"):
+        return np.where(inside, np.exp(u), 0.0)
+
+
+def calibrate(
+    design: SurveyDesign,
+    x: FloatArray,
+    population: FloatArray,
+    *,
+    calfun: str = "linear",
+    bounds: tuple[float, float] = (-np.inf, np.inf),
+    maxit: int = 50,
+    epsilon: float = 1e-7,
+) -> SurveyDesign:
+    """Calibrate the weights on the columns of the model matrix ``x`` (n, p) to ``population``."""
+    if calfun not in CALFUNS:
+        raise StatsError(f"fonction de calage inconnue : {calfun!r} ({', '.join(CALFUNS)})")
+    mm = np.asarray(x, dtype=np.float64)
+    pop = np.asarray(population, dtype=np.float64).reshape(-1)
+    if mm.ndim != 2 or mm.shape[0] != design.n:
+        raise StatsError("calage : matrice des variables de calage de mauvaise dimension")
+    if not np.all(np.isfinite(mm)):
+        raise StatsError("calage : valeurs manquantes dans les variables de calage")
+    if not np.all(np.isfinite(pop)):
+        raise StatsError("calage : totaux de population manquants")
+    ww = design.weights
+    sample_total = (mm * ww[:, None]).sum(axis=0)
+    if np.any(sample_total == 0):
+        zz = (pop == 0) & np.all(mm == 0, axis=0)
+        mm, pop, sample_total = mm[:, ~zz], pop[~zz], sample_total[~zz]
+    if mm.shape[1] != pop.shape[0]:
+        raise StatsError(f"calage : {pop.shape[0]} totaux de population pour {mm.shape[1]} variables de calage")
+    whalf = np.sqrt(ww)
+    basis = mm * whalf[:, None]
+    lower, upper = bounds
+    if calfun == "linear" and not np.isfinite(lower) and not np.isfinite(upper):
+        tmat = basis.T @ basis
+        if np.linalg.matrix_rank(tmat) < tmat.shape[0]:
+            raise StatsError("calage impossible : variables de calage colinéaires (matrice singulière)")
+        t_t = np.linalg.solve(tmat, pop - sample_total)
+        g = 1 + mm @ t_t
+    else:
+        g = _grake(mm, ww, calfun, lower, upper, pop, epsilon, maxit)
+    new_w = ww * g
+    return design.with_weights(new_w, GregCorrection(basis, g * whalf))
+
+
+def _grake(
+    mm: FloatArray, ww: FloatArray, calfun: str, lower: float, upper: float, pop: FloatArray, epsilon: float, maxit: int
+) -> FloatArray:
+    sample_total = (mm * ww[:, None]).sum(axis=0)
+    eta = np.zeros(mm.shape[1])
+    fm1: Callable[[FloatArray], FloatArray] = lambda u: _fm1(calfun, u, lower, upper)  # noqa: E731
+    dfun: Callable[[FloatArray], FloatArray] = lambda u: _df(calfun, u, lower, upper)  # noqa: E731
+    xeta = mm @ eta
+    g = 1 + fm1(xeta)
+    deriv = dfun(xeta)
+    it = 1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scales = pop / sample_total
+    scale: float | None = None
+    if np.min(scales) > 20:
+        scale = float(np.mean(scales))
+        ww = ww * scale
+        sample_total = sample_total * scale
+    while True:
+        tmat = (mm * (ww * deriv)[:, None]).T @ mm
+        misfit = pop - sample_total - (mm * (ww * fm1(xeta))[:, None]).sum(axis=0)
+        deta = np.linalg.pinv(tmat, rcond=256 * np.finfo(float).eps) @ misfit
+        eta = eta + deta
+        xeta = mm @ eta
+        g = 1 + fm1(xeta)
+        deriv = dfun(xeta)
+        while it < maxit and not (np.all(np.isfinite(g)) and np.all(np.isfinite(deriv))):
+            it += 1
+            deta = deta / 2
+            eta = eta - deta
+            xeta = mm @ eta
+            g = 1 + fm1(xeta)
+            deriv = dfun(xeta)
+        misfit = pop - sample_total - (mm * (ww * fm1(xeta))[:, None]).sum(axis=0)
+        if np.all(np.abs(misfit) / (1 + np.abs(pop)) < epsilon):
+            break
+        it += 1
+        if it > maxit:
+            achieved = float(np.max(np.abs(misfit) / (1 + np.abs(pop))))
+            raise StatsError(f"le calage n'a pas convergé (écart relatif {achieved:.3g} après {maxit} itérations)")
+    if scale is not None:
+        g = g * scale
+    return np.asarray(g, dtype=np.float64)

@@ -1,0 +1,357 @@
+"""Data-frame layer: variables by name (numeric or factor), designs and adjustments from
+R-like specifications, and R-like requests (the ``expected`` rows of the reference cases).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from barometre.core.errors import StatsError
+from barometre.core.stats.adjust import calibrate, poststratify, rake, trim_weights
+from barometre.core.stats.design import BoolArray, FloatArray, IntArray, SurveyDesign, design_from_arrays, parse_terms
+from barometre.core.stats.estimators import AnyDesign, confint, svymean, svyratio, svytotal
+from barometre.core.stats.proportions import svyciprop
+from barometre.core.stats.quantiles import svyquantile
+from barometre.core.stats.replicates import as_svrepdesign
+
+
+def read_csv(path: Path) -> pd.DataFrame:
+    """Read a CSV where the empty field is NA (R's ``na.strings = ""``)."""
+    try:
+        return pd.read_csv(path, keep_default_na=False, na_values=[""])
+    except FileNotFoundError as exc:
+        raise StatsError(f"fichier de données introuvable : {path}") from exc
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise StatsError(f"fichier de données illisible : {path} ({exc})") from exc
+
+
+@dataclass(frozen=True)
+class Factor:
+    codes: IntArray  # -1 = missing
+    levels: list[str]
+
+
+class Frame:
+    """Variables of a data frame by name, typed as R would (character → factor)."""
+
+    def __init__(self, df: pd.DataFrame, factors: Sequence[str] = ()) -> None:
+        self.df = df
+        self.factors = set(factors)
+
+    @property
+    def n(self) -> int:
+        return len(self.df)
+
+    def column(self, name: str) -> pd.Series[Any]:
+        if name not in self.df.columns:
+            raise StatsError(f"colonne absente des données : {name!r}")
+        return self.df[name]
+
+    def is_factor(self, name: str) -> bool:
+        col = self.column(name)
+        return name in self.factors or not pd.api.types.is_numeric_dtype(col)
+
+    def numeric(self, name: str) -> FloatArray:
+        col = self.column(name)
+        if not pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
+            raise StatsError(f"la colonne {name!r} n'est pas numérique")
+        return np.asarray(col.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
+
+    def factor(self, name: str) -> Factor:
+        col = self.column(name)
+        missing = col.isna().to_numpy()
+        values = np.array([_as_label(v) for v in col.to_numpy()], dtype=object)
+        levels = sorted({str(v) for v, m in zip(values, missing, strict=True) if not m}, key=_level_key(col))
+        index = {lv: i for i, lv in enumerate(levels)}
+        codes = np.array([-1 if m else index[str(v)] for v, m in zip(values, missing, strict=True)], dtype=np.int64)
+        return Factor(codes, levels)
+
+    def indicators(self, name: str) -> tuple[FloatArray, list[str]]:
+        f = self.factor(name)
+        x = (f.codes[:, None] == np.arange(len(f.levels))[None, :]).astype(np.float64)
+        x[f.codes < 0] = np.nan
+        return x, f.levels
+
+    def model_matrix(self, formula: str) -> tuple[FloatArray, list[str]]:
+        """R's ``model.matrix(~a + b)`` with treatment contrasts and an intercept."""
+        cols = [np.ones(self.n)]
+        names = ["(Intercept)"]
+        for term in parse_terms(formula):
+            if self.is_factor(term):
+                f = self.factor(term)
+                if (f.codes < 0).any():
+                    raise StatsError(f"valeurs manquantes dans la variable de calage {term!r}")
+                for i, lv in enumerate(f.levels[1:], start=1):
+                    cols.append((f.codes == i).astype(np.float64))
+                    names.append(f"{term}{lv}")
+            else:
+                v = self.numeric(term)
+                if np.isnan(v).any():
+                    raise StatsError(f"valeurs manquantes dans la variable de calage {term!r}")
+                cols.append(v)
+                names.append(term)
+        return np.stack(cols, axis=1), names
+
+
+def _as_label(v: object) -> object:
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
+
+
+def _level_key(col: pd.Series[Any]) -> Any:
+    if pd.api.types.is_numeric_dtype(col):
+        return lambda s: float(s)
+    return lambda s: s
+
+
+def build_design(frame: Frame, spec: Mapping[str, Any], lonely_psu: str = "fail") -> SurveyDesign:
+    """Design from an R-like spec: ``ids``, ``strata``, ``weights``, ``fpc``, ``nest``."""
+    ids = [frame.column(v).to_numpy() for v in parse_terms(spec.get("ids"))]
+    strata = [frame.column(v).to_numpy() for v in parse_terms(spec.get("strata"))]
+    fpc = [frame.numeric(v) for v in parse_terms(spec.get("fpc"))]
+    w_name = spec.get("weights")
+    weights = None
+    if w_name:
+        weights = frame.numeric(str(w_name).lstrip("~").strip())
+    return design_from_arrays(
+        weights=weights,
+        strata=strata or None,
+        clusters=ids or None,
+        fpc=fpc or None,
+        nest=bool(spec.get("nest", False)),
+        lonely_psu=str(spec.get("lonely_psu", lonely_psu)),
+        n=frame.n,
+    )
+
+
+def _margin(
+    frame: Frame, variables: Sequence[str], population: Sequence[Mapping[str, Any]]
+) -> tuple[IntArray, FloatArray]:
+    facs = [frame.factor(v) for v in variables]
+    for v, f in zip(variables, facs, strict=True):
+        if (f.codes < 0).any():
+            raise StatsError(f"valeurs manquantes dans la variable de post-stratification {v!r}")
+    keys = [
+        tuple(f.levels[c] for f, c in zip(facs, row, strict=True)) for row in zip(*[f.codes for f in facs], strict=True)
+    ]
+    pop_keys: dict[tuple[str, ...], float] = {}
+    for row in population:
+        key = tuple(str(_as_label(row[v])) for v in variables)
+        if "Freq" not in row:
+            raise StatsError("marge de population sans colonne Freq")
+        pop_keys[key] = float(row["Freq"])
+    labels = sorted(pop_keys)
+    index = {k: i for i, k in enumerate(labels)}
+    missing = sorted({k for k in keys if k not in index})
+    if missing:
+        raise StatsError(f"les marges de population ne couvrent pas les catégories de l'échantillon : {missing[:3]}")
+    groups = np.array([index[k] for k in keys], dtype=np.int64)
+    return groups, np.array([pop_keys[k] for k in labels])
+
+
+def apply_adjustment(design: AnyDesign, frame: Frame, adj: Mapping[str, Any]) -> AnyDesign:
+    """Apply an adjustment given as in the reference cases (``poststratify``, ``rake``,
+    ``calibrate_linear``/``calibrate_raking``, ``trim``)."""
+    kind = str(adj.get("type"))
+    if kind == "poststratify":
+        g, p = _margin(frame, list(adj["strata"]), adj["population"])
+        return poststratify(design, g, p)
+    if kind == "rake":
+        margins = [_margin(frame, list(m["variables"]), m["population"]) for m in adj["margins"]]
+        ctrl = adj.get("control") or {}
+        return rake(design, margins, maxit=int(ctrl.get("maxit", 10)), epsilon=float(ctrl.get("epsilon", 1)))
+    if kind.startswith("calibrate"):
+        if not isinstance(design, SurveyDesign):
+            raise StatsError("calage d'un plan à répliques non pris en charge")
+        mm, names = frame.model_matrix(str(adj["formula"]))
+        popmap = {str(k): float(v) for k, v in dict(adj["population"]).items()}
+        absent = [nm for nm in names if nm not in popmap]
+        if absent:
+            raise StatsError(f"totaux de population manquants pour : {', '.join(absent)}")
+        pop = np.array([popmap[nm] for nm in names])
+        calfun = str(adj.get("calfun") or kind.removeprefix("calibrate_") or "linear")
+        b = adj.get("bounds") or ["-Inf", "Inf"]
+        bounds = (float(str(b[0]).replace("Inf", "inf")), float(str(b[1]).replace("Inf", "inf")))
+        return calibrate(
+            design,
+            mm,
+            pop,
+            calfun=calfun,
+            bounds=bounds,
+            maxit=int(adj.get("maxit", 50)),
+            epsilon=float(adj.get("epsilon", 1e-7)),
+        )
+    if kind == "trim":
+        if adj.get("after"):
+            design = apply_adjustment(design, frame, adj["after"])
+        lower = adj.get("lower")
+        upper = adj.get("upper")
+        return trim_weights(
+            design,
+            lower=-np.inf if lower is None else float(lower),
+            upper=np.inf if upper is None else float(upper),
+            strict=bool(adj.get("strict", False)),
+        )
+    raise StatsError(f"ajustement inconnu : {kind!r}")
+
+
+def _num(v: float) -> float | None:
+    f = float(v)
+    return f if np.isfinite(f) else None
+
+
+def _row(
+    req: Mapping[str, Any],
+    idx: int,
+    level: str | None,
+    dom: str | None,
+    est: float,
+    se: float,
+    lo: float,
+    hi: float,
+    df: float | None,
+    **extra: Any,
+) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "request_index": idx,
+        "statistic": req["statistic"],
+        "variable": req["variable"],
+        "level_of_factor": level,
+        "domain_value": dom,
+        "estimate": _num(est),
+        "se": _num(se),
+        "ci_low": _num(lo),
+        "ci_high": _num(hi),
+        "ci_level": float(req.get("level") or 0.95),
+        "df": None if df is None or not np.isfinite(df) else df,
+    }
+    if req.get("denominator") is not None:
+        out["denominator"] = req["denominator"]
+    if req.get("ci_method") is not None:
+        out["ci_method"] = req["ci_method"]
+    for k, v in extra.items():
+        out[k] = _num(v) if isinstance(v, float) else v
+    return out
+
+
+def domains(frame: Frame, design: AnyDesign, name: str) -> list[tuple[str, BoolArray]]:
+    """Domains as ``svyby`` lists them: levels with a row of nonzero weight, in level order."""
+    f = frame.factor(name)
+    out = []
+    w = design.weights
+    for i, lv in enumerate(f.levels):
+        mask = f.codes == i
+        if np.any(mask & (w != 0)):
+            out.append((lv, mask))
+    return out
+
+
+def run_request(frame: Frame, design: AnyDesign, req: Mapping[str, Any], idx: int) -> list[dict[str, Any]]:
+    st = str(req["statistic"])
+    var = str(req["variable"])
+    na_rm = bool(req.get("na_rm", True))
+    level = float(req.get("level") or 0.95)
+    dom_name = req.get("domain")
+    parts: list[tuple[str | None, AnyDesign]]
+    if dom_name:
+        parts = [(lv, design.subset(mask)) for lv, mask in domains(frame, design, str(dom_name))]
+        if not parts:
+            raise StatsError(f"aucun domaine non vide pour {dom_name!r}")
+    else:
+        parts = [(None, design)]
+    rows: list[dict[str, Any]] = []
+    if st in ("mean", "total"):
+        if frame.is_factor(var):
+            x, names = frame.indicators(var)
+            levels: list[str | None] = list(names)
+        else:
+            x, levels = frame.numeric(var)[:, None], [None]
+        want_deff = bool(req.get("deff")) and not dom_name
+        fn = svymean if st == "mean" else svytotal
+        by_stat: list[list[dict[str, Any]]] = [[] for _ in levels]
+        for dv, d in parts:
+            e = fn(d, x, na_rm=na_rm, deff=want_deff)
+            se = e.se
+            lo, hi = confint(e.coef, se, level)
+            for j, lv in enumerate(levels):
+                extra: dict[str, Any] = {}
+                if want_deff and e.deff is not None:
+                    extra["deff"] = float(e.deff[j])
+                by_stat[j].append(_row(req, idx, lv, dv, e.coef[j], se[j], lo[j], hi[j], None, **extra))
+        for r in by_stat:
+            rows.extend(r)
+    elif st == "proportion_ci":
+        y = frame.numeric(var)
+        for dv, d in parts:
+            res = svyciprop(d, y, str(req.get("ci_method") or "logit"), level)
+            rows.append(_row(req, idx, None, dv, res.estimate, res.se, res.ci_low, res.ci_high, res.df))
+    elif st == "quantile":
+        y = frame.numeric(var)
+        qs = [float(q) for q in req["quantiles"]]
+        per_q: list[list[dict[str, Any]]] = [[] for _ in qs]
+        for dv, d in parts:
+            results = svyquantile(
+                d,
+                y,
+                qs,
+                level=level,
+                interval_type=str(req.get("interval_type") or "mean"),
+                rule=str(req.get("qrule") or "math"),
+            )
+            for j, q in enumerate(results):
+                per_q[j].append(_row(req, idx, None, dv, q.estimate, q.se, q.ci_low, q.ci_high, q.df, quantile=qs[j]))
+        for r in per_q:
+            rows.extend(r)
+    elif st == "ratio":
+        num = frame.numeric(var)
+        den = frame.numeric(str(req["denominator"]))
+        for dv, d in parts:
+            e = svyratio(d, num, den, na_rm=na_rm)
+            lo, hi = confint(e.coef, e.se, level)
+            rows.append(_row(req, idx, None, dv, e.coef[0], e.se[0], lo[0], hi[0], None))
+    else:
+        raise StatsError(f"statistique inconnue : {st!r}")
+    return rows
+
+
+def load_case(path: Path) -> tuple[Frame, AnyDesign, dict[str, Any]]:
+    """Read a reference case JSON (data path relative to it) and build its final design."""
+    import json
+
+    try:
+        case = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise StatsError(f"fichier de cas introuvable : {path}") from exc
+    except json.JSONDecodeError as exc:
+        raise StatsError(f"JSON invalide : {exc.msg}", location=f"{path}:{exc.lineno}:{exc.colno}") from exc
+    if not isinstance(case, dict) or "data" not in case or "design" not in case:
+        raise StatsError("cas sans clés 'data' et 'design'", location=str(path))
+    frame = Frame(read_csv(path.parent / str(case["data"])))
+    design: AnyDesign = build_design(frame, case["design"])
+    adj = case.get("adjustment")
+    reps = case.get("replicates")
+    rep_first = bool(adj and adj.get("applied_to") == "replicate design")
+    if adj and not rep_first:
+        design = apply_adjustment(design, frame, adj)
+    if reps:
+        if not isinstance(design, SurveyDesign):
+            raise StatsError("répliques d'un plan déjà répliqué")
+        design = as_svrepdesign(design, str(reps.get("type", "auto")), mse=bool(reps.get("mse", False)))
+    if adj and rep_first:
+        design = apply_adjustment(design, frame, adj)
+    return frame, design, case
+
+
+def run_case(path: Path) -> list[dict[str, Any]]:
+    frame, design, case = load_case(path)
+    rows: list[dict[str, Any]] = []
+    for i, req in enumerate(case.get("requests") or []):
+        rows.extend(run_request(frame, design, req, i))
+    return rows

@@ -1,0 +1,208 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from pyxform.xls2xform import convert
+
+from barometre.core.questionnaire import Question, Questionnaire, load_edition, validate_answers
+from barometre.core.questionnaire.diff import diff
+from barometre.core.questionnaire.expressions import to_source
+from barometre.core.questionnaire.xlsform import XLSFormRefused, export_xlsform, import_xlsform
+
+
+def _signature(q: Question) -> tuple[object, ...]:
+    def expr(e: object) -> str:
+        return to_source(e) if e is not None else ""  # type: ignore[arg-type]
+
+    return (
+        q.id,
+        q.type,
+        q.label,
+        q.help,
+        q.required,
+        q.choices,
+        q.choice_list,
+        q.items,
+        q.min,
+        q.max,
+        q.unit,
+        q.max_length,
+        q.same_as,
+        q.changes,
+        q.feeds,
+        q.constraint_message,
+        q.section,
+        expr(q.relevant),
+        expr(q.constraint),
+        expr(q.calculation),
+    )
+
+
+def _same_meaning(a: Questionnaire, b: Questionnaire) -> None:
+    assert (a.edition, a.title, a.version, a.opens, a.closes) == (b.edition, b.title, b.version, b.opens, b.closes)
+    assert [(s.id, s.title) for s in a.sections] == [(s.id, s.title) for s in b.sections]
+    assert [_signature(q) for q in a.questions] == [_signature(q) for q in b.questions]
+    assert a.choice_lists == b.choice_lists
+
+
+@pytest.mark.parametrize("edition", [2022, 2023, 2024, 2025])
+def test_export_is_accepted_by_pyxform(tmp_path: Path, edition: int) -> None:
+    out = tmp_path / "form.xlsx"
+    export_xlsform(load_edition(edition), out)
+    result = convert(xlsform=str(out), validate=False)
+    assert "<h:html" in result.xform
+    assert 'lang="French (fr)"' in result.xform and 'lang="English (en)"' in result.xform
+
+
+@pytest.mark.parametrize("edition", [2022, 2023, 2024, 2025])
+def test_yaml_xlsform_yaml_round_trip_keeps_the_meaning(tmp_path: Path, edition: int) -> None:
+    original = load_edition(edition)
+    out = tmp_path / "form.xlsx"
+    export_xlsform(original, out)
+    result = import_xlsform(out)
+    assert result.warnings == []
+    _same_meaning(original, result.questionnaire)
+    changes = diff(original, result.questionnaire)
+    assert not changes.added and not changes.removed and not changes.changed
+
+
+def test_round_trip_gives_the_same_validation_results(tmp_path: Path) -> None:
+    original = load_edition(2025)
+    export_xlsform(original, tmp_path / "f.xlsx")
+    back = import_xlsform(tmp_path / "f.xlsx").questionnaire
+    answers = {"cyber_attaque": "oui_12m", "cyber_attaque_consequences": ["services_bloques"], "nb_agents": 3}
+    assert validate_answers(original, answers) == validate_answers(back, answers)
+
+
+def _workbook(
+    path: Path,
+    survey: list[list[object]],
+    choices: list[list[object]] | None = None,
+    settings: list[list[object]] | None = None,
+) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "survey"
+    for row in survey:
+        ws.append(row)
+    if choices is not None:
+        c = wb.create_sheet("choices")
+        for row in choices:
+            c.append(row)
+    if settings is not None:
+        s = wb.create_sheet("settings")
+        for row in settings:
+            s.append(row)
+    wb.save(str(path))
+    return path
+
+
+def test_import_legacy_single_language_form_without_settings(tmp_path: Path) -> None:
+    path = _workbook(
+        tmp_path / "legacy.xlsx",
+        [
+            ["type", "name", "label:English", "hint:English", "required", "relevant", "constraint"],
+            ["start", "start", "", "", "", "", ""],
+            ["select one from yesno", "has-ai", "Do you use AI?", "", "yes", "", ""],
+            ["select multiple from uses", "ai_uses", "What for?", "Tick all", "", "${has-ai} = 'yes'", ""],
+            ["integer", "staff", "Number of staff", "", "", "", ". >= 0"],
+            ["text", "comment", "Comment", "", "", "", ""],
+            ["note", "thanks", "Thank you", "", "", "", ""],
+        ],
+        [
+            ["list name", "name", "label:English"],
+            ["yesno", "yes", "Yes"],
+            ["yesno", "no", "No"],
+            ["uses", "admin", "Administration"],
+            ["uses", "users", "Relations with users"],
+        ],
+    )
+    result = import_xlsform(path)
+    qn = result.questionnaire
+    assert [q.id for q in qn.questions] == ["has_ai", "ai_uses", "staff", "comment"]
+    q = qn.question("has_ai")
+    assert q.label.fr == q.label.en == "Do you use AI?"
+    assert q.untranslated == ("fr",)
+    assert qn.question("ai_uses").relevant is not None
+    assert to_source(qn.question("ai_uses").relevant) == "${has_ai} = 'yes'"  # type: ignore[arg-type]
+    assert any("settings" in w for w in result.warnings)
+    assert any("une seule langue" in w for w in result.warnings)
+    assert any("note 'thanks' ignorée" in w for w in result.warnings)
+    assert "untranslated:" in result.yaml
+    assert (
+        validate_answers(qn, {"has_ai": "yes", "ai_uses": ["admin"], "staff": -1}).errors["staff"][0].code
+        == "constraint"
+    )
+
+
+def test_unsupported_features_are_refused_row_by_row(tmp_path: Path) -> None:
+    path = _workbook(
+        tmp_path / "bad.xlsx",
+        [
+            ["type", "name", "label", "media::image", "choice_filter"],
+            ["begin repeat", "members", "Members", "", ""],
+            ["text", "member_name", "Name", "", ""],
+            ["end repeat", "", "", "", ""],
+            ["geopoint", "where", "Where?", "", ""],
+            ["select_one_from_file cities.csv", "city", "City", "", ""],
+            ["note", "pic", "Look", "cat.png", ""],
+            ["select_one l", "filtered", "Filtered", "", "x = 1"],
+            ["begin_loop over l", "lp", "Loop", "", ""],
+        ],
+        [["list_name", "name", "label"], ["l", "a", "A"]],
+    )
+    with pytest.raises(XLSFormRefused) as info:
+        import_xlsform(path)
+    rows = sorted({m.split(":")[2] for m in info.value.messages}, key=int)
+    assert rows == ["2", "4", "5", "6", "7", "8", "9"]
+    assert all(m.startswith("bad.xlsx:survey:") for m in info.value.messages)
+    assert any("répétitions" in m for m in info.value.messages)
+    assert any("médias" in m for m in info.value.messages)
+    assert any("choix externes" in m for m in info.value.messages)
+
+
+def test_import_reports_bad_expressions_and_missing_lists_with_their_row(tmp_path: Path) -> None:
+    path = _workbook(
+        tmp_path / "expr.xlsx",
+        [
+            ["type", "name", "label::French (fr)", "relevant"],
+            ["integer", "a", "A", ""],
+            ["integer", "b", "B", "${a} > "],
+            ["select_one nolist", "c", "C", ""],
+            ["integer", "d", "D", "jr:choice-name(${a}, '${a}')"],
+        ],
+        [["list_name", "name", "label::French (fr)"]],
+        [["form_title", "version"], ["Test 2023", "3"]],
+    )
+    with pytest.raises(XLSFormRefused) as info:
+        import_xlsform(path)
+    messages = info.value.messages
+    assert any(m.startswith("expr.xlsx:survey:3: relevant : expression incomplète") for m in messages)
+    assert any(m.startswith("expr.xlsx:survey:4: liste de choix 'nolist'") for m in messages)
+    assert any(m.startswith("expr.xlsx:survey:5: relevant") for m in messages)
+
+
+def test_import_reports_type_errors_found_by_the_loader_on_the_right_row(tmp_path: Path) -> None:
+    path = _workbook(
+        tmp_path / "types.xlsx",
+        [
+            ["type", "name", "label::French (fr)", "label::English (en)", "relevant"],
+            ["integer", "a", "A", "A", ""],
+            ["text", "b", "B", "B", "${a} = 'x'"],
+        ],
+        settings=[["form_title", "version", "barometre_edition"], ["Test", "1", 2024]],
+    )
+    with pytest.raises(XLSFormRefused) as info:
+        import_xlsform(path)
+    (message,) = info.value.messages
+    assert message.startswith("types.xlsx:survey:3: ") and "entre un nombre et un texte" in message
+
+
+def test_not_an_xlsx_file_is_refused_cleanly(tmp_path: Path) -> None:
+    path = tmp_path / "x.xlsx"
+    path.write_text("hello")
+    with pytest.raises(XLSFormRefused) as info:
+        import_xlsform(path)
+    assert "illisible" in info.value.messages[0]
