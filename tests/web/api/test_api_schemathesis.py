@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from barometre.web.wsgi import application
@@ -16,10 +18,17 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 @pytest.fixture
-def published_data(db: Any) -> None:
+def published_data(db: Any) -> Any:
+    # Calling the WSGI application directly (as Django's test client does not)
+    # would close the test's database connection at the end of each request.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
     edition = make_edition(2025)
     make_response(edition, make_authority(name="Brest"))
     make_estimate(edition, "ai_deployed")
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
