@@ -166,3 +166,22 @@ def test_cli_estimate_prints_results_with_the_expected_keys() -> None:
 def test_run_case_reports_a_missing_file_as_stats_error(tmp_path: Path) -> None:
     with pytest.raises(StatsError):
         run_case(tmp_path / "absent.json")
+
+
+def test_likelihood_interpolation_matches_r_spline_and_approx() -> None:
+    """``spline`` (FMM) and ``approx`` (ties averaged, NA outside) as R computes them:
+    ``spline(c(0,1,2.5,4,5,7), c(0,1,.5,2,3,2.5))``, ``approx(c(1,3,2,3), c(10,30,20,40),
+    xout = c(.5,1.5,2.5,3,4))`` (R 4.2.2)."""
+    from barometre.core.stats.proportions import _r_approx, _r_spline
+
+    sx, sy = _r_spline(np.array([0, 1, 2.5, 4, 5, 7.0]), np.array([0, 1, 0.5, 2, 3, 2.5]))
+    r_y = [
+        0, 0.69296967314028435, 0.97762453405582428, 0.95805571792044297, 0.7668440221417836,
+        0.56021003827871263, 0.49508991219736465, 0.69348483836236785, 1.1041523628453525,
+        1.6222470635001618, 2.1432664551905827, 2.5939718324166381, 2.9562061559528097,
+        3.2146656225524621, 3.3370530786270809, 3.2845952850865143, 3.0185062546408061, 2.5,
+    ]  # fmt: skip
+    np.testing.assert_allclose(sx, np.linspace(0, 7, 18), rtol=1e-15)
+    np.testing.assert_allclose(sy, r_y, rtol=1e-13, atol=1e-15)
+    got = _r_approx(np.array([1, 3, 2, 3.0]), np.array([10, 30, 20, 40.0]), np.array([0.5, 1.5, 2.5, 3, 4]))
+    np.testing.assert_allclose(got, [np.nan, 15, 27.5, 35, np.nan])

@@ -35,11 +35,7 @@ def _params() -> list[Any]:
                     req.get("ci_method") or req.get("interval_type") or "",
                 )
             )
-            marks = []
-            if req.get("ci_method") == "likelihood":
-                # known gap: profile-likelihood bounds differ from R's MASS profiling by ~1e-2
-                marks.append(pytest.mark.xfail(reason="svyciprop likelihood bounds not yet R-exact", strict=True))
-            out.append(pytest.param(path, i, id=f"{path.stem}[{i}:{tag}]", marks=marks))
+            out.append(pytest.param(path, i, id=f"{path.stem}[{i}:{tag}]"))
     return out
 
 
