@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import importlib
 
-MODULES: list[str] = ["benchmarks.stats_bench", "benchmarks.questionnaire_bench"]
+MODULES: list[str] = ["benchmarks.stats_bench", "benchmarks.questionnaire_bench", "benchmarks.edition_bench"]
 
 
 def main() -> None:

@@ -15,6 +15,12 @@ from barometre.cli.common import console, setup_django
 
 Step = tuple[str, Callable[[], str]]
 
+#: Simulated, published editions of the demo (so that trends exist) and their seed.
+DEMO_EDITIONS = (2022, 2023, 2024, 2025)
+DEMO_SEED = 1
+#: The edition opened for collection so that the portal can be tried at once.
+OPEN_EDITION = 2026
+
 
 def _steps() -> list[Step]:
     steps: list[Step] = []
@@ -25,6 +31,33 @@ def _steps() -> list[Step]:
         return load_registry().message()
 
     steps.append(("Registre des collectivités", registry))
+
+    def questionnaires() -> str:
+        from barometre.core.questionnaire import available_editions, load_edition
+
+        years = available_editions()
+        for year in years:
+            load_edition(year)  # validates; a broken file stops the demo with its location
+        return f"{len(years)} questionnaires valides ({', '.join(map(str, years))})"
+
+    steps.append(("Questionnaires", questionnaires))
+    for year in DEMO_EDITIONS:
+
+        def simulated(year: int = year) -> str:
+            from barometre.apps.editions.pipeline import simulate
+
+            return simulate(year, DEMO_SEED)
+
+        steps.append((f"Édition {year} simulée", simulated))
+
+    def open_edition() -> str:
+        try:
+            from barometre.apps.portal.services import ensure_open_edition
+        except ImportError:
+            return "portail non installé"
+        return ensure_open_edition(OPEN_EDITION)[1]
+
+    steps.append((f"Édition {OPEN_EDITION} ouverte à la collecte", open_edition))
     return steps
 
 

@@ -83,5 +83,55 @@ def list_(fmt: OutputFormat = FormatOption) -> None:
         )
 
 
+@edition_app.command("simulate")
+def simulate(
+    edition: int = EditionOption,
+    seed: int = typer.Option(1, "--seed", help="Graine : même graine, même édition."),
+    respondents: int | None = typer.Option(None, "--respondents", help="Nombre de répondants (défaut : réel)."),
+    publish: bool = typer.Option(True, "--publish/--no-publish", help="Pondérer, calculer et publier ensuite."),
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Simule une édition entière (données simulées) : réponses, pondération, indicateurs."""
+    setup_django()
+    from barometre.apps.editions import pipeline
+
+    with console.status(f"Simulation de l'édition {edition}…"):
+        summary = pipeline.simulate(edition, seed, respondents, publish=publish)
+    if fmt is OutputFormat.json:
+        print_json({"edition": edition, "seed": seed, "simulated": True, "summary": summary})
+    else:
+        console.print(summary + " — [bold]données simulées[/bold]")
+
+
+@edition_app.command("weight")
+def weight(
+    edition: int = EditionOption,
+    collapse: list[str] = typer.Option(
+        [], "--collapse", help="Fusionne une strate sans répondant dans une voisine : STRATE=VOISINE."
+    ),
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Pondère l'édition : poids de sondage, non-réponse par strate, calage sur les marges, écrêtage."""
+    setup_django()
+    from barometre.apps.editions import pipeline
+    from barometre.core.errors import EditionError
+    from barometre.core.weighting.pipeline import WeightingOptions
+
+    pairs = {}
+    for item in collapse:
+        if "=" not in item:
+            raise EditionError(f"--collapse attend STRATE=VOISINE, reçu « {item} »")
+        a, b = item.split("=", 1)
+        pairs[a.strip()] = b.strip()
+    summary = pipeline.weight(edition, WeightingOptions(collapse=pairs) if pairs else None)
+    if fmt is OutputFormat.json:
+        from barometre.apps.editions.models import Edition
+
+        report = Edition.objects.get(year=edition).weighting_report
+        print_json({"edition": edition, "summary": summary, "report": report})
+    else:
+        console.print(summary)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(edition_app, name="edition")

@@ -34,6 +34,9 @@ class Edition(models.Model):
     collection = models.CharField(max_length=12, choices=CollectionKind.choices, default=CollectionKind.VOLUNTARY)
     simulated = models.BooleanField(default=False)
     simulation_seed = models.IntegerField(null=True, blank=True)
+    #: Fingerprint of what produced a simulated edition (seed, size, questionnaire,
+    #: catalogue, simulator): re-running the demo with the same inputs changes nothing.
+    simulation_key = models.CharField(max_length=64, blank=True, default="")
     frame_version = models.CharField(max_length=80, help_text="Registry snapshot used (package version, millésime).")
     opens_on = models.DateField(null=True, blank=True)
     closes_on = models.DateField(null=True, blank=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from barometre.apps.public import views
+from barometre.apps.public import explorer, views
 
 app_name = "public"
 
@@ -8,4 +8,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("mentions-legales/", views.legal, name="legal"),
+    path("resultats/", explorer.index, name="explorer"),
+    path("resultats/<slug:indicator_id>/", explorer.indicator_page, name="indicator"),
+    path("resultats/<slug:indicator_id>/donnees.csv", explorer.indicator_csv, name="indicator_csv"),
+    path("resultats/<slug:indicator_id>/graphique.svg", explorer.indicator_svg, name="indicator_svg"),
 ]

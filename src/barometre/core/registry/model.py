@@ -130,6 +130,29 @@ STRATUM_LABELS: Mapping[Stratum, str] = {
     Stratum.REGIONS: "Régions (dont Corse, Martinique, Guyane)",
 }
 
+STRATUM_LABELS_EN: Mapping[Stratum, str] = {
+    Stratum.COMMUNES_LT_3500: "Communes under 3,500 inhabitants",
+    Stratum.COMMUNES_3500_9999: "Communes of 3,500 to 9,999 inhabitants",
+    Stratum.COMMUNES_10000_24999: "Communes of 10,000 to 24,999 inhabitants",
+    Stratum.COMMUNES_25000_99999: "Communes of 25,000 to 99,999 inhabitants",
+    Stratum.COMMUNES_GE_100000: "Communes of 100,000 inhabitants or more",
+    Stratum.EPCI_CC: "Communautés de communes (inter-municipal, rural)",
+    Stratum.EPCI_CA: "Communautés d'agglomération (inter-municipal, urban areas)",
+    Stratum.EPCI_CU: "Communautés urbaines (inter-municipal, large urban areas)",
+    Stratum.EPCI_METRO: "Métropoles (incl. Métropole de Lyon)",
+    Stratum.DEPARTEMENTS: "Départements (incl. CEA and Mayotte)",
+    Stratum.REGIONS: "Régions (incl. Corsica, Martinique, French Guiana)",
+}
+
+KIND_LABELS_EN: Mapping[Kind, str] = {
+    Kind.COMMUNE: "Commune",
+    Kind.EPCI: "Inter-municipal body (EPCI)",
+    Kind.DEPARTEMENT: "Département",
+    Kind.REGION: "Région",
+    Kind.COLLECTIVITE_UNIQUE: "Single or special-status authority",
+    Kind.METROPOLE_LYON: "Métropole de Lyon (special status)",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Authority:

@@ -1,0 +1,268 @@
+"""The edition pipeline on the database: simulate, weight, compute indicators.
+
+Each step reads plain data from the database, hands it to the pure core
+(``core.simulate``, ``core.weighting``, ``core.indicators``) and stores the
+result in one transaction. Every step is idempotent and returns a sentence
+saying what it did.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from barometre.apps.editions.answers import edition_answer_arrays
+from barometre.apps.editions.lifecycle import mark_weighted
+from barometre.apps.editions.models import (
+    Answer,
+    CollectionKind,
+    Edition,
+    EditionState,
+    IndicatorEstimate,
+    Response,
+    ResponseStatus,
+)
+from barometre.apps.editions.queries import catalogue
+from barometre.apps.registry.models import Authority
+from barometre.core.errors import EditionError
+from barometre.core.indicators.compute import EstimateRow, compare, compute_indicators
+from barometre.core.questionnaire import Questionnaire, load_edition
+from barometre.core.registry import load_snapshot
+from barometre.core.simulate import simulate_edition
+from barometre.core.stats import DisclosureRule
+from barometre.core.weighting.pipeline import FrameMargins, WeightingOptions, WeightingResult, weight_edition
+from barometre.core.weighting.units import EditionArrays, build_edition_arrays, frame_arrays
+
+#: The disclosure rule of every publication (see the methodology annex).
+DISCLOSURE_RULE = DisclosureRule()
+
+Progress = Callable[[str], None]
+
+
+def _frame_version() -> str:
+    info = load_snapshot().info
+    return f"{info.package} {info.version} (COG {info.cog}, population municipale {info.population_millesime})"
+
+
+def questionnaire_for(edition: Edition) -> Questionnaire:
+    return load_edition(edition.questionnaire_year)
+
+
+def simulation_key(year: int, seed: int, respondents: int | None) -> str:
+    """Fingerprint of the inputs of a simulated edition (seed, size, files, simulator, frame)."""
+    import hashlib
+    import inspect
+
+    from barometre.core import simulate as simulate_pkg
+    from barometre.core.paths import DATA_DIR, QUESTIONNAIRES_DIR
+
+    h = hashlib.sha256(f"{year}:{seed}:{respondents}:{_frame_version()}".encode())
+    for path in (QUESTIONNAIRES_DIR / f"{year}.yaml", DATA_DIR / "indicators.yaml"):
+        h.update(path.read_bytes())
+    h.update(inspect.getsource(simulate_pkg.edition).encode())
+    return h.hexdigest()
+
+
+def simulate(year: int, seed: int, respondents: int | None = None, *, publish: bool = True) -> str:
+    """Build simulated edition ``year`` in the database (idempotent for the same inputs)."""
+    existing = Edition.objects.filter(year=year).first()
+    if existing is not None and not existing.simulated:
+        raise EditionError(f"l'édition {year} contient des réponses réelles : pas de simulation par-dessus")
+    key = simulation_key(year, seed, respondents)
+    if existing is not None and existing.simulation_key == key and existing.state == EditionState.PUBLISHED:
+        n = existing.responses.filter(status__in=[ResponseStatus.SUBMITTED, ResponseStatus.VALIDATED]).count()
+        return f"édition {year} simulée inchangée ({n} répondants, graine {seed})"
+    frame = load_snapshot()
+    qn = load_edition(year)
+    sim = simulate_edition(year, seed, respondents, frame=frame, questionnaire=qn, catalogue=catalogue())
+    pks = dict(Authority.objects.filter(code__in=sim.respondents).values_list("code", "pk"))
+    now = timezone.now()
+    with transaction.atomic():
+        if existing is not None:
+            existing.delete()
+        edition = Edition.objects.create(
+            year=year,
+            questionnaire_version=str(qn.version),
+            questionnaire_year=year,
+            state=EditionState.CLOSED,
+            collection=CollectionKind.VOLUNTARY,
+            simulated=True,
+            simulation_seed=seed,
+            simulation_key=key,
+            frame_version=_frame_version(),
+        )
+        responses = Response.objects.bulk_create(
+            [
+                Response(
+                    edition=edition,
+                    authority_id=pks[code],
+                    status=ResponseStatus.SUBMITTED,
+                    simulated=True,
+                    started_at=now,
+                    submitted_at=now,
+                )
+                for code in sim.respondents
+            ],
+            batch_size=1000,
+        )
+        by_code = dict(zip(sim.respondents, responses, strict=True))
+        Answer.objects.bulk_create(
+            [
+                Answer(response=by_code[code], question_id=qid, value=value)
+                for code in sim.respondents
+                for qid, value in sim.answers[code].items()
+            ],
+            batch_size=2000,
+        )
+    summary = f"édition {year} simulée : {len(sim.respondents)} répondants sur {len(sim.invited)} invités"
+    if publish:
+        weight(year)
+        compute(year)
+        from barometre.apps.editions.lifecycle import move
+
+        move(year, EditionState.PUBLISHED, actor="demo", reason="édition simulée (données simulées)")
+        summary += ", pondérée, indicateurs calculés, publiée"
+    return summary
+
+
+def edition_arrays(edition: Edition) -> EditionArrays:
+    qn = questionnaire_for(edition)
+    raw = edition_answer_arrays(edition)
+    answers = {code: dict(_clean(qn, a)) for code, a in raw.items()}
+    units = None
+    if edition.collection == CollectionKind.SAMPLE:
+        units = list(edition.sample.values_list("authority__code", "inclusion_probability"))
+        if not units:
+            raise EditionError(
+                f"édition {edition.year} : échantillon vide ; "
+                f"lancez `barometre edition sample --edition {edition.year}`"
+            )
+    return build_edition_arrays(
+        year=edition.year,
+        frame=load_snapshot(),
+        answers=answers,
+        units=units,
+        collection="sample" if units is not None else "voluntary",
+        simulated=edition.simulated,
+    )
+
+
+def _clean(qn: Questionnaire, answers: dict[str, object]) -> dict[str, object]:
+    from barometre.core.questionnaire import validate_answers
+
+    return dict(validate_answers(qn, answers, partial=True).cleaned)
+
+
+def _get(year: int) -> Edition:
+    edition = Edition.objects.filter(year=year).first()
+    if edition is None:
+        raise EditionError(f"l'édition {year} n'existe pas")
+    return edition
+
+
+def _weighting(edition: Edition, options: WeightingOptions | None) -> tuple[EditionArrays, WeightingResult]:
+    arrays = edition_arrays(edition)
+    margins = FrameMargins.from_frame(frame_arrays(load_snapshot()))
+    return arrays, weight_edition(arrays, margins, options)
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if hasattr(value, "item"):
+        return _json_safe(value.item())
+    return value
+
+
+def weight(year: int, options: WeightingOptions | None = None) -> str:
+    """Weight edition ``year`` and store every respondent's weights."""
+    edition = _get(year)
+    arrays, result = _weighting(edition, options)
+    codes = [str(arrays.units.codes[r]) for r in result.rows]
+    weights = dict(zip(codes, result.weights.tolist(), strict=True))
+    design = dict(zip(codes, result.design_weights.tolist(), strict=True))
+    with transaction.atomic():
+        responses = list(
+            edition.responses.filter(status__in=[ResponseStatus.SUBMITTED, ResponseStatus.VALIDATED]).select_related(
+                "authority"
+            )
+        )
+        for r in responses:
+            r.weight = weights[r.authority.code]
+            r.design_weight = design[r.authority.code]
+        Response.objects.bulk_update(responses, ["weight", "design_weight"], batch_size=1000)
+        edition.responses.exclude(status__in=[ResponseStatus.SUBMITTED, ResponseStatus.VALIDATED]).update(
+            weight=None, design_weight=None
+        )
+        mark_weighted(edition, _json_safe(dict(result.report)))
+    return f"édition {year} pondérée : {len(responses)} répondants, somme des poids {sum(weights.values()):.0f}"
+
+
+@dataclass(frozen=True)
+class Computed:
+    rows: list[EstimateRow]
+    summary: str
+
+
+def compute(year: int) -> Computed:
+    """Compute every indicator of edition ``year`` on its current weights and store them."""
+    edition = _get(year)
+    if edition.weights_computed_at is None or edition.weights_stale:
+        raise EditionError(
+            f"édition {year} : pondération absente ou périmée ; lancez `barometre edition weight --edition {year}`"
+        )
+    arrays, result = _weighting(edition, None)
+    rows = compute_indicators(arrays, result, catalogue(), questionnaire_for(edition), rule=DISCLOSURE_RULE)
+    with transaction.atomic():
+        IndicatorEstimate.objects.filter(edition=edition).delete()
+        IndicatorEstimate.objects.bulk_create(
+            [
+                IndicatorEstimate(
+                    edition=edition,
+                    indicator=r.indicator,
+                    breakdown=r.breakdown,
+                    domain_value=r.domain_value,
+                    estimate=r.estimate,
+                    se=r.se,
+                    ci_low=r.ci_low,
+                    ci_high=r.ci_high,
+                    n=r.n,
+                    population=r.population,
+                    suppressed=r.suppressed,
+                    reason=r.reason,
+                )
+                for r in rows
+            ],
+            batch_size=2000,
+        )
+        edition.indicators_computed_at = timezone.now()
+        edition.save(update_fields=["indicators_computed_at"])
+    shown = sum(1 for r in rows if not r.suppressed)
+    return Computed(rows, f"édition {year} : {len(rows)} estimations ({len(rows) - shown} masquées)")
+
+
+def stored_rows(year: int) -> list[EstimateRow]:
+    edition = _get(year)
+    return [
+        EstimateRow(
+            e.indicator, e.breakdown, e.domain_value, e.estimate, e.se, e.ci_low, e.ci_high, e.n, e.population,
+            e.suppressed, e.reason, edition.year, edition.simulated,
+        )
+        for e in edition.estimates.all()
+    ]
+
+
+def comparison(year: int) -> list[Any]:
+    rows = stored_rows(year)
+    if not rows:
+        raise EditionError(f"édition {year} : indicateurs non calculés ; lancez `barometre indicators compute`")
+    return compare(rows, catalogue(), year)

@@ -1,0 +1,96 @@
+"""``barometre indicators …``: compute every indicator of an edition, compare with published values."""
+
+from __future__ import annotations
+
+import contextlib
+
+import typer
+
+from barometre.cli.common import (
+    FormatOption,
+    OutputFormat,
+    TableFormat,
+    console,
+    print_csv,
+    print_json,
+    print_table,
+    setup_django,
+)
+
+indicators_app = typer.Typer(help="Indicateurs : calcul pondéré et comparaison avec les valeurs publiées.")
+
+ROW_COLUMNS = [
+    "indicator",
+    "breakdown",
+    "domain_value",
+    "estimate",
+    "se",
+    "ci_low",
+    "ci_high",
+    "n",
+    "population",
+    "suppressed",
+    "reason",
+]
+COMPARE_COLUMNS = [
+    "indicator",
+    "breakdown",
+    "domain_value",
+    "published",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "difference",
+    "published_inside_ci",
+]
+#: Extra context of a comparison row (JSON only): which published figure, on which base, whether
+#: the simulation targets it (see data/indicators.yaml).
+COMPARE_EXTRA = ["figure", "base", "source", "target", "note"]
+
+
+@indicators_app.command("compute")
+def compute(
+    edition: int = typer.Option(..., "--edition", "-e"),
+    fmt: TableFormat = typer.Option(TableFormat.text, "--format", help="text, json ou csv."),
+) -> None:
+    """Calcule chaque indicateur dans chaque ventilation publiée (une ligne chacun)."""
+    setup_django()
+    from barometre.apps.editions import pipeline
+    from barometre.apps.editions.models import Edition
+
+    status = console.status(f"Calcul des indicateurs de l'édition {edition}…")
+    with status if fmt is TableFormat.text else contextlib.nullcontext():
+        result = pipeline.compute(edition)
+    simulated = Edition.objects.get(year=edition).simulated
+    rows = [{c: getattr(r, c) for c in ROW_COLUMNS} for r in result.rows]
+    if fmt is TableFormat.json:
+        print_json({"edition": edition, "simulated": simulated, "rows": rows})
+    elif fmt is TableFormat.csv:
+        print_csv(rows, ROW_COLUMNS)
+    else:
+        console.print(result.summary + (" — [bold]données simulées[/bold]" if simulated else ""))
+
+
+@indicators_app.command("compare")
+def compare_(edition: int = typer.Option(..., "--edition", "-e"), fmt: OutputFormat = FormatOption) -> None:
+    """Compare les estimations aux valeurs publiées pour cette édition."""
+    setup_django()
+    from barometre.apps.editions import pipeline
+    from barometre.apps.editions.models import Edition
+
+    rows = [{c: getattr(r, c) for c in COMPARE_COLUMNS + COMPARE_EXTRA} for r in pipeline.comparison(edition)]
+    simulated = Edition.objects.get(year=edition).simulated
+    if fmt is OutputFormat.json:
+        print_json({"edition": edition, "simulated": simulated, "rows": rows})
+    else:
+        print_table(rows, COMPARE_COLUMNS, title=f"Édition {edition}" + (" (données simulées)" if simulated else ""))
+        comparable = [r for r in rows if r["estimate"] is not None]
+        inside = sum(1 for r in comparable if r["published_inside_ci"])
+        console.print(
+            f"{inside} valeurs publiées sur {len(comparable)} comparables dans l'intervalle de confiance à 95 % "
+            f"({len(rows) - len(comparable)} cellules masquées par le secret statistique)"
+        )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(indicators_app, name="indicators")

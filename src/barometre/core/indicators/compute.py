@@ -1,0 +1,412 @@
+"""Every indicator of the catalogue in every published breakdown, from an edition's arrays.
+
+Conventions (see README.md):
+
+* unit: **percent of authorities** (0–100) for ``estimate``, ``se``, ``ci_low``, ``ci_high``;
+  ``population`` is the weighted number of authorities of the denominator, ``n`` the unweighted
+  number of respondents in it;
+* denominator: respondents in the domain and the universe (frame attributes), satisfying
+  ``among`` (answers), whose answer to the indicator's questions is not missing. A question not
+  shown to the respondent (skip logic) is not missing: the condition is evaluated without it
+  (e.g. AI uses count as "no" for an authority that does not use AI). A question shown but left
+  unanswered is missing (item nonresponse): the respondent leaves the denominator;
+* intervals: the stats engine's ``domain_means`` (linearisation, normal 95 % interval), clipped to
+  [0, 100]; suppression: the engine's disclosure rule (``DisclosureRule``), a suppressed row has
+  null estimate, SE and bounds and says why in ``reason``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from barometre.core.errors import IndicatorError
+from barometre.core.indicators.catalogue import ALL, Breakdown, Catalogue, Indicator
+from barometre.core.indicators.expr import AUTHORITY, CachedEvaluator
+from barometre.core.questionnaire import Questionnaire
+from barometre.core.questionnaire import expressions as ex
+from barometre.core.stats import DisclosureRule, SurveyDesign, check_disclosure, domain_means
+from barometre.core.weighting.pipeline import WeightingResult
+from barometre.core.weighting.units import EditionArrays, FrameArrays
+
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class EstimateRow:
+    """One flat output row (the fields of ``IndicatorEstimate``)."""
+
+    indicator: str
+    breakdown: str
+    domain_value: str
+    estimate: float | None
+    se: float | None
+    ci_low: float | None
+    ci_high: float | None
+    n: int
+    population: float
+    suppressed: bool
+    reason: str
+    edition: int = 0
+    simulated: bool = False
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+# --------------------------------------------------------------------------- attribute expressions
+
+
+def attribute_mask(expr: ex.Expression, units: FrameArrays) -> BoolArray:
+    """Vectorised value of an expression that reads only ``${authority.*}`` (universes, domains)."""
+    value = _vec(expr.root, units)
+    if isinstance(value, np.ndarray):
+        return np.asarray(value, dtype=bool)
+    return np.full(units.n, bool(value))
+
+
+def _vec(node: ex.Node, u: FrameArrays) -> Any:
+    if isinstance(node, ex.Literal):
+        return node.value
+    if isinstance(node, ex.Ref):
+        if node.name != AUTHORITY or node.item is None:
+            raise IndicatorError(f"${{{node.key}}} : seules les références ${{authority.*}} sont permises ici")
+        arr: Any = getattr(u, node.item)
+        return arr
+    if isinstance(node, ex.Binary):
+        a, b = _vec(node.left, u), _vec(node.right, u)
+        op = node.op
+        ops = {
+            "and": np.logical_and,
+            "or": np.logical_or,
+            "=": np.equal,
+            "!=": np.not_equal,
+            "<": np.less,
+            "<=": np.less_equal,
+            ">": np.greater,
+            ">=": np.greater_equal,
+            "+": np.add,
+            "-": np.subtract,
+            "*": np.multiply,
+            "div": np.divide,
+            "mod": np.mod,
+        }
+        return ops[op](a, b)
+    if isinstance(node, ex.Unary):
+        return np.negative(_vec(node.operand, u))
+    if isinstance(node, ex.Call):
+        if node.name == "true":
+            return True
+        if node.name == "false":
+            return False
+        if node.name == "not":
+            return np.logical_not(_vec(node.args[0], u))
+        if node.name == "if":
+            cond, yes, no = (np.asarray(_vec(a, u)) for a in node.args)
+            return np.where(cond, yes, no)
+    raise IndicatorError(f"expression non permise sur les attributs : {ex.to_source(node)}")
+
+
+# --------------------------------------------------------------------------- indicator values
+
+
+@dataclass(frozen=True)
+class IndicatorMatrix:
+    """0/1/NaN value of every indicator (columns) for every respondent (rows)."""
+
+    indicators: tuple[Indicator, ...]
+    values: npt.NDArray[np.float64]
+    #: universe membership of every unit of the edition (not only respondents), per indicator
+    universe_units: npt.NDArray[np.bool_]
+
+
+def indicator_matrix(
+    edition: EditionArrays,
+    rows: npt.NDArray[np.int64],
+    catalogue: Catalogue,
+    questionnaire: Questionnaire,
+) -> IndicatorMatrix:
+    """Values of every indicator of the edition for the respondents ``rows`` (see the module doc)."""
+    inds = tuple(catalogue.for_edition(edition.year))
+    if not inds:
+        raise IndicatorError(f"aucun indicateur du catalogue ne couvre l'édition {edition.year}")
+    units = edition.units
+    answers = [edition.answers[int(r)] or {} for r in rows]
+    attrs = [units.attributes(int(r)) for r in rows]
+    rel_evals: dict[str, list[CachedEvaluator]] = {}
+
+    def shown(qid: str, i: int) -> bool:
+        """Whether question ``qid`` was shown to respondent ``i`` (answers hold relevant questions only)."""
+        evs = rel_evals.get(qid)
+        if evs is None:
+            q = questionnaire.get(qid)
+            exprs = [] if q is None else [e for e in (questionnaire.section_of(qid).relevant, q.relevant) if e]
+            evs = [CachedEvaluator(e) for e in exprs]
+            rel_evals[qid] = evs
+        return all(ev(answers[i], attrs[i]) for ev in evs)
+
+    n, k = len(rows), len(inds)
+    values = np.full((n, k), np.nan)
+    universes = np.zeros((units.n, k), dtype=bool)
+    uni_cache: dict[str, BoolArray] = {}
+    for j, ind in enumerate(inds):
+        if ind.universe not in uni_cache:
+            uni_cache[ind.universe] = attribute_mask(catalogue.universes[ind.universe].when, units)
+        universes[:, j] = uni_cache[ind.universe]
+        in_uni = uni_cache[ind.universe][rows]
+        d = ind.definition(edition.year)
+        num = CachedEvaluator(d.numerator)
+        among = CachedEvaluator(d.among) if d.among is not None else None
+        qrefs = [name for name, _ in num.refs if name != AUTHORITY]
+        for i in range(n):
+            if not in_uni[i]:
+                continue
+            a = answers[i]
+            if among is not None and not among(a, attrs[i]):
+                continue
+            if any(q not in a and shown(q, i) for q in qrefs):
+                continue  # item nonresponse
+            values[i, j] = 1.0 if num(a, attrs[i]) else 0.0
+    return IndicatorMatrix(inds, values, universes)
+
+
+# --------------------------------------------------------------------------- estimation
+
+
+def _domains(b: Breakdown, units: FrameArrays) -> list[tuple[str, BoolArray]]:
+    if b.is_all:
+        return [(ALL, np.ones(units.n, dtype=bool))]
+    if b.domains:
+        return [(d.value, attribute_mask(d.when, units)) for d in b.domains]
+    col = np.asarray(getattr(units, b.attribute or ""))
+    return [(str(v), col == v) for v in sorted({str(x) for x in col})]
+
+
+def compute_indicators(
+    edition: EditionArrays,
+    weighting: WeightingResult,
+    catalogue: Catalogue,
+    questionnaire: Questionnaire,
+    *,
+    rule: DisclosureRule | None = None,
+) -> list[EstimateRow]:
+    """Every indicator × every published breakdown × every domain, one row each."""
+    rule = rule or DisclosureRule()
+    rows = weighting.rows
+    mat = indicator_matrix(edition, rows, catalogue, questionnaire)
+    y = mat.values
+    w = weighting.weights
+    design = weighting.design
+    units = edition.units
+    out: list[EstimateRow] = []
+    needed = {b for ind in mat.indicators for b in ind.breakdowns}
+    for bid in [b for b in catalogue.breakdowns if b in needed]:
+        b = catalogue.breakdowns[bid]
+        cols = [j for j, ind in enumerate(mat.indicators) if bid in ind.breakdowns]
+        doms = _domains(b, units)
+        # domains of one attribute are disjoint: one engine call; named domains may overlap: one each
+        groups: list[list[tuple[str, BoolArray]]] = [doms] if not b.domains else [[d] for d in doms]
+        for group in groups:
+            live = [(value, mask) for value, mask in group if mask[rows].any()]
+            dead = [(value, mask) for value, mask in group if not mask[rows].any()]
+            results = _estimate_group(design, y, rows, cols, live)
+            for j in cols:
+                ind = mat.indicators[j]
+                uni = mat.universe_units[:, j]
+                for value, mask in live:
+                    est, se, n_ij = results.get((j, value), (float("nan"), float("nan"), 0))
+                    valid = mask[rows] & ~np.isnan(y[:, j])
+                    if n_ij == 0 and not (mask & uni).any():
+                        continue  # domain outside the indicator's universe
+                    out.append(_row(ind.id, bid, value, est, se, n_ij, float(w[valid].sum()), rule, edition))
+                for value, mask in dead:
+                    if (mask & uni).any():
+                        out.append(
+                            EstimateRow(
+                                ind.id,
+                                bid,
+                                value,
+                                None,
+                                None,
+                                None,
+                                None,
+                                0,
+                                0.0,
+                                True,
+                                "aucun répondant dans ce domaine",
+                                edition.year,
+                                edition.simulated,
+                            )
+                        )
+    out.sort(key=lambda r: (r.indicator, list(catalogue.breakdowns).index(r.breakdown), r.domain_value))
+    return out
+
+
+def _estimate_group(
+    design: SurveyDesign,
+    y: npt.NDArray[np.float64],
+    rows: npt.NDArray[np.int64],
+    cols: Sequence[int],
+    live: Sequence[tuple[str, BoolArray]],
+) -> dict[tuple[int, str], tuple[float, float, int]]:
+    """Estimates of columns ``cols`` in disjoint domains ``live`` with the engine's ``domain_means``.
+
+    Columns are grouped by their pattern of missing values so that each engine call has no
+    missing value inside its domains (the per-column ``na.rm`` of ``svyby``)."""
+    out: dict[tuple[int, str], tuple[float, float, int]] = {}
+    if not live:
+        return out
+    patterns: dict[bytes, list[int]] = {}
+    for j in cols:
+        patterns.setdefault(np.isnan(y[:, j]).tobytes(), []).append(j)
+    for group_cols in patterns.values():
+        valid = ~np.isnan(y[:, group_cols[0]])
+        code = np.full(rows.shape[0], -1, dtype=np.int64)
+        names: list[str] = []
+        for value, mask in live:
+            inside = mask[rows] & valid
+            if inside.any():
+                code[inside] = len(names)
+                names.append(value)
+        if not names:
+            continue
+        yk = np.where(valid[:, None], y[:, group_cols], 0.0)
+        res = domain_means(design, yk, code)
+        for di, value in enumerate(names):
+            for ci, j in enumerate(group_cols):
+                out[(j, value)] = (float(res.estimate[di, ci]), float(res.se[di, ci]), int(res.n[di, ci]))
+    return out
+
+
+def _row(
+    ind: str,
+    bid: str,
+    value: str,
+    est: float,
+    se: float,
+    n: int,
+    popw: float,
+    rule: DisclosureRule,
+    edition: EditionArrays,
+) -> EstimateRow:
+    if n == 0 or not np.isfinite(est):
+        return EstimateRow(
+            ind,
+            bid,
+            value,
+            None,
+            None,
+            None,
+            None,
+            0,
+            0.0,
+            True,
+            "aucun répondant dans l'univers de l'indicateur",
+            edition.year,
+            edition.simulated,
+        )
+    disc = check_disclosure(n, est, se, rule)
+    if disc.suppressed:
+        return EstimateRow(
+            ind, bid, value, None, None, None, None, n, popw, True, disc.reason, edition.year, edition.simulated
+        )
+    q = 1.959963984540054
+    lo, hi = max(0.0, est - q * se), min(1.0, est + q * se)
+    return EstimateRow(
+        ind, bid, value, 100 * est, 100 * se, 100 * lo, 100 * hi, n, popw, False, "", edition.year, edition.simulated
+    )
+
+
+# --------------------------------------------------------------------------- comparison and series
+
+
+@dataclass(frozen=True)
+class CompareRow:
+    indicator: str
+    breakdown: str
+    domain_value: str
+    published: float
+    estimate: float | None
+    ci_low: float | None
+    ci_high: float | None
+    difference: float | None
+    published_inside_ci: bool
+    figure: str
+    base: str
+    source: str
+    target: bool
+    note: str
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def compare(rows: Sequence[EstimateRow], catalogue: Catalogue, edition: int) -> list[CompareRow]:
+    """For every value published for ``edition``: the estimate beside it (same unit: percent)."""
+    index: Mapping[tuple[str, str, str], EstimateRow] = {(r.indicator, r.breakdown, r.domain_value): r for r in rows}
+    out: list[CompareRow] = []
+    for ind in catalogue.for_edition(edition):
+        for p in ind.published_for(edition):
+            r = index.get((ind.id, p.breakdown, p.domain))
+            est = r.estimate if r is not None else None
+            lo = r.ci_low if r is not None else None
+            hi = r.ci_high if r is not None else None
+            inside = est is not None and lo is not None and hi is not None and lo <= p.value <= hi
+            note = p.note
+            if r is None:
+                note = (note + " ; " if note else "") + "pas d'estimation pour ce domaine"
+            elif r.suppressed:
+                note = (note + " ; " if note else "") + f"estimation masquée : {r.reason}"
+            out.append(
+                CompareRow(
+                    ind.id,
+                    p.breakdown,
+                    p.domain,
+                    p.value,
+                    est,
+                    lo,
+                    hi,
+                    None if est is None else est - p.value,
+                    inside,
+                    p.figure,
+                    p.base,
+                    p.source,
+                    p.target,
+                    note,
+                )
+            )
+    return out
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    indicator: str
+    edition: int
+    breakdown: str
+    domain_value: str
+    value: float
+    base: str
+    figure: str
+    source: str
+    note: str
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def published_series(catalogue: Catalogue, indicator: str | None = None) -> dict[str, list[SeriesPoint]]:
+    """Published values across editions, per indicator (for reports and dashboards)."""
+    out: dict[str, list[SeriesPoint]] = {}
+    for ind in catalogue.indicators:
+        if indicator is not None and ind.id != indicator:
+            continue
+        pts = [
+            SeriesPoint(ind.id, p.edition, p.breakdown, p.domain, p.value, p.base, p.figure, p.source, p.note)
+            for p in ind.published
+        ]
+        out[ind.id] = sorted(pts, key=lambda s: (s.breakdown, s.domain_value, s.edition))
+    return out

@@ -1,0 +1,602 @@
+"""Simulated editions: plausible answers whose frame-level shares hit the published figures.
+
+Model (documented in ``docs/methodology/simulation.md``):
+
+* every authority of the frame gets a latent maturity ``m_i`` (size and kind effect + noise);
+* each question is answered in the questionnaire's evaluation order (skip logic respected)
+  by a multinomial-logit model ``u_ic = a_c + b_c m_i + shifts`` (ordered choices: the first is
+  the most mature, ``b_c`` decreasing; "don't know" rare);
+* shifts are **fitted** by root-finding (Brent) so that the frame-level share of every targeted
+  published figure (``target: true`` in the catalogue) on its stated base equals the figure,
+  targets being met in turn until stable (iterative proportional fitting over the targets);
+* answers are drawn for the whole frame, balanced within strata (systematic sampling on random
+  order), then respondents are drawn with stratum-specific response rates (small communes answer
+  least, régions and départements most); respondents' answers pass ``validate_answers``.
+
+Same seed → identical edition. Every output is flagged ``simulated=True``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+from scipy import optimize
+
+from barometre.core.errors import EditionError
+from barometre.core.indicators.catalogue import Catalogue
+from barometre.core.indicators.compute import attribute_mask
+from barometre.core.indicators.expr import AUTHORITY, CachedEvaluator
+from barometre.core.questionnaire import QType, Question, Questionnaire, validate_answers
+from barometre.core.questionnaire import expressions as ex
+from barometre.core.registry import Frame
+from barometre.core.sampling import Sample
+from barometre.core.weighting.units import EditionArrays, FrameArrays, build_edition_arrays, frame_arrays
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+#: Respondents per edition (facts.md: 2022 277, 2024 289, 2025 292; 2023 unknown → 290, assumed).
+DEFAULT_RESPONDENTS: dict[int, int] = {2022: 277, 2023: 290, 2024: 289, 2025: 292}
+#: Relative response propensity by stratum (small communes least, régions and départements most).
+RESPONSE_PROPENSITY: dict[str, float] = {
+    "communes_moins_3500": 1.0,
+    "communes_3500_9999": 5.0,
+    "communes_10000_24999": 9.0,
+    "communes_25000_99999": 14.0,
+    "communes_100000_plus": 30.0,
+    "epci_cc": 7.0,
+    "epci_ca": 14.0,
+    "epci_cu": 25.0,
+    "epci_metropoles": 40.0,
+    "departements": 45.0,
+    "regions": 60.0,
+}
+#: Questions whose first choice is the *least* mature one (order reversed for the model).
+REVERSED = frozenset({"cyber_budget", "culture_donnees", "maturite_donnees"})
+#: Choices of a question that are "don't know"-like (rare, not ordered).
+NEUTRAL_CODES = frozenset({"nsp", "non_concerne", "autre", "aucune", "personne", "pas_de_site"})
+SLOPE = 1.2
+FIT_ROUNDS = 12
+SHIFT_BOUND = 15.0
+
+
+@dataclass(frozen=True)
+class FitTarget:
+    indicator: str
+    figure: str
+    breakdown: str
+    domain: str
+    question: str
+    target: float  # percent
+    fitted: float  # expected frame-level share after fitting (percent)
+    frame_value: float  # realised share in the simulated frame (percent)
+    base_size: int  # authorities of the frame in the denominator
+    reached: bool
+
+
+@dataclass(frozen=True)
+class SimulatedEdition:
+    year: int
+    seed: int
+    simulated: bool
+    arrays: EditionArrays
+    #: authority code → cleaned answers (respondents only)
+    answers: Mapping[str, Mapping[str, object]]
+    invited: tuple[str, ...]
+    respondents: tuple[str, ...]
+    response_rates: Mapping[str, float]
+    targets: tuple[FitTarget, ...]
+    label: str = "données simulées"
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _systematic(p: FloatArray, rng: np.random.Generator) -> BoolArray:
+    """Balanced Bernoulli draw: unit i selected with probability p_i, total = floor/ceil(sum p)."""
+    n = p.shape[0]
+    out = np.zeros(n, dtype=bool)
+    if n == 0:
+        return out
+    order = rng.permutation(n)
+    cum = np.cumsum(np.clip(p[order], 0.0, 1.0))
+    u = rng.random()
+    hits = np.floor(cum - u + 1.0)
+    prev = np.concatenate([[0.0], hits[:-1]])
+    out[order] = hits > prev
+    return out
+
+
+def _draw_categorical(
+    prob: FloatArray, groups: npt.NDArray[np.int64], rng: np.random.Generator
+) -> npt.NDArray[np.int64]:
+    """One category per row, balanced within groups (sequential systematic draws)."""
+    n, k = prob.shape
+    choice = np.full(n, -1, dtype=np.int64)
+    for g in np.unique(groups):
+        idx = np.flatnonzero(groups == g)
+        left = np.ones(idx.shape[0])
+        free = np.ones(idx.shape[0], dtype=bool)
+        for c in range(k):
+            pc = prob[idx, c]
+            cond = np.where(left > 1e-12, pc / np.maximum(left, 1e-12), 0.0)
+            cond = np.where(c == k - 1, 1.0, np.clip(cond, 0.0, 1.0))
+            sel = np.zeros(idx.shape[0], dtype=bool)
+            sel[free] = _systematic(cond[free], rng)
+            choice[idx[sel]] = c
+            free &= ~sel
+            left = left - pc
+    return choice
+
+
+def _softmax(u: FloatArray) -> FloatArray:
+    z = u - u.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return np.asarray(e / e.sum(axis=1, keepdims=True), dtype=np.float64)
+
+
+def _sigmoid(x: FloatArray) -> FloatArray:
+    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(x, -50, 50))), dtype=np.float64)
+
+
+def _base_utilities(q: Question, codes: Sequence[str], m: FloatArray) -> FloatArray:
+    ordered = [c for c in codes if c not in NEUTRAL_CODES]
+    if q.id in REVERSED:
+        ordered = ordered[::-1]
+    k = len(ordered)
+    u = np.zeros((m.shape[0], len(codes)))
+    for j, c in enumerate(codes):
+        if c in NEUTRAL_CODES:
+            u[:, j] = -2.8 - 0.3 * m
+        else:
+            pos = ordered.index(c)
+            slope = SLOPE * (1 - 2 * pos / (k - 1)) if k > 1 else 0.0
+            u[:, j] = slope * m
+    return u
+
+
+# --------------------------------------------------------------------------- targets
+
+
+@dataclass
+class _Target:
+    indicator: str
+    figure: str
+    breakdown: str
+    domain: str
+    value: float
+    denom: BoolArray  # frame units in the denominator
+    hit: FloatArray  # (n, K) 1 where choosing c counts in the numerator (relevant units)
+    hit_absent: FloatArray  # (n,) numerator value when the question is not shown
+    codes: list[str]
+    fitted: float = float("nan")
+    reached: bool = False
+
+
+def _targets_for(
+    q: Question,
+    item: str | None,
+    codes: Sequence[str],
+    catalogue: Catalogue,
+    year: int,
+    fa: FrameArrays,
+    order: Sequence[str],
+    unit_answers: Sequence[dict[str, object]],
+    attrs: Sequence[dict[str, object]],
+) -> list[_Target]:
+    out: list[_Target] = []
+    key = q.id if item is None else f"{q.id}.{item}"
+    for ind in catalogue.for_edition(year):
+        pubs = [p for p in ind.published_for(year) if p.target]
+        if not pubs:
+            continue
+        d = ind.definition(year)
+        refs = [r for r in ex.references(d.numerator) if r.name != AUTHORITY]
+        if not refs:
+            continue
+        last = max(refs, key=lambda r: order.index(r.name) if r.name in order else -1)
+        if (last.name if last.item is None else f"{last.name}.{last.item}") != key:
+            continue
+        num = CachedEvaluator(d.numerator)
+        among = CachedEvaluator(d.among) if d.among is not None else None
+        uni = attribute_mask(catalogue.universes[ind.universe].when, fa)
+        n = fa.n
+        amask = np.ones(n, dtype=bool)
+        if among is not None:
+            amask = np.array([among(unit_answers[i], attrs[i]) if uni[i] else False for i in range(n)], dtype=bool)
+        # the numerator depends on the answer to q and on a few other values: one row per context
+        others = [(nm, it) for nm, it in num.refs if (nm if it is None else f"{nm}.{it}") != key]
+        ctx_rows: dict[tuple[object, ...], tuple[list[float], float]] = {}
+        hit = np.zeros((n, len(codes)))
+        absent = np.zeros(n)
+        for i in np.flatnonzero(uni & amask).tolist():
+            a = unit_answers[i]
+            ck = tuple(_ref_value(a, attrs[i], nm, it) for nm, it in others)
+            row = ctx_rows.get(ck)
+            if row is None:
+                base = {k: v for k, v in a.items() if k != q.id}
+                inner = a.get(q.id)
+                if item is not None and isinstance(inner, dict):
+                    base[q.id] = {k: v for k, v in inner.items() if k != item}
+                trials = []
+                for c in codes:
+                    trial = dict(base)
+                    if item is not None:
+                        prior = base.get(q.id)
+                        trial[q.id] = {**(prior if isinstance(prior, dict) else {}), item: c}
+                    elif q.type is QType.SELECT_MULTIPLE:
+                        trial[q.id] = [c]
+                    else:
+                        trial[q.id] = c
+                    trials.append(1.0 if num(trial, attrs[i]) else 0.0)
+                row = (trials, 1.0 if num(base, attrs[i]) else 0.0)
+                ctx_rows[ck] = row
+            hit[i] = row[0]
+            absent[i] = row[1]
+        for p in pubs:
+            b = catalogue.breakdowns[p.breakdown]
+            if b.is_all:
+                dom = np.ones(n, dtype=bool)
+            elif b.domains:
+                dom = attribute_mask(next(x for x in b.domains if x.value == p.domain).when, fa)
+            else:
+                dom = np.asarray(getattr(fa, b.attribute or "")) == p.domain
+            denom = uni & amask & dom
+            if denom.any():
+                out.append(
+                    _Target(ind.id, p.figure, p.breakdown, p.domain, p.value / 100.0, denom, hit, absent, list(codes))
+                )
+    return out
+
+
+def _ref_value(a: Mapping[str, object], attrs: Mapping[str, object], name: str, item: str | None) -> object:
+    if name == AUTHORITY:
+        return attrs.get(item or "")
+    v = a.get(name)
+    if item is not None:
+        return v.get(item) if isinstance(v, dict) else None
+    if isinstance(v, list):
+        return tuple(v)
+    if isinstance(v, dict):
+        return tuple(sorted(v.items()))
+    return v
+
+
+def _fit(targets: list[_Target], u: FloatArray, relevant: BoolArray, multiple: bool) -> FloatArray:
+    """Add fitted shifts to the utilities ``u`` (n, K) in place and return it."""
+    if not targets:
+        return u
+
+    def parts(t: _Target) -> tuple[FloatArray, FloatArray, float, float]:
+        rows = t.denom & relevant
+        return u[rows], t.hit[rows], float(t.hit_absent[t.denom & ~relevant].sum()), float(t.denom.sum())
+
+    def share_of(p: tuple[FloatArray, FloatArray, float, float], s: float) -> float:
+        uu, hit, absent, den = p
+        v = uu + s * hit
+        if multiple:
+            pr = _sigmoid(v)
+            p_any = 1 - np.prod(np.where(hit > 0, 1 - pr, 1.0), axis=1)
+        else:
+            e = np.exp(v - v.max(axis=1, keepdims=True))
+            p_any = (e * hit).sum(axis=1) / e.sum(axis=1)
+        return float((p_any.sum() + absent) / den)
+
+    def share(t: _Target, s: float) -> float:
+        return share_of(parts(t), s)
+
+    feasible: dict[int, bool] = {}
+    for round_no in range(FIT_ROUNDS):
+        if round_no and all(abs(share(t, 0.0) - t.value) < 2e-4 for t in targets if feasible.get(id(t), True)):
+            break
+        for t in targets:
+            p = parts(t)
+            if round_no == 0:
+                lo, hi = share_of(p, -SHIFT_BOUND), share_of(p, SHIFT_BOUND)
+                feasible[id(t)] = lo < t.value < hi
+                if not feasible[id(t)]:
+                    s = -SHIFT_BOUND if t.value <= lo else SHIFT_BOUND
+                    u[t.denom] += s * t.hit[t.denom]
+                    continue
+            elif not feasible[id(t)]:
+                continue
+            a, b = -SHIFT_BOUND, SHIFT_BOUND
+            if round_no:
+                a, b = -2.0, 2.0
+                if not share_of(p, a) < t.value < share_of(p, b):
+                    a, b = -SHIFT_BOUND, SHIFT_BOUND
+            s = float(optimize.brentq(lambda x, p=p, t=t: share_of(p, x) - t.value, a, b, xtol=1e-5))
+            u[t.denom] += s * t.hit[t.denom]
+    for t in targets:
+        t.fitted = share(t, 0.0)
+        t.reached = abs(t.fitted - t.value) < 0.005
+    return u
+
+
+# --------------------------------------------------------------------------- main
+
+
+def _profile_value(q: Question, fa: FrameArrays, m: FloatArray, rng: np.random.Generator) -> list[object] | None:
+    n = fa.n
+    if q.id == "type_collectivite":
+        mapping = {
+            "commune": "commune",
+            "epci": "epci",
+            "departement": "departement",
+            "region": "region",
+            "metropole_lyon": "metropole",
+        }
+        out: list[object] = []
+        for kind, typ in zip(fa.kind, fa.type, strict=True):
+            if typ == "METRO":
+                out.append("metropole")
+            elif kind == "collectivite_unique":
+                out.append("region" if typ in ("CDC", "CTU") else "departement")
+            else:
+                out.append(mapping[str(kind)])
+        return out
+    if q.id == "population":
+        hi = q.max if q.max is not None else math.inf
+        return [int(min(p, hi)) for p in fa.population]
+    if q.id == "nb_agents":
+        per = np.where(fa.kind == "commune", 70.0, 450.0)
+        agents = np.maximum(1, np.round(fa.population / per * np.exp(0.3 * rng.standard_normal(n))))
+        hi = q.max if q.max is not None else math.inf
+        return [int(min(a, hi)) for a in agents]
+    return None
+
+
+def _numeric(
+    q: Question, n: int, m: FloatArray, rng: np.random.Generator, values: Mapping[str, list[object]]
+) -> list[object]:
+    if q.id == "agents_informatique" and "nb_agents" in values:
+        share = np.clip(0.03 + 0.01 * m, 0.0, 0.2)
+        return [
+            int(np.floor(float(a) * s)) if isinstance(a, int) else None
+            for a, s in zip(values["nb_agents"], share, strict=True)
+        ]
+    lo = q.min if q.min is not None else 0.0
+    hi = q.max if q.max is not None else lo + 100.0
+    x = lo + (hi - lo) * _sigmoid(0.8 * m + rng.standard_normal(n) * 0.5 - 1.0)
+    if q.type in (QType.INTEGER, QType.SCALE):
+        return [round(float(v)) for v in x]
+    return [float(round(v, 2)) for v in x]
+
+
+def simulate_edition(
+    year: int,
+    seed: int,
+    respondents: int | None = None,
+    *,
+    frame: Frame | FrameArrays,
+    questionnaire: Questionnaire,
+    catalogue: Catalogue,
+    sample: Sample | None = None,
+) -> SimulatedEdition:
+    """Simulate edition ``year`` (voluntary survey of the whole frame, or of ``sample``'s units)."""
+    fa = frame if isinstance(frame, FrameArrays) else frame_arrays(frame)
+    if questionnaire.edition != year:
+        raise EditionError(f"questionnaire de l'édition {questionnaire.edition} pour simuler {year}")
+    n_resp = respondents if respondents is not None else DEFAULT_RESPONDENTS.get(year, 290)
+    rng = np.random.default_rng([seed, year])
+    n = fa.n
+    strata_names, scode = np.unique(fa.stratum, return_inverse=True)
+    scode = scode.astype(np.int64)
+    logpop = np.log10(np.maximum(fa.population, 1.0))
+    kind_effect = np.select(
+        [fa.kind == "region", fa.kind == "departement", fa.type == "METRO", fa.kind == "epci"],
+        [0.8, 0.6, 0.8, 0.2],
+        0.0,
+    )
+    raw = 0.9 * (logpop - logpop.mean()) / logpop.std() + kind_effect + 0.8 * rng.standard_normal(n)
+    m = (raw - raw.mean()) / raw.std()
+    attrs = [fa.attributes(i) for i in range(n)]
+    unit_answers: list[dict[str, object]] = [{} for _ in range(n)]
+    order = list(questionnaire.eval_order)
+    values: dict[str, list[object]] = {}
+    fitted: list[_Target] = []
+    qtarget_names: dict[int, str] = {}
+    for qid in order:
+        q = questionnaire.question(qid)
+        section = questionnaire.section_of(qid)
+        rel_exprs = [e for e in (section.relevant, q.relevant) if e is not None]
+        if rel_exprs:
+            evs = [CachedEvaluator(e) for e in rel_exprs]
+            relevant = np.array([all(ev(unit_answers[i], attrs[i]) for ev in evs) for i in range(n)], dtype=bool)
+        else:
+            relevant = np.ones(n, dtype=bool)
+        vals: list[object] | None = None
+        if q.type is QType.CALCULATE:
+            continue
+        profile = _profile_value(q, fa, m, rng)
+        if profile is not None:
+            vals = profile
+        elif q.type.is_numeric:
+            vals = _numeric(q, n, m, rng, values)
+        elif q.type in (QType.SELECT_ONE, QType.YES_NO):
+            codes = list(q.codes)
+            u = _base_utilities(q, codes, m)
+            ts = _targets_for(q, None, codes, catalogue, year, fa, order, unit_answers, attrs)
+            u = _fit(ts, u, relevant, False)
+            fitted += ts
+            for t in ts:
+                qtarget_names[id(t)] = q.id
+            pick = _draw_categorical(_softmax(u), scode, rng)
+            vals = [codes[c] for c in pick]
+        elif q.type is QType.GRID:
+            codes = list(q.codes)
+            grid: list[dict[str, str]] = [{} for _ in range(n)]
+            for item in q.item_ids:
+                u = _base_utilities(q, codes, m) - 0.3
+                ts = _targets_for(q, item, codes, catalogue, year, fa, order, unit_answers, attrs)
+                u = _fit(ts, u, relevant, False)
+                fitted += ts
+                for t in ts:
+                    qtarget_names[id(t)] = f"{q.id}.{item}"
+                pick = _draw_categorical(_softmax(u), scode, rng)
+                for i in range(n):
+                    grid[i][item] = codes[pick[i]]
+            vals = list(grid)
+        elif q.type is QType.SELECT_MULTIPLE:
+            codes = list(q.codes)
+            u = np.zeros((n, len(codes)))
+            for j, c in enumerate(codes):
+                u[:, j] = (-3.5 if c in NEUTRAL_CODES or c in q.exclusive_codes else -0.4) + 0.8 * m
+            ts = _targets_for(q, None, codes, catalogue, year, fa, order, unit_answers, attrs)
+            u = _fit(ts, u, relevant, True)
+            fitted += ts
+            for t in ts:
+                qtarget_names[id(t)] = q.id
+            pr = _sigmoid(u)
+            chosen = np.zeros((n, len(codes)), dtype=bool)
+            for j in range(len(codes)):
+                for g in range(len(strata_names)):
+                    idx = np.flatnonzero(scode == g)
+                    chosen[idx, j] = _systematic(pr[idx, j], rng)
+            excl = [j for j, c in enumerate(codes) if c in q.exclusive_codes]
+            multi: list[object] = []
+            for i in range(n):
+                sel = [codes[j] for j in range(len(codes)) if chosen[i, j]]
+                ex_sel = [codes[j] for j in excl if chosen[i, j]]
+                if ex_sel and len(sel) > 1:
+                    sel = [c for c in sel if c not in q.exclusive_codes] or ex_sel[:1]
+                if not sel:
+                    # a respondent ticks something: the neutral choice ("don't know", "none", "other")
+                    # when there is one (it counts in no numerator), else the most likely choice
+                    neutral = [c for c in codes if c in q.exclusive_codes or c in NEUTRAL_CODES]
+                    sel = neutral[-1:] if neutral else [codes[int(np.argmax(u[i]))]]
+                multi.append(sel or None)
+            vals = multi
+        elif q.required:
+            vals = ["simulé" if q.type in (QType.TEXT, QType.LONG_TEXT) else f"{year}-06-15"] * n
+        if vals is None:
+            continue
+        values[qid] = vals
+        for i in np.flatnonzero(relevant).tolist():
+            v = vals[i]
+            if v is not None:
+                unit_answers[i][qid] = v
+    # realised frame values of the targets
+    targets = tuple(_realised(t, qtarget_names[id(t)], unit_answers) for t in fitted)
+    # respondents
+    invited_rows = np.arange(n) if sample is None else fa.index_of(sample.codes)
+    pi = None if sample is None else sample.inclusion_probability
+    resp_rows, rates = _draw_respondents(fa, invited_rows, n_resp, rng)
+    answers: dict[str, dict[str, object]] = {}
+    notes: list[str] = []
+    for r in resp_rows:
+        code = str(fa.codes[r])
+        answers[code] = _validated(questionnaire, unit_answers[r], code)
+    units = None if sample is None else sample.units()
+    arrays = build_edition_arrays(
+        year=year,
+        frame=fa,
+        answers=answers,
+        units=units,
+        collection="voluntary" if sample is None else "sample",
+        simulated=True,
+    )
+    if pi is not None:
+        assert arrays.n_units == pi.shape[0]
+    if year == 2023 and respondents is None:
+        notes.append("2023 : nombre de répondants inconnu (facts.md) ; 290 supposés")
+    for ft in targets:
+        if not ft.reached:
+            notes.append(
+                f"cible non atteinte au niveau de la base : {ft.indicator} {ft.breakdown}={ft.domain} "
+                f"{ft.target:.0f} % (modèle : {ft.fitted:.1f} %)"
+            )
+    return SimulatedEdition(
+        year,
+        seed,
+        True,
+        arrays,
+        answers,
+        tuple(str(c) for c in fa.codes[invited_rows]),
+        tuple(answers),
+        rates,
+        targets,
+        notes=tuple(notes),
+    )
+
+
+def _realised(t: _Target, key: str, unit_answers: Sequence[Mapping[str, object]]) -> FitTarget:
+    """Share of the numerator among the target's denominator in the simulated frame."""
+    qid, _, item = key.partition(".")
+    rows = np.flatnonzero(t.denom)
+    total = 0.0
+    for i in rows.tolist():
+        v = unit_answers[i].get(qid)
+        if item and isinstance(v, dict):
+            v = v.get(item)
+        if v is None:
+            total += float(t.hit_absent[i])
+        elif isinstance(v, list):
+            total += float(any(t.hit[i, t.codes.index(c)] > 0 for c in v if c in t.codes))
+        else:
+            total += float(t.hit[i, t.codes.index(str(v))]) if str(v) in t.codes else float(t.hit_absent[i])
+    return FitTarget(
+        t.indicator,
+        t.figure,
+        t.breakdown,
+        t.domain,
+        key,
+        100 * t.value,
+        100 * t.fitted,
+        100 * total / rows.shape[0],
+        int(rows.shape[0]),
+        t.reached,
+    )
+
+
+def _draw_respondents(
+    fa: FrameArrays, invited: npt.NDArray[np.int64], total: int, rng: np.random.Generator
+) -> tuple[npt.NDArray[np.int64], dict[str, float]]:
+    strata = fa.stratum[invited]
+    names = sorted({str(s) for s in strata})
+    sizes = np.array([(strata == s).sum() for s in names], dtype=np.float64)
+    rel = np.array([RESPONSE_PROPENSITY.get(s, 5.0) for s in names])
+    if total > sizes.sum():
+        raise EditionError(f"{total} répondants demandés pour {int(sizes.sum())} unités invitées")
+
+    def expected(c: float) -> float:
+        return float((sizes * np.minimum(0.95, c * rel)).sum())
+
+    hi = 1.0 / rel.min()
+    c = float(optimize.brentq(lambda x: expected(x) - total, 0.0, hi)) if expected(hi) > total else hi
+    rate = np.minimum(0.95, c * rel)
+    raw = sizes * rate
+    k = np.floor(raw).astype(np.int64)
+    rest = total - int(k.sum())
+    if rest > 0:
+        order = np.argsort(-(raw - k), kind="stable")
+        k[order[:rest]] += 1
+    k = np.maximum(k, 1)
+    chosen: list[npt.NDArray[np.int64]] = []
+    for s, kk in zip(names, k, strict=True):
+        rows = invited[strata == s]
+        chosen.append(np.sort(rng.choice(rows, size=min(int(kk), rows.shape[0]), replace=False)))
+    out = np.sort(np.concatenate(chosen)).astype(np.int64)
+    rates = {s: float(min(int(kk), sz) / sz) for s, kk, sz in zip(names, k, sizes, strict=True)}
+    return out, rates
+
+
+def _validated(qn: Questionnaire, answers: Mapping[str, object], code: str) -> dict[str, object]:
+    result = validate_answers(qn, answers)
+    if not result.ok:
+        fixed = dict(answers)
+        for qid in result.errors:
+            fixed.pop(qid, None)
+        result = validate_answers(qn, fixed)
+        if not result.ok:
+            first = next(iter(result.messages().items()))
+            raise EditionError(f"simulation : réponses invalides pour {code} : {first[0]} : {first[1][0]}")
+    return dict(result.cleaned)
+
+
+__all__ = ["DEFAULT_RESPONDENTS", "RESPONSE_PROPENSITY", "FitTarget", "SimulatedEdition", "simulate_edition"]

@@ -1,0 +1,67 @@
+"""The public results explorer."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.factories import make_authority, make_edition, make_estimate, make_response
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def published() -> None:
+    e24 = make_edition(2024)
+    e25 = make_edition(2025)
+    make_response(e25, make_authority())
+    make_estimate(e24, "ai_done_or_planned", estimate=45.0, ci_low=40.0, ci_high=50.0)
+    make_estimate(e25, "ai_done_or_planned", estimate=58.4, ci_low=52.1, ci_high=64.7)
+    make_estimate(e25, "ai_done_or_planned", breakdown="strate", domain_value="regions", estimate=88.0,
+                  ci_low=70.0, ci_high=97.0, n=12)
+    make_estimate(e25, "ai_done_or_planned", breakdown="strate", domain_value="communes_moins_3500",
+                  estimate=None, se=None, ci_low=None, ci_high=None, suppressed=True,
+                  reason="moins de 10 répondants", n=4)
+    make_edition(2026, state="open", simulated=False)
+
+
+def test_explorer_lists_indicators_with_interval_and_simulated_banner(client: Client, published: None) -> None:
+    html = client.get("/resultats/").content.decode()
+    assert "Données simulées" in html
+    assert 'data-indicator="ai_done_or_planned" data-breakdown="ensemble">58\u00a0%' in html
+    assert "52\u00a0% – 65\u00a0%" in html
+    assert ">2026<" not in html  # an open edition is not public
+
+
+def test_indicator_page_has_breakdown_chart_with_text_alternative_and_trend(client: Client, published: None) -> None:
+    html = client.get("/resultats/ai_done_or_planned/", {"breakdown": "strate", "edition": "2025"}).content.decode()
+    assert 'role="img"' in html and "<title" in html and "<desc" in html
+    assert 'data-domain="regions">88\u00a0%' in html
+    assert "secret statistique" in html and "moins de 10 répondants" in html
+    # the trend shows our estimates and the values published at the time, marked as such
+    assert "publié" in html and "seeds/" in html
+
+
+def test_downloads_csv_and_svg(client: Client, published: None) -> None:
+    csv_text = client.get("/resultats/ai_done_or_planned/donnees.csv", {"breakdown": "strate"}).content.decode()
+    lines = csv_text.strip().splitlines()
+    assert lines[0].startswith("edition,indicator,breakdown,domain_value")
+    assert len(lines) == 3
+    assert any(",true,moins de 10 répondants,true" in line for line in lines)
+    svg = client.get("/resultats/ai_done_or_planned/graphique.svg", {"breakdown": "strate"})
+    assert svg["Content-Type"].startswith("image/svg+xml")
+    assert svg.content.decode().startswith("<svg")
+
+
+def test_unknown_indicator_breakdown_or_edition_is_a_404(client: Client, published: None) -> None:
+    assert client.get("/resultats/nope/").status_code == 404
+    assert client.get("/resultats/ai_done_or_planned/", {"breakdown": "planete"}).status_code == 404
+    assert client.get("/resultats/", {"edition": "1900"}).status_code == 404
+    assert client.get("/resultats/ai_done_or_planned/", {"edition": "2026"}).status_code == 404
+
+
+def test_explorer_in_english_uses_english_labels(client: Client, published: None) -> None:
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/resultats/ai_done_or_planned/", {"breakdown": "strate"}).content.decode()
+    assert "Use AI or plan to within 12 months" in html
+    assert "Régions (incl. Corsica" in html
