@@ -1,4 +1,4 @@
-"""``barometre diagnostic obligations`` and ``barometre csirt`` (registry lookup monkeypatched)."""
+"""``barometre diagnostic obligations|plan|scores`` and ``barometre csirt`` (registry lookup monkeypatched)."""
 
 from __future__ import annotations
 
@@ -114,12 +114,77 @@ def test_csirt_bad_moment_is_exit_2() -> None:
 
 def test_plan_from_answers_file(tmp_path: Path) -> None:
     path = tmp_path / "answers.yaml"
-    path.write_text("it_staff: none\ncyber_backup_offline: 'no'\n", encoding="utf-8")
+    path.write_text(
+        "prestataire_informatique: [personne]\ncyber_mesures: {sauvegardes_hors_ligne: non}\n", encoding="utf-8"
+    )
     res = runner.invoke(app, ["diagnostic", "plan", "31555", "--answers", str(path), "--format", "json"])
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
     assert data["actions"][0]["id"] == "offline_backups"
     assert data["it_staff"] == "none"
+    assert [a["id"] for a in data["to_check"]] == ["updates"]
+
+
+def test_plan_under_attack_starts_with_the_incident(tmp_path: Path) -> None:
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({"rssi": "interne"}), encoding="utf-8")
+    res = runner.invoke(
+        app, ["diagnostic", "plan", "31555", "--answers", str(path), "--under-attack", "--format", "json"]
+    )
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["actions"][0]["id"] == "incident_now"
+
+
+def test_plan_text_output_in_french(tmp_path: Path) -> None:
+    path = tmp_path / "answers.yaml"
+    path.write_text("rssi: non\n", encoding="utf-8")
+    res = runner.invoke(app, ["diagnostic", "plan", "31555", "--answers", str(path)])
+    assert res.exit_code == 0, res.output
+    assert "Premier pas" in res.stdout
+    assert "À vérifier" in res.stdout
+
+
+def test_scores_json_from_answers_without_database(tmp_path: Path) -> None:
+    path = tmp_path / "answers.yaml"
+    path.write_text(
+        "ia_charte_ethique: adopte\nrssi: interne\nstrategie_donnees: en_cours\ncyber_mesures: {mfa: en_place}\n",
+        encoding="utf-8",
+    )
+    res = runner.invoke(app, ["diagnostic", "scores", "--answers", str(path), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    themes = {t["id"]: t for t in data["themes"]}
+    assert (themes["donnees"]["score"], themes["ia"]["score"], themes["cyber"]["score"]) == (7, 25, 22)
+    assert themes["ia"]["level"]["id"] == "intermediaire"
+    assert data["overall"]["score"] == 18  # (7 + 25 + 22) / 3
+    assert themes["cyber"]["what_counted"][0]["answer"][0]["label"]["en"] == "In place"
+    assert themes["cyber"]["what_would_raise_most"][0]["action"]["fr"]
+
+
+def test_scores_text_output_is_french(tmp_path: Path) -> None:
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({"cyber_formation": ["agents", "elus"]}), encoding="utf-8")
+    res = runner.invoke(app, ["diagnostic", "scores", "--answers", str(path)])
+    assert res.exit_code == 0, res.output
+    assert "Cybersécurité : 11/100 — Débutant" in res.stdout
+    assert "Ce qui ferait le plus progresser" in res.stdout
+
+
+def test_scores_invalid_answers_are_one_line_exit_2(tmp_path: Path) -> None:
+    path = tmp_path / "answers.yaml"
+    path.write_text("rssi: peut-etre\n", encoding="utf-8")
+    res = runner.invoke(app, ["diagnostic", "scores", "--answers", str(path)])
+    assert res.exit_code == 2
+    assert "réponses invalides" in res.output
+    assert "Traceback" not in res.output
+
+
+def test_scores_other_edition_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "answers.yaml"
+    path.write_text("rssi: interne\n", encoding="utf-8")
+    res = runner.invoke(app, ["diagnostic", "scores", "--answers", str(path), "--edition", "2024"])
+    assert res.exit_code == 2
+    assert "2025" in res.output
 
 
 def test_profile_of_an_epci_from_the_registry_has_its_largest_member() -> None:

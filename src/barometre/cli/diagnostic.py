@@ -19,9 +19,11 @@ from barometre.core.diagnostic import from_registry
 from barometre.core.diagnostic.profile import AuthorityProfile
 from barometre.core.errors import BarometreError, DiagnosticError
 
-HELP = "Diagnostic personnel d'une collectivité : obligations légales, plan d'action cyber."
+HELP = "Diagnostic personnel d'une collectivité : obligations légales, scores de maturité, plan d'action cyber."
 
 _STATUS_FR = {"applies": "s'applique", "does_not_apply": "ne s'applique pas", "depends": "à préciser"}
+
+
 def resolve_profile(code: str) -> AuthorityProfile:
     """The profile of the authority named by ``code`` (INSEE code, SIREN, alias), from the registry."""
     return from_registry.resolve_profile(code)
@@ -64,6 +66,45 @@ def _load_answers(path: Path) -> dict[str, Any]:
             "le fichier de réponses doit associer un code de question à une réponse", location=str(path)
         )
     return data
+
+
+def _validated_answers(answers: dict[str, Any], edition: int, source: str) -> dict[str, Any]:
+    """The answers as ``validate_answers`` cleans them (partial: unanswered questions are fine)."""
+    from barometre.core.questionnaire import load_edition, validate_answers
+
+    result = validate_answers(load_edition(edition), answers, partial=True)
+    if not result.ok:
+        problems = "; ".join(f"{qid} : {errs[0].fr}" for qid, errs in result.errors.items())
+        raise DiagnosticError(f"réponses invalides pour l'édition {edition} — {problems}", location=source)
+    return dict(result.cleaned)
+
+
+def _print_scores(report: dict[str, Any]) -> None:
+    from barometre.core.formatting import format_number
+
+    o = report["overall"]
+    console.print(
+        f"[bold]{o['label']['fr']} : {o['score']}/100 — {o['level']['label']['fr']}[/bold] "
+        f"(moyenne de {len(o['themes'])} thèmes)",
+        highlight=False,
+    )
+    for t in report["themes"]:
+        console.print(
+            f"\n[bold]{t['label']['fr']} : {t['score']}/100 — {t['level']['label']['fr']}[/bold] "
+            f"({t['points']} points sur {t['max_points']})",
+            highlight=False,
+        )
+        for c in t["what_counted"]:
+            answer = ", ".join(f"{a['label']['fr']} ({a['points']})" for a in c["answer"])
+            cap = f", plafonné à {c['points']}" if c["capped"] else ""
+            console.print(f"  + {c['points']} : {c['label']['fr']} — {answer}{cap}", highlight=False)
+        if t["what_would_raise_most"]:
+            console.print("  Ce qui ferait le plus progresser :", highlight=False)
+        for s in t["what_would_raise_most"]:
+            gain = format_number(s["score_gain"], 1 if s["score_gain"] % 1 else 0)
+            console.print(f"  → {s['action']['fr']} (jusqu'à +{gain} points)", highlight=False)
+    bounds = ", ".join(f"{lv['label']['fr']} à partir de {lv['min']}" for lv in report["levels"])
+    console.print(f"\nNiveaux : {bounds}.", highlight=False)
 
 
 def _print_obligations(report: dict[str, Any]) -> None:
@@ -137,7 +178,12 @@ def register(app: typer.Typer) -> None:
     @sub.command("plan")
     def plan(
         code: str = typer.Argument(..., help="Code de la collectivité."),
-        answers: Path = typer.Option(..., "--answers", help="Réponses cyber (YAML ou JSON : code → réponse)."),
+        answers: Path = typer.Option(
+            ..., "--answers", help="Réponses au questionnaire (YAML ou JSON : id de question → réponse)."
+        ),
+        under_attack: bool = typer.Option(
+            False, "--under-attack", help="La collectivité subit une cyberattaque en ce moment."
+        ),
         fmt: OutputFormat = FormatOption,
     ) -> None:
         """Plan d'action cyber à partir des réponses de la collectivité."""
@@ -145,7 +191,9 @@ def register(app: typer.Typer) -> None:
         def run() -> None:
             from barometre.core.diagnostic.action_plan import action_plan_report
 
-            report = action_plan_report(_load_answers(answers), resolve_profile(code))
+            report = action_plan_report(
+                _load_answers(answers), resolve_profile(code), under_attack=True if under_attack else None
+            )
             if fmt is OutputFormat.json:
                 print_json(report)
                 return
@@ -159,6 +207,35 @@ def register(app: typer.Typer) -> None:
                     console.print(f"  → {r['title']} : {r['url']}", highlight=False)
             if not report["actions"]:
                 console.print("Aucune action prioritaire d'après les réponses.", highlight=False)
+            for act in report["to_check"]:
+                console.print(f"[bold]À vérifier : {act['title']}[/bold] — {act['reason']}", highlight=False)
+
+        run_guarded(run)
+
+    @sub.command("scores")
+    def scores(
+        answers: Path = typer.Option(
+            ..., "--answers", help="Réponses au questionnaire (YAML ou JSON : id de question → réponse)."
+        ),
+        edition: int | None = typer.Option(
+            None, "--edition", help="Édition du questionnaire (défaut : celle de la grille de maturité)."
+        ),
+        fmt: OutputFormat = FormatOption,
+    ) -> None:
+        """Scores de maturité (données, IA, cybersécurité, global) d'un jeu de réponses, sans base de données."""
+
+        def run() -> None:
+            from barometre.core.diagnostic.scores import load_grid, score_answers
+
+            grid = load_grid()
+            if edition is not None and edition != grid.edition:
+                raise DiagnosticError(f"la grille de maturité porte sur l'édition {grid.edition}, pas sur {edition}")
+            cleaned = _validated_answers(_load_answers(answers), grid.edition, str(answers))
+            report = score_answers(cleaned, grid).to_dict()
+            if fmt is OutputFormat.json:
+                print_json(report)
+            else:
+                _print_scores(report)
 
         run_guarded(run)
 
