@@ -5,7 +5,9 @@ Each command group lives in its own module and is registered here.
 
 from __future__ import annotations
 
+import functools
 import sys
+from typing import Any
 
 import typer
 
@@ -49,7 +51,35 @@ def _register() -> None:
         module.register(app)
 
 
+def _guard(typer_app: typer.Typer) -> None:
+    """Wrap every command so an expected error is one line on stderr and exit status 2.
+
+    Done on the callbacks themselves so that it holds however the command is
+    invoked (console script, ``python -m barometre``, typer's test runner).
+    """
+    for info in typer_app.registered_commands:
+        callback = info.callback
+        if callback is None or getattr(callback, "_guarded", False):
+            continue
+
+        @functools.wraps(callback)
+        def guarded(*args: Any, __callback: Any = callback, **kwargs: Any) -> Any:
+            try:
+                return __callback(*args, **kwargs)
+            except BarometreError as exc:
+                from barometre.cli.common import fail
+
+                raise fail(str(exc)) from None
+
+        guarded._guarded = True  # type: ignore[attr-defined]
+        info.callback = guarded
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            _guard(group.typer_instance)
+
+
 _register()
+_guard(app)
 
 
 def main() -> None:

@@ -64,7 +64,10 @@ def simulation_key(year: int, seed: int, respondents: int | None) -> str:
     h = hashlib.sha256(f"{year}:{seed}:{respondents}:{_frame_version()}".encode())
     for path in (QUESTIONNAIRES_DIR / f"{year}.yaml", DATA_DIR / "indicators.yaml"):
         h.update(path.read_bytes())
-    h.update(inspect.getsource(simulate_pkg.edition).encode())
+    from barometre.core.indicators import compute as compute_module
+
+    for module in (simulate_pkg.edition, compute_module):
+        h.update(inspect.getsource(module).encode())
     return h.hexdigest()
 
 

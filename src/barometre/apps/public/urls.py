@@ -1,6 +1,6 @@
 from django.urls import path
 
-from barometre.apps.public import explorer, views
+from barometre.apps.public import explorer, opendata_views, views
 
 app_name = "public"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("mentions-legales/", views.legal, name="legal"),
     path("resultats/", explorer.index, name="explorer"),
+    path("donnees-ouvertes/", opendata_views.index, name="opendata"),
+    path("donnees-ouvertes/<int:year>/<str:filename>", opendata_views.download, name="opendata_file"),
     path("resultats/<slug:indicator_id>/", explorer.indicator_page, name="indicator"),
     path("resultats/<slug:indicator_id>/donnees.csv", explorer.indicator_csv, name="indicator_csv"),
     path("resultats/<slug:indicator_id>/graphique.svg", explorer.indicator_svg, name="indicator_svg"),

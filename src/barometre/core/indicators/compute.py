@@ -30,6 +30,7 @@ from barometre.core.indicators.expr import AUTHORITY, CachedEvaluator
 from barometre.core.questionnaire import Questionnaire
 from barometre.core.questionnaire import expressions as ex
 from barometre.core.stats import DisclosureRule, SurveyDesign, check_disclosure, domain_means
+from barometre.core.stats.korn_graubard import korn_graubard
 from barometre.core.weighting.pipeline import WeightingResult
 from barometre.core.weighting.units import EditionArrays, FrameArrays
 
@@ -314,8 +315,8 @@ def _row(
         return EstimateRow(
             ind, bid, value, None, None, None, None, n, popw, True, disc.reason, edition.year, edition.simulated
         )
-    q = 1.959963984540054
-    lo, hi = max(0.0, est - q * se), min(1.0, est + q * se)
+    # Korn-Graubard interval: stays in [0, 1] and does not collapse at 0 % or 100 % in small domains.
+    lo, hi = korn_graubard(min(1.0, max(0.0, est)), se, n)
     return EstimateRow(
         ind, bid, value, 100 * est, 100 * se, 100 * lo, 100 * hi, n, popw, False, "", edition.year, edition.simulated
     )

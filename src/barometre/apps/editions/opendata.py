@@ -1,0 +1,73 @@
+"""Open data of a published edition: the core writes the files, this module feeds it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from barometre.apps.editions.models import Edition, EditionState
+from barometre.apps.editions.pipeline import DISCLOSURE_RULE
+from barometre.apps.editions.queries import catalogue
+from barometre.core import opendata
+from barometre.core.errors import EditionError, NotFound
+
+
+def export_edition(year: int, directory: Path) -> opendata.ExportSummary:
+    edition = Edition.objects.filter(year=year).first()
+    if edition is None:
+        raise NotFound(f"l'édition {year} n'existe pas")
+    if edition.state != EditionState.PUBLISHED:
+        raise EditionError(f"édition {year} : seules les éditions publiées sont exportées (état : {edition.state})")
+    cat = catalogue()
+    labels = {i.id: i for i in cat.indicators}
+    rows = []
+    for e in edition.estimates.all():
+        ind = labels.get(e.indicator)
+        rows.append(
+            {
+                "indicator": e.indicator,
+                "theme": ind.theme if ind else "",
+                "label": ind.short_label.fr if ind else e.indicator,
+                "breakdown": e.breakdown,
+                "domain_value": e.domain_value,
+                "estimate": e.estimate,
+                "se": e.se,
+                "ci_low": e.ci_low,
+                "ci_high": e.ci_high,
+                "n": e.n,
+                "population": e.population,
+                "suppressed": e.suppressed,
+                "reason": e.reason,
+            }
+        )
+    indicators = [
+        {
+            "indicator": i.id,
+            "theme": i.theme,
+            "label_fr": i.label.fr,
+            "label_en": i.label.en,
+            "definition": i.definition(year).numerator.source,
+            "universe": cat.universes[i.universe].label.fr,
+            "unit": i.unit,
+        }
+        for i in cat.for_edition(year)
+    ]
+    sources = [
+        {
+            "title": "Base de sondage : " + edition.frame_version,
+            "path": "https://www.npmjs.com/package/@etalab/decoupage-administratif",
+        },
+        {"title": "Valeurs publiées : notes de conjoncture data, IA et cybersécurité dans les territoires (2022-2025)"},
+    ]
+    computed = (edition.indicators_computed_at or edition.created_at).date().isoformat()
+    return opendata.export(
+        directory,
+        edition={"year": year, "simulated": edition.simulated, "computed_at": computed},
+        estimates=rows,
+        indicators=indicators,
+        min_n=DISCLOSURE_RULE.min_respondents,
+        sources=sources,
+        methodology=(
+            "Estimations pondérées (poids de non-réponse par strate, calés sur les effectifs de la base de sondage "
+            "par strate et par région et sur la population), intervalles de confiance à 95 % par linéarisation."
+        ),
+    )

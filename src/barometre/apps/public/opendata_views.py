@@ -1,0 +1,55 @@
+"""Open data downloads: the files of ``barometre opendata export``, built on demand and cached."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from barometre.apps.editions.models import EditionState
+from barometre.apps.editions.opendata import export_edition
+from barometre.apps.editions.queries import published_editions
+
+#: Files a visitor may download (nothing else from the folder is served).
+FILES = {
+    "datapackage.json": "application/json",
+    "estimations.csv": "text/csv; charset=utf-8",
+    "estimations.parquet": "application/vnd.apache.parquet",
+    "estimations.json": "application/json",
+    "indicateurs.csv": "text/csv; charset=utf-8",
+    "indicateurs.parquet": "application/vnd.apache.parquet",
+    "indicateurs.json": "application/json",
+}
+
+
+def _directory(year: int) -> Path:
+    edition = published_editions().filter(year=year).first()
+    if edition is None or edition.state != EditionState.PUBLISHED:
+        raise Http404("unknown edition")
+    stamp = (edition.indicators_computed_at or edition.created_at).isoformat()
+    directory = Path(settings.DATA_DIR) / "opendata" / str(year)
+    marker = directory / ".computed_at"
+    if not marker.exists() or marker.read_text() != stamp:
+        export_edition(year, directory)
+        marker.write_text(stamp)
+    return directory
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    editions = list(published_editions().order_by("-year"))
+    return render(request, "public/opendata.html", {"editions": editions, "files": list(FILES)})
+
+
+def download(request: HttpRequest, year: int, filename: str) -> FileResponse:
+    if filename not in FILES:
+        raise Http404("unknown file")
+    path = _directory(year) / filename
+    response = FileResponse(open(path, "rb"), content_type=FILES[filename])  # noqa: SIM115 - closed by Django
+    response["Content-Disposition"] = f'attachment; filename="barometre-{year}-{filename}"'
+    if filename == "datapackage.json":
+        simulated = json.loads(path.read_text(encoding="utf-8"))["barometre"]["simulated"]
+        response["X-Barometre-Simulated"] = "true" if simulated else "false"
+    return response

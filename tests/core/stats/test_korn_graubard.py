@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import pytest
+from scipy.stats import beta
+
+from barometre.core.stats.korn_graubard import effective_sample_size, korn_graubard
+
+
+def test_srs_with_no_design_effect_is_clopper_pearson() -> None:
+    # p = 3/10 with the binomial variance: n_eff = 10, Clopper-Pearson on 3 successes out of 10
+    p, n = 0.3, 10
+    se = (p * (1 - p) / n) ** 0.5
+    low, high = korn_graubard(p, se, n)
+    assert low == pytest.approx(beta.ppf(0.025, 3, 8), rel=1e-12)
+    assert high == pytest.approx(beta.ppf(0.975, 4, 7), rel=1e-12)
+    # Clopper-Pearson 3/10 (textbook values): [0.0667, 0.6525]
+    assert (round(low, 4), round(high, 4)) == (0.0667, 0.6525)
+
+
+def test_an_all_yes_domain_has_an_interval_below_100_percent() -> None:
+    low, high = korn_graubard(1.0, 0.0, 6)
+    assert high == 1.0
+    assert low == pytest.approx(0.025 ** (1 / 6), rel=1e-12)  # Clopper-Pearson 6/6
+
+
+def test_design_effect_widens_the_interval_and_n_eff_is_capped() -> None:
+    p, n = 0.4, 200
+    srs = (p * (1 - p) / n) ** 0.5
+    assert effective_sample_size(p, srs * 2, n) == pytest.approx(50)
+    assert effective_sample_size(p, srs / 2, n) == n  # capped at the respondents
+    narrow, wide = korn_graubard(p, srs, n), korn_graubard(p, 2 * srs, n)
+    assert wide[0] < narrow[0] < p < narrow[1] < wide[1]
+
+
+@pytest.mark.parametrize("p", [0.0, 0.01, 0.5, 0.99, 1.0])
+def test_interval_contains_the_estimate_and_stays_in_0_1(p: float) -> None:
+    low, high = korn_graubard(p, 0.05, 40)
+    assert 0.0 <= low <= p <= high <= 1.0
+
+
+def test_invalid_input_is_refused() -> None:
+    with pytest.raises(ValueError):
+        korn_graubard(1.2, 0.1, 10)
+    with pytest.raises(ValueError):
+        korn_graubard(0.5, float("nan"), 10)

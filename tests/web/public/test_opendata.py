@@ -1,0 +1,60 @@
+"""Open data: the CLI export and the site's downloads of a published edition."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.test import Client, override_settings
+from frictionless import validate
+from typer.testing import CliRunner
+
+from barometre.cli.main import app
+from tests.factories import make_authority, make_edition, make_estimate, make_response
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def published() -> None:
+    e25 = make_edition(2025)
+    make_response(e25, make_authority())
+    make_estimate(e25, "ai_deployed", estimate=52.6, ci_low=43.9, ci_high=61.4, n=180)
+    make_estimate(e25, "ai_deployed", breakdown="strate", domain_value="regions", estimate=90.0, ci_low=70.0,
+                  ci_high=99.0, n=6)  # below the threshold: must leave the system empty
+    make_edition(2026, state="open", simulated=False)
+
+
+def test_cli_export_validates_and_never_exports_a_small_cell(tmp_path: Path, published: None) -> None:
+    result = CliRunner().invoke(app, ["opendata", "export", "--edition", "2025", "--out", str(tmp_path),
+                                      "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["suppressed"] == 1
+    report = validate(str(tmp_path / "datapackage.json"))
+    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "message"])
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "estimations.csv").read_text(encoding="utf-8"))))
+    assert all(r["estimate"] == "" for r in rows if int(r["n"]) < 10)
+    assert {r["simulated"] for r in rows} == {"true"}
+
+
+def test_cli_export_of_an_unpublished_edition_is_refused(tmp_path: Path, published: None) -> None:
+    result = CliRunner().invoke(app, ["opendata", "export", "--edition", "2026", "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "publiées" in result.output
+
+
+def test_site_serves_the_same_files(tmp_path: Path, published: None) -> None:
+    client = Client()
+    with override_settings(DATA_DIR=tmp_path):
+        page = client.get("/donnees-ouvertes/").content.decode()
+        assert "/donnees-ouvertes/2025/estimations.parquet" in page and "données simulées" in page
+        response = client.get("/donnees-ouvertes/2025/datapackage.json")
+        assert response.status_code == 200 and response["X-Barometre-Simulated"] == "true"
+        body = b"".join(response.streaming_content).decode()
+        assert json.loads(body)["licenses"][0]["name"] == "etalab-2.0"
+        assert client.get("/donnees-ouvertes/2025/secret_key").status_code == 404
+        assert client.get("/donnees-ouvertes/2025/..%2Fsecret_key").status_code == 404
+        assert client.get("/donnees-ouvertes/2026/estimations.csv").status_code == 404
