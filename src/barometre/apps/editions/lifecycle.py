@@ -11,7 +11,8 @@ from barometre.core.errors import EditionError, NotFound
 #: Allowed transitions: target state → states it can be reached from.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     EditionState.OPEN: (EditionState.DRAFT, EditionState.CLOSED),
-    EditionState.CLOSED: (EditionState.OPEN,),
+    # A published edition may be withdrawn for a correction (audited), then published again.
+    EditionState.CLOSED: (EditionState.OPEN, EditionState.PUBLISHED),
     EditionState.PUBLISHED: (EditionState.CLOSED,),
 }
 

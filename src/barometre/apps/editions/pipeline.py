@@ -257,8 +257,19 @@ def stored_rows(year: int) -> list[EstimateRow]:
     edition = _get(year)
     return [
         EstimateRow(
-            e.indicator, e.breakdown, e.domain_value, e.estimate, e.se, e.ci_low, e.ci_high, e.n, e.population,
-            e.suppressed, e.reason, edition.year, edition.simulated,
+            e.indicator,
+            e.breakdown,
+            e.domain_value,
+            e.estimate,
+            e.se,
+            e.ci_low,
+            e.ci_high,
+            e.n,
+            e.population,
+            e.suppressed,
+            e.reason,
+            edition.year,
+            edition.simulated,
         )
         for e in edition.estimates.all()
     ]

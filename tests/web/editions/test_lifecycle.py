@@ -1,0 +1,68 @@
+"""The life cycle of an edition: draft → open → closed → published, each step checked."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+from typer.testing import CliRunner
+
+from barometre.apps.editions.lifecycle import move
+from barometre.apps.editions.models import AuditEntry
+from barometre.cli.main import app
+from barometre.core.errors import EditionError, NotFound
+from tests.factories import make_authority, make_edition, make_response
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_edition_moves_step_by_step_and_each_move_is_audited() -> None:
+    make_edition(2027, state="draft", simulated=False)
+    assert move(2027, "open").state == "open"
+    assert move(2027, "open").state == "open"  # idempotent
+    assert move(2027, "closed").state == "closed"
+    assert AuditEntry.objects.filter(edition__year=2027).count() == 2
+
+
+def test_a_draft_cannot_be_published_directly() -> None:
+    make_edition(2027, state="draft", simulated=False)
+    with pytest.raises(EditionError, match="impossible"):
+        move(2027, "published")
+
+
+def test_no_publication_without_responses() -> None:
+    make_edition(2027, state="closed", simulated=False)
+    with pytest.raises(EditionError, match="aucune réponse"):
+        move(2027, "published")
+
+
+def test_no_publication_without_weights() -> None:
+    edition = make_edition(2027, state="closed", simulated=False)
+    make_response(edition, make_authority())
+    with pytest.raises(EditionError, match="pondération"):
+        move(2027, "published")
+
+
+def test_no_publication_with_indicators_older_than_the_weights() -> None:
+    edition = make_edition(2027, state="closed", simulated=False)
+    make_response(edition, make_authority())
+    edition.indicators_computed_at = timezone.now()
+    edition.weights_computed_at = timezone.now()
+    edition.save()
+    with pytest.raises(EditionError, match="indicateurs"):
+        move(2027, "published")
+
+
+def test_unknown_edition() -> None:
+    with pytest.raises(NotFound):
+        move(1999, "open")
+
+
+def test_cli_moves_and_reports_errors_in_one_line() -> None:
+    make_edition(2027, state="draft", simulated=False)
+    runner = CliRunner()
+    ok = runner.invoke(app, ["edition", "open", "--edition", "2027", "--format", "json"])
+    assert ok.exit_code == 0 and '"state": "open"' in ok.output
+    refused = runner.invoke(app, ["edition", "publish", "--edition", "2027"])
+    assert refused.exit_code == 2 and "impossible" in refused.output
+    listed = runner.invoke(app, ["edition", "list", "--format", "json"])
+    assert '"edition": 2027' in listed.output

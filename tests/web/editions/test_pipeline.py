@@ -1,0 +1,92 @@
+"""An edition end to end on the database: simulate, weight, compute, compare, publish."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+import pytest
+from typer.testing import CliRunner
+
+from barometre.apps.editions import pipeline
+from barometre.apps.editions.lifecycle import move
+from barometre.apps.editions.models import Answer, Edition, IndicatorEstimate, ResponseStatus
+from barometre.cli.main import app
+from barometre.core.errors import EditionError
+from barometre.core.registry import load_snapshot
+from barometre.core.stats.korn_graubard import korn_graubard
+from tests.web.editions.conftest import SEED
+
+pytestmark = pytest.mark.django_db
+
+
+def test_simulated_edition_is_published_and_labelled(simulated_2025: int) -> None:
+    edition = Edition.objects.get(year=simulated_2025)
+    assert edition.simulated and edition.state == "published"
+    assert edition.responses.filter(status=ResponseStatus.SUBMITTED).count() == 292
+    assert IndicatorEstimate.objects.filter(edition=edition).exists()
+    result = CliRunner().invoke(app, ["indicators", "compute", "--edition", "2025"])
+    assert "données simulées" in result.output
+
+
+def test_running_the_simulation_again_changes_nothing(simulated_2025: int) -> None:
+    before = list(IndicatorEstimate.objects.filter(edition__year=2025).values_list("pk", "estimate"))
+    assert "inchangée" in pipeline.simulate(2025, SEED)
+    assert list(IndicatorEstimate.objects.filter(edition__year=2025).values_list("pk", "estimate")) == before
+
+
+def test_weights_reproduce_the_frame_margins(simulated_2025: int) -> None:
+    frame = load_snapshot()
+    by_stratum: dict[str, int] = defaultdict(int)
+    for a in frame.authorities:
+        by_stratum[a.stratum.value] += 1
+    weighted: dict[str, float] = defaultdict(float)
+    for stratum, w in Edition.objects.get(year=2025).responses.values_list("authority__stratum", "weight"):
+        weighted[stratum] += w
+    for stratum, count in by_stratum.items():
+        assert weighted[stratum] == pytest.approx(count, rel=1e-6), stratum
+
+
+def test_published_targets_fall_inside_the_intervals(simulated_2025: int) -> None:
+    result = CliRunner().invoke(app, ["indicators", "compare", "--edition", "2025", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = [r for r in json.loads(result.output)["rows"] if r["target"] and r["estimate"] is not None]
+    assert len(rows) >= 10
+    inside = [r for r in rows if r["published_inside_ci"]]
+    # 95 % intervals: about one target in twenty may miss by chance, none by far (99.9 % interval)
+    assert len(inside) >= 0.85 * len(rows)
+    estimates = {
+        (e.indicator, e.breakdown, e.domain_value): e for e in IndicatorEstimate.objects.filter(edition__year=2025)
+    }
+    for r in rows:
+        e = estimates[(r["indicator"], r["breakdown"], r["domain_value"])]
+        low, high = korn_graubard(e.estimate / 100, e.se / 100, e.n, level=0.999)
+        assert 100 * low <= r["published"] <= 100 * high, r
+
+
+def test_an_answer_edited_after_weighting_marks_the_weights_stale(simulated_2025: int) -> None:
+    edition = Edition.objects.get(year=2025)
+    assert not edition.weights_stale
+    answer = Answer.objects.filter(response__edition=edition).first()
+    answer.updated_by = "analyste"
+    answer.save()
+    edition.refresh_from_db()
+    assert edition.weights_stale
+    move(2025, "closed")
+    with pytest.raises(EditionError, match="pondération"):
+        move(2025, "published")
+    pipeline.weight(2025)
+    pipeline.compute(2025)
+    assert move(2025, "published").state == "published"
+
+
+def test_publication_needs_up_to_date_indicators(simulated_2025: int) -> None:
+    with pytest.raises(EditionError):
+        pipeline.compute(1900)
+
+
+def test_an_edition_without_responses_gives_a_clear_message(simulated_2025: int) -> None:
+    Edition.objects.create(year=2030, questionnaire_version="x", questionnaire_year=2025, frame_version="t")
+    result = CliRunner().invoke(app, ["edition", "weight", "--edition", "2030"])
+    assert result.exit_code == 2
+    assert "aucune réponse" in result.output
