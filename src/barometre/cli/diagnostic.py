@@ -79,31 +79,36 @@ def _validated_answers(answers: dict[str, Any], edition: int, source: str) -> di
     return dict(result.cleaned)
 
 
+def _txt(value: Any) -> str:
+    """A text that may be {fr, en} (raw scores) or already localised (diagnostic report)."""
+    return str(value["fr"]) if isinstance(value, dict) else str(value)
+
+
 def _print_scores(report: dict[str, Any]) -> None:
     from barometre.core.formatting import format_number
 
     o = report["overall"]
     console.print(
-        f"[bold]{o['label']['fr']} : {o['score']}/100 — {o['level']['label']['fr']}[/bold] "
+        f"[bold]{_txt(o['label'])} : {o['score']}/100 — {_txt(o['level']['label'])}[/bold] "
         f"(moyenne de {len(o['themes'])} thèmes)",
         highlight=False,
     )
     for t in report["themes"]:
         console.print(
-            f"\n[bold]{t['label']['fr']} : {t['score']}/100 — {t['level']['label']['fr']}[/bold] "
+            f"\n[bold]{_txt(t['label'])} : {t['score']}/100 — {_txt(t['level']['label'])}[/bold] "
             f"({t['points']} points sur {t['max_points']})",
             highlight=False,
         )
         for c in t["what_counted"]:
-            answer = ", ".join(f"{a['label']['fr']} ({a['points']})" for a in c["answer"])
+            answer = ", ".join(f"{_txt(a['label'])} ({a['points']})" for a in c["answer"])
             cap = f", plafonné à {c['points']}" if c["capped"] else ""
-            console.print(f"  + {c['points']} : {c['label']['fr']} — {answer}{cap}", highlight=False)
+            console.print(f"  + {c['points']} : {_txt(c['label'])} — {answer}{cap}", highlight=False)
         if t["what_would_raise_most"]:
             console.print("  Ce qui ferait le plus progresser :", highlight=False)
         for s in t["what_would_raise_most"]:
             gain = format_number(s["score_gain"], 1 if s["score_gain"] % 1 else 0)
-            console.print(f"  → {s['action']['fr']} (jusqu'à +{gain} points)", highlight=False)
-    bounds = ", ".join(f"{lv['label']['fr']} à partir de {lv['min']}" for lv in report["levels"])
+            console.print(f"  → {_txt(s['action'])} (jusqu'à +{gain} points)", highlight=False)
+    bounds = ", ".join(f"{_txt(lv['label'])} à partir de {lv['min']}" for lv in report["levels"])
     console.print(f"\nNiveaux : {bounds}.", highlight=False)
 
 
@@ -236,6 +241,52 @@ def register(app: typer.Typer) -> None:
                 print_json(report)
             else:
                 _print_scores(report)
+
+        run_guarded(run)
+
+    @sub.command("show")
+    def show(
+        code: str = typer.Argument(..., help="Code de la collectivité."),
+        edition: int = typer.Option(..., "--edition", help="Édition à laquelle la collectivité a répondu."),
+        under_attack: bool = typer.Option(False, "--under-attack", help="Cyberattaque en cours : CSIRT d'abord."),
+        lang: str = typer.Option("fr", "--lang", help="fr ou en."),
+        fmt: OutputFormat = FormatOption,
+    ) -> None:
+        """Diagnostic complet d'une collectivité qui a répondu : scores, pairs, plan cyber, obligations, CSIRT."""
+
+        def run() -> None:
+            from barometre.cli.common import setup_django
+
+            setup_django()
+            from barometre.apps.diagnostic.respondent import diagnostic_for
+            from barometre.apps.registry.queries import require_authority
+
+            authority = require_authority(code)
+            report = diagnostic_for(authority.code, edition, lang=lang, under_attack=True if under_attack else None)
+            if fmt is OutputFormat.json:
+                print_json(report)
+                return
+            if report["simulated"]:
+                console.print("[bold]Données simulées[/bold]", highlight=False)
+            for block in report["blocks"]:
+                console.print(f"\n[bold]{block['title']}[/bold]", highlight=False)
+                if block["id"] == "scores":
+                    _print_scores(block["data"])
+                    for group, pos in (block["data"].get("peers") or {}).items():
+                        if pos["shown"]:
+                            console.print(
+                                f"  Position ({group}) : {pos['percentile']:.0f}e centile sur {pos['n_peers']} pairs",
+                                highlight=False,
+                            )
+                        else:
+                            console.print(f"  Position ({group}) : non publiée — {pos['reason']}", highlight=False)
+                elif block["id"] == "action_plan":
+                    for act in block["data"]["actions"]:
+                        console.print(f"  {act['rank']}. {act['title']} — {act['first_step']}", highlight=False)
+                elif block["id"] == "obligations":
+                    _print_obligations(block["data"])
+                else:
+                    _print_csirt(block["data"])
 
         run_guarded(run)
 

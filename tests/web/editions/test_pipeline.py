@@ -90,3 +90,36 @@ def test_an_edition_without_responses_gives_a_clear_message(simulated_2025: int)
     result = CliRunner().invoke(app, ["edition", "weight", "--edition", "2030"])
     assert result.exit_code == 2
     assert "aucune réponse" in result.output
+
+
+def test_diagnostic_of_a_respondent_shows_scores_peers_plan_obligations_and_csirt(simulated_2025: int) -> None:
+    from barometre.apps.editions.models import Response
+
+    response = Response.objects.filter(edition__year=2025, authority__kind="departement").first()
+    code = response.authority.code
+    result = CliRunner().invoke(app, ["diagnostic", "show", code, "--edition", "2025", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["order"] == ["scores", "action_plan", "obligations", "csirt"]
+    scores = report["blocks"][0]["data"]
+    assert 0 <= scores["overall"]["score"] <= 100
+    strate = scores["peers"]["strate"]
+    assert strate["n_peers"] >= 10 and strate["shown"] and 0 <= strate["percentile"] <= 100
+    # only aggregates of the peers: no other authority's code appears anywhere
+    others = set(
+        Response.objects.filter(edition__year=2025).exclude(pk=response.pk).values_list("authority__code", flat=True)
+    )
+    assert not any(f'"{c}"' in result.output for c in others)
+    attacked = CliRunner().invoke(
+        app, ["diagnostic", "show", code, "--edition", "2025", "--under-attack", "--format", "json"]
+    )
+    assert json.loads(attacked.output)["order"][0] == "csirt"
+
+
+def test_diagnostic_of_an_authority_that_did_not_answer_is_a_clear_error(simulated_2025: int) -> None:
+    from barometre.apps.editions.models import Response
+
+    answered = set(Response.objects.filter(edition__year=2025).values_list("authority__code", flat=True))
+    code = next(a.code for a in load_snapshot().authorities if a.code not in answered)
+    result = CliRunner().invoke(app, ["diagnostic", "show", code, "--edition", "2025"])
+    assert result.exit_code == 2 and "aucune réponse" in result.output
