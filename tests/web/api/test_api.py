@@ -122,3 +122,14 @@ def test_openapi_schema_and_docs_page(client: Client) -> None:
     assert "/api/v1/estimates" in spec["paths"]
     html = client.get("/api/v1/docs/").content.decode()
     assert "GET /api/v1/estimates" in html and "edition" in html
+
+
+def test_indicator_catalogue_with_published_values_and_sources(client: Client) -> None:
+    body = client.get("/api/v1/indicators").json()
+    assert body["count"] >= 40
+    ai = client.get("/api/v1/indicators/ai_deployed").json()
+    assert ai["label"]["en"] and ai["universe"]["id"] == "plus_3500"
+    assert any(p["edition"] == 2025 and p["value"] == 49 and p["source"] for p in ai["published"])
+    assert client.get("/api/v1/indicators?theme=cyber").json()["count"] >= 5
+    assert client.get("/api/v1/indicators?theme=astrologie").status_code == 404
+    assert client.get("/api/v1/indicators/nope").json()["error"]["code"] == "not_found"

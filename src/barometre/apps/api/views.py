@@ -210,6 +210,95 @@ class AuthorityDetail(APIView):
         return Response(AuthoritySerializer(authority).data)
 
 
+def _indicator_dict(ind: Any, request: Request) -> dict[str, Any]:
+    from barometre.apps.editions.queries import catalogue
+
+    cat = catalogue()
+    return {
+        "id": ind.id,
+        "theme": ind.theme,
+        "label": {"fr": ind.label.fr, "en": ind.label.en},
+        "short_label": {"fr": ind.short_label.fr, "en": ind.short_label.en},
+        "unit": ind.unit,
+        "universe": {
+            "id": ind.universe,
+            "fr": cat.universes[ind.universe].label.fr,
+            "en": cat.universes[ind.universe].label.en,
+        },
+        "editions": list(ind.editions),
+        "breakdowns": list(ind.breakdowns),
+        "definition": {
+            str(year): {"numerator": d.numerator.source, "among": d.among.source if d.among else None}
+            for year, d in ind.definitions.items()
+        },
+        "published": [
+            {
+                "edition": p.edition,
+                "value": p.value,
+                "breakdown": p.breakdown,
+                "domain_value": p.domain,
+                "base": p.base,
+                "source": p.source,
+                "note": p.note,
+            }
+            for p in ind.published
+        ],
+    }
+
+
+INDICATOR_SCHEMA = inline_serializer(
+    "Indicator",
+    fields={
+        "id": serializers.CharField(),
+        "theme": serializers.CharField(),
+        "label": serializers.DictField(child=serializers.CharField()),
+        "short_label": serializers.DictField(child=serializers.CharField()),
+        "unit": serializers.CharField(),
+        "universe": serializers.DictField(child=serializers.CharField()),
+        "editions": serializers.ListField(child=serializers.IntegerField()),
+        "breakdowns": serializers.ListField(child=serializers.CharField()),
+        "definition": serializers.DictField(),
+        "published": serializers.ListField(child=serializers.DictField()),
+    },
+)
+
+
+class IndicatorList(APIView):
+    """Catalogue des indicateurs : définition, champ, ventilations, valeurs publiées et leurs sources."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("theme", OpenApiTypes.STR, description="Thème (data, ia, cyber, …).")],
+        responses=inline_serializer(
+            "IndicatorList",
+            fields={"count": serializers.IntegerField(), "results": INDICATOR_SCHEMA.__class__(many=True)},
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        from barometre.apps.editions.queries import catalogue
+
+        theme = request.query_params.get("theme")
+        items = [i for i in catalogue().indicators if theme is None or i.theme == theme]
+        if theme is not None and not items:
+            raise errors.not_found(f"thème inconnu : « {theme} »", theme=theme)
+        results = [_indicator_dict(i, request) for i in items]
+        return Response({"count": len(results), "results": results})
+
+
+class IndicatorDetail(APIView):
+    """Un indicateur du catalogue."""
+
+    @extend_schema(responses=INDICATOR_SCHEMA)
+    def get(self, request: Request, indicator_id: str) -> Response:
+        from barometre.apps.editions.queries import catalogue
+        from barometre.core.errors import NotFound
+
+        try:
+            ind = catalogue().get(indicator_id)
+        except NotFound:
+            raise errors.not_found(f"indicateur inconnu : « {indicator_id} »", indicator=indicator_id) from None
+        return Response(_indicator_dict(ind, request))
+
+
 class ApiRoot(APIView):
     """Point d'entrée : liens vers les ressources."""
 
@@ -220,5 +309,5 @@ class ApiRoot(APIView):
     )
     def get(self, request: Request) -> Response:
         base = request.build_absolute_uri("/api/v1/")
-        names = ["editions", "estimates", "authorities", "openapi.json"]
+        names = ["editions", "indicators", "estimates", "authorities", "openapi.json"]
         return Response({"resources": {n: base + n for n in names}})
