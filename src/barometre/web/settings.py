@@ -134,7 +134,8 @@ LOCALE_PATHS = [PROJECT_ROOT / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Years and codes must never be grouped ("2 025"): grouping is explicit (intcomma, core.formatting).
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -31,6 +31,7 @@ def test_explorer_lists_indicators_with_interval_and_simulated_banner(client: Cl
     assert 'data-indicator="ai_done_or_planned" data-breakdown="ensemble">58\u00a0%' in html
     assert "52\u00a0% – 65\u00a0%" in html
     assert ">2026<" not in html  # an open edition is not public
+    assert "/resultats/ai_done_or_planned/?edition=2025" in html  # a year is never grouped ("2 025")
 
 
 def test_indicator_page_has_breakdown_chart_with_text_alternative_and_trend(client: Client, published: None) -> None:
