@@ -28,6 +28,7 @@ def register(app: typer.Typer) -> None:
             str(workers),
             "--threads",
             str(threads),
+            "--preload",
             "--access-logfile",
             "-",
             # The access log never contains query strings or paths with tokens:

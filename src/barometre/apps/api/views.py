@@ -130,6 +130,23 @@ ESTIMATE_FILTERS = [
 ]
 
 
+ESTIMATE_FIELDS = (
+    "edition__year",
+    "indicator",
+    "breakdown",
+    "domain_value",
+    "estimate",
+    "se",
+    "ci_low",
+    "ci_high",
+    "n",
+    "population",
+    "suppressed",
+    "reason",
+    "edition__simulated",
+)
+
+
 @extend_schema(parameters=ESTIMATE_FILTERS)
 class EstimateList(generics.ListAPIView[IndicatorEstimate]):
     """Estimations pondérées avec intervalle de confiance à 95 %, filtrables.
@@ -146,7 +163,7 @@ class EstimateList(generics.ListAPIView[IndicatorEstimate]):
         qs = IndicatorEstimate.objects.select_related("edition").filter(edition__state__in=PUBLIC_STATES)
         year = _int_param(self.request, "edition")
         if year is not None:
-            if not public_editions().filter(year=year).exists():
+            if not Edition.objects.filter(state__in=PUBLIC_STATES, year=year).exists():
                 raise errors.not_found(f"l'édition {year} n'existe pas ou n'est pas publiée", edition=year)
             qs = qs.filter(edition__year=year)
         for name in ("indicator", "breakdown", "domain_value"):
@@ -159,6 +176,12 @@ class EstimateList(generics.ListAPIView[IndicatorEstimate]):
         if indicator and not qs.exists() and not IndicatorEstimate.objects.filter(indicator=indicator).exists():
             raise errors.not_found(f"indicateur inconnu : « {indicator} »", indicator=indicator)
         return qs.order_by("edition__year", "indicator", "breakdown", "domain_value")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # Plain rows instead of model instances: the same shape as EstimateSerializer, several times faster.
+        page = self.paginate_queryset(self.get_queryset().values_list(*ESTIMATE_FIELDS))
+        keys = [f.split("__")[-1] if f != "edition__year" else "edition" for f in ESTIMATE_FIELDS]
+        return self.get_paginated_response([dict(zip(keys, row, strict=True)) for row in page])
 
 
 @extend_schema(

@@ -86,7 +86,12 @@ class Invitation(models.Model):
         """The usable invitation for ``token``, or None (unknown, expired, revoked, tampered)."""
         if not tokens.is_well_formed(token):
             return None
-        inv = cls.objects.usable().select_related("response").filter(prefix=tokens.prefix_of(token)).first()
+        inv = (
+            cls.objects.usable()
+            .select_related("response__edition", "response__authority")
+            .filter(prefix=tokens.prefix_of(token))
+            .first()
+        )
         if inv is None or not tokens.matches(token, inv.digest, token_key()):
             return None
         if inv.parent_id is not None and not Invitation.objects.usable().filter(pk=inv.parent_id).exists():

@@ -1,0 +1,132 @@
+"""Load test of the public API on PostgreSQL, on loopback, with locust.
+
+50 concurrent clients query ``/api/v1/estimates`` (filtered by edition,
+indicator and breakdown) on ``barometre serve`` (gunicorn) backed by
+PostgreSQL holding the registry and one simulated edition. A reference run at
+the same concurrency hits the API root (no database) in the same process, and
+the result is reported as the ratio of the two p99. Bounded in time, loopback
+only. Goal: p99 < 50 ms.
+
+Environment: ``BENCH_ADMIN_URL`` (default ``postgres://postgres@127.0.0.1:5432/test``),
+``BENCH_API_DB`` (default ``barometre_bench_api``, dropped and created each run).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+USERS = 50
+DURATION = "20s"
+GOAL_P99_MS = 50.0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _database(admin_url: str, name: str) -> str:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return admin_url.rsplit("/", 1)[0] + "/" + name
+
+
+def _locust(host: str, mode: str, csv_prefix: Path, env: dict[str, str], indicators: str) -> dict[str, float]:
+    cmd = [
+        str(BIN / "locust"),
+        "-f",
+        str(ROOT / "benchmarks" / "locustfile_api.py"),
+        "--headless",
+        "-u",
+        str(USERS),
+        "-r",
+        str(USERS),
+        "-t",
+        DURATION,
+        "--host",
+        host,
+        "--csv",
+        str(csv_prefix),
+        "--only-summary",
+        "--loglevel",
+        "ERROR",
+    ]
+    subprocess.run(
+        cmd,
+        env={**env, "API_LOAD_MODE": mode, "API_LOAD_INDICATORS": indicators},
+        check=False,
+        capture_output=True,
+        timeout=120,
+    )
+    with open(f"{csv_prefix}_stats.csv", encoding="utf-8") as fh:
+        row = next(r for r in csv.DictReader(fh) if r["Name"] == "Aggregated")
+    return {
+        "requests": float(row["Request Count"]),
+        "failures": float(row["Failure Count"]),
+        "rps": float(row["Requests/s"]),
+        "p50": float(row["50%"]),
+        "p95": float(row["95%"]),
+        "p99": float(row["99%"]),
+    }
+
+
+def run(with_r: bool) -> None:
+    admin = os.environ.get("BENCH_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/test")
+    url = _database(admin, os.environ.get("BENCH_API_DB", "barometre_bench_api"))
+    tmp = Path(tempfile.mkdtemp(prefix="barometre-api-load-"))
+    env = {**os.environ, "DATABASE_URL": url, "BAROMETRE_DATA_DIR": str(tmp), "DEBUG": "0"}
+    barometre = str(BIN / "barometre")
+    for args in (["manage", "migrate", "-v0"], ["registry", "load"], ["edition", "simulate", "--edition", "2025"]):
+        subprocess.run([barometre, *args], env=env, check=True, capture_output=True, timeout=600)
+    count_code = (
+        "import django,os;os.environ['DJANGO_SETTINGS_MODULE']='barometre.web.settings';django.setup();"
+        "from barometre.apps.editions.models import IndicatorEstimate as E;"
+        "print(E.objects.count());print(','.join(sorted(set(E.objects.values_list('indicator',flat=True)))))"
+    )
+    out = subprocess.run([sys.executable, "-c", count_code], env=env, check=True, capture_output=True, text=True)
+    rows, indicators = out.stdout.split()
+    port = _free_port()
+    server = subprocess.Popen(
+        [barometre, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(os.cpu_count() or 2)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    host = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(host + "/api/v1/", timeout=2).read()  # noqa: S310 - loopback
+                break
+            except OSError:
+                time.sleep(0.2)
+        ref = _locust(host, "reference", tmp / "ref", env, indicators)
+        est = _locust(host, "estimates", tmp / "est", env, indicators)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(f"API load (PostgreSQL, {USERS} concurrent clients, {DURATION}, {rows} estimates in the database)")
+    for name, r in (("reference: API root, no database", ref), ("estimates queries", est)):
+        print(
+            f"  {name:34s} {r['requests']:7.0f} requests, {r['failures']:.0f} failures, {r['rps']:7.1f} req/s, "
+            f"p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, p99 {r['p99']:.0f} ms"
+        )
+    ratio = est["p99"] / ref["p99"] if ref["p99"] else float("nan")
+    print(
+        f"  p99 ratio estimates / reference: {ratio:.2f}; goal p99 < {GOAL_P99_MS:.0f} ms: "
+        f"{'met' if est['p99'] < GOAL_P99_MS else 'NOT met'}"
+    )

@@ -1,0 +1,431 @@
+"""Respondent portal pages. Thin: every decision is in :mod:`.services`.
+
+Every view receives the invitation resolved from the token of the URL
+(:func:`.access.with_invitation`) and reaches data only through it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from barometre.apps.editions.models import Response
+from barometre.apps.portal import display, privacy, services
+from barometre.apps.portal.access import with_invitation
+from barometre.apps.portal.models import Invitation
+from barometre.core.questionnaire import Questionnaire, Section, relevance, validate_answers
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "fr").startswith("en") else "fr"
+
+
+def _actor(request: HttpRequest) -> str:
+    return str(request.session.get(services.SESSION_NAME_KEY, ""))
+
+
+def _url(name: str, token: str, **kwargs: Any) -> str:
+    return reverse(f"portal:{name}", kwargs={"token": token, **kwargs})
+
+
+def _context(request: HttpRequest, inv: Invitation, qn: Questionnaire, **extra: Any) -> dict[str, Any]:
+    response: Response = inv.response
+    token: str = request.portal_token  # type: ignore[attr-defined]
+    return {
+        "invitation": inv,
+        "is_main": inv.is_main,
+        "response": response,
+        "authority": response.authority,
+        "edition": response.edition,
+        "editable": services.is_editable(response),
+        "submitted": response.status in services.SUBMITTED_STATUSES,
+        "qn_title": _title(qn, response),
+        "respondent_name": _actor(request),
+        "urls": {
+            "home": _url("home", token),
+            "autosave": _url("autosave", token),
+            "summary": _url("summary", token),
+            "submit": _url("submit", token),
+            "receipt": _url("receipt", token),
+            "results": _url("results", token),
+            "delegations": _url("delegations", token),
+        },
+        **extra,
+    }
+
+
+def _title(qn: Questionnaire, response: Response) -> str:
+    """The questionnaire's title, with the edition's year when it reuses an earlier questionnaire."""
+    title = qn.title.get(_lang())
+    if qn.edition != response.edition.year:
+        title = title.replace(str(qn.edition), str(response.edition.year))
+    return title
+
+
+def _load(inv: Invitation) -> Questionnaire:
+    """The questionnaire of the link's edition (``Invitation.resolve`` loaded the response,
+    its edition and its authority)."""
+    return services.questionnaire_for(inv.response.edition)
+
+
+def _sections(inv: Invitation, qn: Questionnaire, rel: dict[str, bool]) -> list[Section]:
+    """Sections this link may see, among those relevant given the answers."""
+    return [s for s in services.allowed_sections(inv, qn) if services.section_is_relevant(s, rel)]
+
+
+def _main_only(inv: Invitation) -> None:
+    if not inv.is_main:
+        raise Http404()
+
+
+def _progress_rows(inv: Invitation, qn: Questionnaire, answers: dict[str, object], token: str) -> list[dict[str, Any]]:
+    allowed = {s.id for s in services.allowed_sections(inv, qn)}
+    lang = _lang()
+    return [
+        {
+            "id": p.section.id,
+            "title": p.section.title.get(lang),
+            "relevant": p.relevant,
+            "visible": p.visible,
+            "answered": p.answered,
+            "missing_required": p.missing_required,
+            "complete": p.complete,
+            "url": _url("section", token, section_id=p.section.id),
+        }
+        for p in services.progress(qn, answers)
+        if p.section.id in allowed and p.relevant
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+@with_invitation
+def home(request: HttpRequest, inv: Invitation) -> HttpResponse:
+    """First page: who runs the survey and the privacy notice, optional name, progress."""
+    qn = _load(inv)
+    token: str = request.portal_token  # type: ignore[attr-defined]
+    if request.method == "POST":
+        name = " ".join(request.POST.get("name", "").split())[: services.NAME_MAX_LENGTH]
+        if name:
+            request.session[services.SESSION_NAME_KEY] = name
+        else:
+            request.session.pop(services.SESSION_NAME_KEY, None)
+        return redirect(_url("home", token))
+    answers = services.stored_answers(inv.response)
+    rel = relevance(qn, answers)
+    sections = _sections(inv, qn, rel) or services.allowed_sections(inv, qn)
+    resume = services.resume_section(qn, inv.response, sections)
+    delegated = []
+    if inv.is_main:
+        lang = _lang()
+        for d in services.delegations(inv):
+            try:
+                title = qn.section(d.section).title.get(lang)
+            except Exception:  # a section of another questionnaire version
+                title = d.section
+            delegated.append({"label": d.label, "section": title, "created_at": d.created_at})
+    return render(
+        request,
+        "portal/home.html",
+        _context(
+            request,
+            inv,
+            qn,
+            progress=_progress_rows(inv, qn, answers, token),
+            started=bool(answers),
+            resume_url=_url("section", token, section_id=resume.id),
+            delegated_section=(qn.section(inv.section).title.get(_lang()) if not inv.is_main else ""),
+            delegated=delegated,
+            privacy=privacy.notice(_lang()),
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@with_invitation
+def section(request: HttpRequest, inv: Invitation, section_id: str) -> HttpResponse:
+    """One section of the form. Without JavaScript its submit saves and re-renders."""
+    qn = _load(inv)
+    token: str = request.portal_token  # type: ignore[attr-defined]
+    allowed = {s.id: s for s in services.allowed_sections(inv, qn)}
+    current = allowed.get(section_id)
+    if current is None:
+        raise Http404()
+    if not services.is_editable(inv.response):
+        return redirect(_url("summary" if inv.is_main else "home", token))
+    errors: dict[str, Any] = {}
+    raw = None
+    if request.method == "POST":
+        try:
+            result = services.save_section(inv.response, qn, current.id, request.POST, actor=_actor(request))
+        except services.ReadOnly:
+            return redirect(_url("summary" if inv.is_main else "home", token))
+        answers = result.answers
+        rel = result.relevant
+        errors = result.errors
+        raw = request.POST
+        if not errors and request.POST.get("action") == "next":
+            following = _next_section(inv, qn, rel, current)
+            if following is not None:
+                return redirect(_url("section", token, section_id=following.id))
+            return redirect(_url("summary" if inv.is_main else "home", token))
+    else:
+        answers = services.stored_answers(inv.response)
+        rel = relevance(qn, answers)
+    visible_sections = _sections(inv, qn, rel)
+    if current not in visible_sections:
+        # Skip logic hides this whole section: go on to the next one.
+        following = _next_section(inv, qn, rel, current)
+        if following is not None:
+            return redirect(_url("section", token, section_id=following.id))
+        return redirect(_url("summary" if inv.is_main else "home", token))
+    number = visible_sections.index(current) + 1
+    previous = visible_sections[number - 2] if number > 1 else None
+    lang = _lang()
+    fields = display.build_fields(qn, current, answers, rel, errors, lang, raw)
+    error_list = [{"dom_id": f["dom_id"], "label": f["label"], "message": m} for f in fields for m in f["errors"]]
+    return render(
+        request,
+        "portal/section.html",
+        _context(
+            request,
+            inv,
+            qn,
+            section=current,
+            section_title=current.title.get(lang),
+            section_description=current.description.get(lang) if current.description else "",
+            fields=fields,
+            error_list=error_list,
+            number=number,
+            total=len(visible_sections),
+            next_title=(visible_sections[number].title.get(lang) if number < len(visible_sections) else ""),
+            previous_url=_url("section", token, section_id=previous.id) if previous else "",
+            action_url=_url("section", token, section_id=current.id),
+        ),
+        status=422 if errors else 200,
+    )
+
+
+def _next_section(inv: Invitation, qn: Questionnaire, rel: dict[str, bool], current: Section) -> Section | None:
+    allowed = services.allowed_sections(inv, qn)
+    after = allowed[allowed.index(current) + 1 :]
+    for s in after:
+        if services.section_is_relevant(s, rel):
+            return s
+    return None
+
+
+@require_POST
+@with_invitation
+def autosave(request: HttpRequest, inv: Invitation) -> HttpResponse:
+    """Save one question (``changed``) or a whole section; answer what is visible now (JSON)."""
+    qn = _load(inv)
+    allowed = {s.id: s for s in services.allowed_sections(inv, qn)}
+    current = allowed.get(request.POST.get("section", ""))
+    if current is None:
+        raise Http404()
+    changed = request.POST.get("changed") or None
+    if changed is not None and changed not in {q.id for q in current.questions}:
+        return JsonResponse({"ok": False, "error": _("Question inconnue.")}, status=400)
+    try:
+        result = services.save_section(inv.response, qn, current.id, request.POST, only=changed, actor=_actor(request))
+    except services.ReadOnly:
+        return JsonResponse({"ok": False, "error": _("Cette réponse ne peut plus être modifiée.")}, status=409)
+    lang = _lang()
+    section_ids = {q.id for q in current.questions}
+    return JsonResponse(
+        {
+            "ok": result.ok,
+            "saved": result.saved,
+            "removed": result.removed,
+            "errors": {qid: [e.message(lang) for e in errs] for qid, errs in result.errors.items()},
+            "visible": {qid: bool(v) for qid, v in result.relevant.items() if qid in section_ids},
+            "message": _("Réponse enregistrée à %(time)s.") % {"time": timezone.localtime().strftime("%H:%M")}
+            if result.ok
+            else _("Réponse non enregistrée : corrigez la valeur signalée."),
+        },
+        status=200 if result.ok else 422,
+    )
+
+
+def _summary_context(
+    request: HttpRequest, inv: Invitation, qn: Questionnaire, errors: dict[str, Any]
+) -> dict[str, Any]:
+    token: str = request.portal_token  # type: ignore[attr-defined]
+    answers = services.stored_answers(inv.response)
+    rel = relevance(qn, answers)
+    lang = _lang()
+    sections = display.summary_sections(qn, _sections(inv, qn, rel), answers, rel, errors, lang)
+    for s in sections:
+        s["url"] = _url("section", token, section_id=s["id"])
+    missing = sum(1 for s in sections for r in s["rows"] if r["errors"])
+    return _context(
+        request, inv, qn, sections=sections, missing=missing, just_submitted=request.GET.get("envoye") == "1"
+    )
+
+
+@require_http_methods(["GET"])
+@with_invitation
+def summary(request: HttpRequest, inv: Invitation) -> HttpResponse:
+    """Every answer, with a link to change it; the way to submission."""
+    _main_only(inv)
+    qn = _load(inv)
+    answers = services.stored_answers(inv.response)
+    errors = validate_answers(qn, answers).errors if services.is_editable(inv.response) else {}
+    return render(request, "portal/summary.html", _summary_context(request, inv, qn, errors))
+
+
+@require_http_methods(["GET", "POST"])
+@with_invitation
+def submit(request: HttpRequest, inv: Invitation) -> HttpResponse:
+    """Explicit, confirmed and atomic submission (main link only)."""
+    _main_only(inv)
+    qn = _load(inv)
+    token: str = request.portal_token  # type: ignore[attr-defined]
+    if not services.is_editable(inv.response):
+        return redirect(_url("summary", token))
+    confirm_error = ""
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            confirm_error = _("Cochez la case pour confirmer l’envoi.")
+        else:
+            try:
+                errors = services.submit(inv.response, qn)
+            except services.ReadOnly:
+                return redirect(_url("summary", token))
+            if not errors:
+                return redirect(_url("summary", token) + "?envoye=1")
+            return render(request, "portal/summary.html", _summary_context(request, inv, qn, errors), status=422)
+    answers = services.stored_answers(inv.response)
+    errors = validate_answers(qn, answers).errors
+    if errors:
+        return render(request, "portal/summary.html", _summary_context(request, inv, qn, errors), status=422)
+    return render(
+        request,
+        "portal/submit.html",
+        _context(request, inv, qn, confirm_error=confirm_error),
+        status=422 if confirm_error else 200,
+    )
+
+
+@require_http_methods(["GET"])
+@with_invitation
+def receipt(request: HttpRequest, inv: Invitation) -> HttpResponse:
+    """PDF receipt of the submitted answers."""
+    _main_only(inv)
+    qn = _load(inv)
+    if inv.response.status not in services.SUBMITTED_STATUSES:
+        raise Http404()
+    answers = services.stored_answers(inv.response)
+    rel = relevance(qn, answers)
+    lang = _lang()
+    context = {
+        "authority": inv.response.authority,
+        "edition": inv.response.edition,
+        "response": inv.response,
+        "qn_title": _title(qn, inv.response),
+        "sections": display.summary_sections(qn, _sections(inv, qn, rel), answers, rel, {}, lang),
+        "generated_at": timezone.now(),
+    }
+    html = render_to_string("portal/receipt.html", context, request=request)
+    from weasyprint import HTML
+
+    pdf = HTML(string=html).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"barometre-{inv.response.edition.year}-{inv.response.authority.code}-accuse.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET"])
+@with_invitation
+def results(request: HttpRequest, inv: Invitation) -> HttpResponse:
+    """First results after submission: five headline indicators against the stratum."""
+    _main_only(inv)
+    qn = _load(inv)
+    if inv.response.status not in services.SUBMITTED_STATUSES:
+        return redirect(_url("summary", request.portal_token))  # type: ignore[attr-defined]
+    # Imported here: the indicator catalogue pulls in the statistics stack (slow to import).
+    from barometre.apps.portal.results import headline_rows
+
+    answers = services.stored_answers(inv.response)
+    edition, rows = headline_rows(inv.response, answers, _lang())
+    return render(
+        request,
+        "portal/results.html",
+        _context(request, inv, qn, estimates_edition=edition, rows=rows, stratum=inv.response.authority.stratum_label),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@with_invitation
+def delegations(request: HttpRequest, inv: Invitation) -> HttpResponse:
+    """Hand one section to a colleague with a sub-link; list and revoke sub-links."""
+    _main_only(inv)
+    qn = _load(inv)
+    lang = _lang()
+    new_link = ""
+    new_section = ""
+    form_error = ""
+    if request.method == "POST":
+        if not services.is_editable(inv.response):
+            form_error = _("Cette réponse ne peut plus être modifiée.")
+        else:
+            section_id = request.POST.get("section", "")
+            if section_id not in {s.id for s in qn.sections}:
+                form_error = _("Choisissez une section.")
+            else:
+                _d, sub_token = services.delegate(inv, section_id, request.POST.get("label", ""))
+                new_link = request.build_absolute_uri(reverse("portal:home", kwargs={"token": sub_token}))
+                new_section = qn.section(section_id).title.get(lang)
+    answers = services.stored_answers(inv.response)
+    progress = {p.section.id: p for p in services.progress(qn, answers)}
+    rows = []
+    for d in services.delegations(inv):
+        p = progress.get(d.section)
+        rows.append(
+            {
+                "id": d.pk,
+                "label": d.label,
+                "section": qn.section(d.section).title.get(lang)
+                if d.section in {s.id for s in qn.sections}
+                else d.section,
+                "answered": p.answered if p else 0,
+                "visible": p.visible if p else 0,
+                "complete": bool(p and p.complete),
+                "created_at": d.created_at,
+                "revoke_url": _url("revoke_delegation", request.portal_token, delegation_id=d.pk),  # type: ignore[attr-defined]
+            }
+        )
+    return render(
+        request,
+        "portal/delegations.html",
+        _context(
+            request,
+            inv,
+            qn,
+            sections=[{"id": s.id, "title": s.title.get(lang)} for s in qn.sections],
+            rows=rows,
+            new_link=new_link,
+            new_section=new_section,
+            form_error=form_error,
+        ),
+        status=422 if form_error else 200,
+    )
+
+
+@require_POST
+@with_invitation
+def revoke_delegation(request: HttpRequest, inv: Invitation, delegation_id: int) -> HttpResponse:
+    _main_only(inv)
+    if not services.revoke_delegation(inv, delegation_id):
+        raise Http404()
+    return redirect(_url("delegations", request.portal_token))  # type: ignore[attr-defined]
