@@ -51,10 +51,8 @@ def _steps() -> list[Step]:
         steps.append((f"Édition {year} simulée", simulated))
 
     def open_edition() -> str:
-        try:
-            from barometre.apps.portal.services import ensure_open_edition
-        except ImportError:
-            return "portail non installé"
+        from barometre.apps.portal.services import ensure_open_edition
+
         return ensure_open_edition(OPEN_EDITION)[1]
 
     steps.append((f"Édition {OPEN_EDITION} ouverte à la collecte", open_edition))
