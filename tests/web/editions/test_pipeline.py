@@ -123,3 +123,31 @@ def test_diagnostic_of_an_authority_that_did_not_answer_is_a_clear_error(simulat
     code = next(a.code for a in load_snapshot().authorities if a.code not in answered)
     result = CliRunner().invoke(app, ["diagnostic", "show", code, "--edition", "2025"])
     assert result.exit_code == 2 and "aucune réponse" in result.output
+
+
+def test_respondent_reaches_its_diagnostic_page_and_pdf_from_its_link(simulated_2025: int, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+
+    from django.test import Client
+
+    from barometre.apps.editions.models import Response
+    from barometre.apps.portal.models import Invitation
+
+    response = (
+        Response.objects.filter(edition__year=2025, authority__kind="commune").select_related("authority").first()
+    )
+    _, token = Invitation.create_for(response)
+    client = Client()
+    html = client.get(f"/repondre/{token}/diagnostic/").content.decode()
+    assert response.authority.name in html
+    for block in ("scores", "action_plan", "obligations", "csirt"):
+        assert f'data-block="{block}"' in html
+    assert html.index('data-block="scores"') < html.index('data-block="csirt"')
+    attacked = client.get(f"/repondre/{token}/diagnostic/", {"attaque": "1"}).content.decode()
+    assert attacked.index('data-block="csirt"') < attacked.index('data-block="scores"')
+    pdf = client.get(f"/repondre/{token}/diagnostic.pdf")
+    assert pdf["Content-Type"] == "application/pdf"
+    (tmp_path / "d.pdf").write_bytes(pdf.content)
+    text = subprocess.run(["pdftotext", str(tmp_path / "d.pdf"), "-"], capture_output=True, text=True, check=True)
+    assert response.authority.name in text.stdout and "/100" in text.stdout
+    assert client.get("/repondre/" + "x" * 40 + "/diagnostic/").status_code == 404

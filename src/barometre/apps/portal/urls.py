@@ -14,6 +14,8 @@ urlpatterns = [
     path("<str:token>/envoyer/", views.submit, name="submit"),
     path("<str:token>/accuse-de-reception.pdf", views.receipt, name="receipt"),
     path("<str:token>/resultats/", views.results, name="results"),
+    path("<str:token>/diagnostic/", views.diagnostic, name="diagnostic"),
+    path("<str:token>/diagnostic.pdf", views.diagnostic_pdf, name="diagnostic_pdf"),
     path("<str:token>/delegations/", views.delegations, name="delegations"),
     path("<str:token>/delegations/<int:delegation_id>/revoquer/", views.revoke_delegation, name="revoke_delegation"),
 ]

@@ -56,6 +56,7 @@ def _context(request: HttpRequest, inv: Invitation, qn: Questionnaire, **extra: 
             "submit": _url("submit", token),
             "receipt": _url("receipt", token),
             "results": _url("results", token),
+            "diagnostic": _url("diagnostic", token),
             "delegations": _url("delegations", token),
         },
         **extra,
@@ -429,3 +430,26 @@ def revoke_delegation(request: HttpRequest, inv: Invitation, delegation_id: int)
     if not services.revoke_delegation(inv, delegation_id):
         raise Http404()
     return redirect(_url("delegations", request.portal_token))  # type: ignore[attr-defined]
+
+
+@require_http_methods(["GET"])
+@with_invitation
+def diagnostic(request: HttpRequest, inv: Invitation) -> HttpResponse:
+    """The authority's full diagnostic (main link, after submission)."""
+    _main_only(inv)
+    if inv.response.status not in services.SUBMITTED_STATUSES:
+        return redirect(_url("summary", request.portal_token))  # type: ignore[attr-defined]
+    from barometre.apps.diagnostic.pages import respondent_page
+
+    return respondent_page(request, inv.response, _url("diagnostic_pdf", request.portal_token))  # type: ignore[attr-defined]
+
+
+@require_http_methods(["GET"])
+@with_invitation
+def diagnostic_pdf(request: HttpRequest, inv: Invitation) -> HttpResponse:
+    _main_only(inv)
+    if inv.response.status not in services.SUBMITTED_STATUSES:
+        raise Http404()
+    from barometre.apps.diagnostic.pages import respondent_pdf
+
+    return respondent_pdf(request, inv.response)
