@@ -8,7 +8,14 @@ from __future__ import annotations
 import argparse
 import importlib
 
-MODULES: list[str] = ["benchmarks.stats_bench", "benchmarks.questionnaire_bench", "benchmarks.edition_bench"]
+MODULES: list[str] = [
+    "benchmarks.stats_bench",
+    "benchmarks.questionnaire_bench",
+    "benchmarks.edition_bench",
+    "benchmarks.report_bench",
+    "benchmarks.portal_load",
+    "benchmarks.api_load",
+]
 
 
 def main() -> None:

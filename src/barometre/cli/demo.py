@@ -50,6 +50,13 @@ def _steps() -> list[Step]:
 
         steps.append((f"Édition {year} simulée", simulated))
 
+    def notes() -> str:
+        from barometre.apps.editions.notes import ensure_note
+
+        return " ; ".join(ensure_note(DEMO_EDITIONS[-1], lang) for lang in ("fr", "en"))
+
+    steps.append((f"Note de conjoncture {DEMO_EDITIONS[-1]}", notes))
+
     def open_edition() -> str:
         from barometre.apps.portal.services import ensure_open_edition
 

@@ -33,3 +33,15 @@ def format_points(value: float, decimals: int = 0, lang: str = "fr") -> str:
     sign = "+" if value > 0 else ("−" if value < 0 else "")
     number = format_number(abs(value), decimals, lang)
     return f"{sign}{number}{NBSP}pts" if lang == "fr" else f"{sign}{number} pts"
+
+
+def format_interval(low: float, high: float, decimals: int = 0, lang: str = "fr") -> str:
+    """A 95 % interval as ``[38 % ; 46 %]`` (French) or ``[38%, 46%]`` (English)."""
+    lo, hi = format_percent(low, decimals, lang), format_percent(high, decimals, lang)
+    return f"[{lo}{NBSP}; {hi}]" if lang == "fr" else f"[{lo}, {hi}]"
+
+
+def format_margin(value: float, decimals: int = 1, lang: str = "fr") -> str:
+    """A margin of error in points: ``± 4,4 pts``."""
+    number = format_number(abs(value), decimals, lang)
+    return f"±{NBSP}{number}{NBSP}pts" if lang == "fr" else f"±{number} pts"

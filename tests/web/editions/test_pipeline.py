@@ -151,3 +151,30 @@ def test_respondent_reaches_its_diagnostic_page_and_pdf_from_its_link(simulated_
     text = subprocess.run(["pdftotext", str(tmp_path / "d.pdf"), "-"], capture_output=True, text=True, check=True)
     assert response.authority.name in text.stdout and "/100" in text.stdout
     assert client.get("/repondre/" + "x" * 40 + "/diagnostic/").status_code == 404
+
+
+def test_the_note_is_built_once_and_served_with_its_files(simulated_2025: int, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client, override_settings
+
+    from barometre.apps.editions.notes import ensure_note
+
+    with override_settings(DATA_DIR=tmp_path):
+        assert "construite" in ensure_note(2025, "fr")
+        assert "déjà à jour" in ensure_note(2025, "fr")
+        client = Client()
+
+        def get(url: str) -> tuple[int, str, bytes]:
+            response = client.get(url, {"lang": "fr"})
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            response.close()
+            return response.status_code, response.get("Content-Type", ""), body
+
+        status, _, html = get("/note/2025/")
+        assert status == 200 and b"data-indicator=" in html and "Données simulées".encode() in html
+        assert get("/note/2025/note.pdf")[1] == "application/pdf"
+        svg = next((tmp_path / "notes/2025/fr/figures").glob("*.svg")).name
+        assert get(f"/note/2025/figures/{svg}")[0] == 200
+        assert client.get("/note/2025/../../secret_key", {"lang": "fr"}).status_code == 404
+        assert client.get("/note/2025/.built_from", {"lang": "fr"}).status_code == 404
+        assert client.get("/note/2025/", {"lang": "en"}).status_code == 404  # not built in English
+        assert "/note/2025/" in client.get("/notes/", {"lang": "fr"}).content.decode()

@@ -15,8 +15,22 @@ from barometre.core.errors import NotFound
 from barometre.core.formatting import format_percent
 from barometre.core.indicators.catalogue import Indicator
 
-CSV_COLUMNS = ["edition", "indicator", "breakdown", "domain_value", "label", "estimate", "se", "ci_low", "ci_high",
-               "n", "population", "suppressed", "reason", "simulated"]
+CSV_COLUMNS = [
+    "edition",
+    "indicator",
+    "breakdown",
+    "domain_value",
+    "label",
+    "estimate",
+    "se",
+    "ci_low",
+    "ci_high",
+    "n",
+    "population",
+    "suppressed",
+    "reason",
+    "simulated",
+]
 
 
 def _lang() -> str:
@@ -94,11 +108,16 @@ def indicator_page(request: HttpRequest, indicator_id: str) -> HttpResponse:
             for p in series
             if p["value"] is not None
         ],
-        title=(f"Évolution — {indicator.short_label.get(lang)}" if lang == "fr" else
-               f"Trend — {indicator.short_label.get(lang)}"),
-        desc=("Estimations pondérées (points bleus, avec intervalle) et valeurs publiées à l'époque (losanges rouges)."
-              if lang == "fr" else "Weighted estimates (blue dots, with interval) and values published at the time "
-              "(red diamonds)."),
+        title=(
+            f"Évolution — {indicator.short_label.get(lang)}"
+            if lang == "fr"
+            else f"Trend — {indicator.short_label.get(lang)}"
+        ),
+        desc=(
+            "Estimations pondérées (points bleus, avec intervalle) et valeurs publiées à l'époque (losanges rouges)."
+            if lang == "fr"
+            else "Weighted estimates (blue dots, with interval) and values published at the time (red diamonds)."
+        ),
         lang=lang,
     )
     cat = queries.catalogue()
@@ -146,9 +165,7 @@ def indicator_csv(request: HttpRequest, indicator_id: str) -> HttpResponse:
         )
     response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
     suffix = "-donnees-simulees" if edition.simulated else ""  # type: ignore[attr-defined]
-    response["Content-Disposition"] = (
-        f'attachment; filename="{indicator.id}-{edition.year}-{breakdown}{suffix}.csv"'  # type: ignore[attr-defined]
-    )
+    response["Content-Disposition"] = f'attachment; filename="{indicator.id}-{edition.year}-{breakdown}{suffix}.csv"'  # type: ignore[attr-defined]
     return response
 
 

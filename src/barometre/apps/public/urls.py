@@ -1,6 +1,6 @@
 from django.urls import path
 
-from barometre.apps.public import explorer, opendata_views, views
+from barometre.apps.public import explorer, notes, opendata_views, views
 
 app_name = "public"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("mentions-legales/", views.legal, name="legal"),
     path("resultats/", explorer.index, name="explorer"),
+    path("notes/", notes.index, name="notes"),
+    path("note/<int:year>/", notes.note, name="note"),
+    path("note/<int:year>/<path:path>", notes.note_file, name="note_file"),
     path("donnees-ouvertes/", opendata_views.index, name="opendata"),
     path("donnees-ouvertes/<int:year>/<str:filename>", opendata_views.download, name="opendata_file"),
     path("resultats/<slug:indicator_id>/", explorer.indicator_page, name="indicator"),

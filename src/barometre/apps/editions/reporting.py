@@ -1,0 +1,81 @@
+"""Feeds the report generator (``core.report``) from a published edition in the database."""
+
+from __future__ import annotations
+
+from barometre.apps.editions.answers import STATISTICS_STATUSES
+from barometre.apps.editions.models import Edition, EditionState
+from barometre.apps.editions.pipeline import DISCLOSURE_RULE
+from barometre.apps.editions.queries import catalogue
+from barometre.core.errors import EditionError, NotFound
+from barometre.core.registry import load_snapshot
+from barometre.core.report.model import EditionMeta, ReportInput, Row
+from barometre.core.report.text import disclosure_text
+
+
+def _rows(edition: Edition) -> tuple[Row, ...]:
+    return tuple(
+        Row(
+            e.indicator,
+            e.breakdown,
+            e.domain_value,
+            e.estimate,
+            e.se,
+            e.ci_low,
+            e.ci_high,
+            e.n,
+            e.population,
+            e.suppressed,
+            e.reason,
+            edition.year,
+        )
+        for e in edition.estimates.all()
+    )
+
+
+def _field_period(edition: Edition, lang: str) -> str | None:
+    if edition.opens_on is None or edition.closes_on is None:
+        return None
+    from django.utils import formats, translation
+
+    with translation.override(lang):
+        start = formats.date_format(edition.opens_on, "j F Y")
+        end = formats.date_format(edition.closes_on, "j F Y")
+    return f"du {start} au {end}" if lang == "fr" else f"from {start} to {end}"
+
+
+def report_input(year: int, lang: str) -> ReportInput:
+    edition = Edition.objects.filter(year=year).first()
+    if edition is None:
+        raise NotFound(f"l'édition {year} n'existe pas")
+    if edition.state != EditionState.PUBLISHED or not edition.estimates.exists():
+        raise EditionError(f"édition {year} : la note se construit sur une édition publiée, indicateurs calculés")
+    info = load_snapshot().info
+    previous = {
+        e.year: _rows(e) for e in Edition.objects.filter(state=EditionState.PUBLISHED, year__lt=year).order_by("year")
+    }
+    n_resp = edition.responses.filter(status__in=STATISTICS_STATUSES).count()
+    rule = DISCLOSURE_RULE
+    return ReportInput(
+        edition=EditionMeta(
+            year=year,
+            simulated=edition.simulated,
+            n_respondents=n_resp,
+            questionnaire_year=edition.questionnaire_year,
+            frame_source=f"{info.package} {info.version}, COG {info.cog}",
+            frame_millesime=(
+                f"population municipale INSEE {info.population_millesime}"
+                if lang == "fr"
+                else f"INSEE municipal population {info.population_millesime}"
+            ),
+            n_units=edition.sample.count() or len(load_snapshot().authorities),
+            collection="sample" if edition.collection == "sample" else "census",
+            date=(edition.indicators_computed_at or edition.created_at).date().isoformat(),
+            field_period=_field_period(edition, lang),
+        ),
+        catalogue=catalogue(),
+        rows=_rows(edition),
+        previous=previous,
+        weighting=edition.weighting_report,
+        disclosure_rule=disclosure_text(rule.min_respondents, rule.max_cv, lang),
+        lang=lang,
+    )

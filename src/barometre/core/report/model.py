@@ -1,0 +1,133 @@
+"""What the report generator needs: one typed :class:`ReportInput` (no database, no Django).
+
+The Django side (``barometre.apps.editions.reporting.report_input``) fills it from the stored
+edition; the tests and the benchmark build a synthetic one (:mod:`.synthetic`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from barometre.core.errors import ReportError
+from barometre.core.indicators.catalogue import Catalogue
+
+LANGS = ("fr", "en")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One flat indicator row (fields of ``barometre.core.indicators.compute.EstimateRow``).
+
+    ``estimate``, ``se``, ``ci_low``, ``ci_high`` in percent (0–100) of the authorities of the
+    denominator (catalogue unit ``percent``); all None when ``suppressed`` (``reason`` says why).
+    """
+
+    indicator: str
+    breakdown: str
+    domain_value: str
+    estimate: float | None
+    se: float | None
+    ci_low: float | None
+    ci_high: float | None
+    n: int
+    population: float
+    suppressed: bool
+    reason: str
+    edition: int
+
+    @property
+    def shown(self) -> bool:
+        """True when the row may be shown as a number (not suppressed, all values present)."""
+        values = (self.estimate, self.ci_low, self.ci_high)
+        return not self.suppressed and all(v is not None for v in values)
+
+    @classmethod
+    def coerce(cls, obj: Any, edition: int | None = None) -> Row:
+        """A Row from a Row, an ``EstimateRow``-like object or a mapping with the same fields."""
+        if isinstance(obj, Row):
+            return obj
+        get = obj.get if isinstance(obj, Mapping) else (lambda k, d=None: getattr(obj, k, d))
+        ed = get("edition", None) or edition
+        if not ed:
+            raise ReportError(f"ligne d'indicateur sans édition : {get('indicator', '?')}")
+
+        def num(key: str) -> float | None:
+            v = get(key, None)
+            return None if v is None else float(v)
+
+        suppressed = bool(get("suppressed", False))
+        return cls(
+            indicator=str(get("indicator")),
+            breakdown=str(get("breakdown")),
+            domain_value=str(get("domain_value")),
+            estimate=None if suppressed else num("estimate"),
+            se=None if suppressed else num("se"),
+            ci_low=None if suppressed else num("ci_low"),
+            ci_high=None if suppressed else num("ci_high"),
+            n=int(get("n", 0) or 0),
+            population=float(get("population", 0.0) or 0.0),
+            suppressed=suppressed,
+            reason=str(get("reason", "") or ""),
+            edition=int(ed),
+        )
+
+
+def rows_from(items: Iterable[Any], edition: int | None = None) -> tuple[Row, ...]:
+    """Coerce ``EstimateRow`` objects or dicts into :class:`Row` (``edition`` when they lack one)."""
+    return tuple(Row.coerce(i, edition) for i in items)
+
+
+@dataclass(frozen=True)
+class EditionMeta:
+    year: int
+    simulated: bool
+    #: Respondents (submitted questionnaires used in the estimates).
+    n_respondents: int
+    questionnaire_year: int
+    #: Frame: source package and version (e.g. "@etalab/decoupage-administratif 6.0.0, COG 2026").
+    frame_source: str
+    #: Frame millésime (e.g. "population municipale INSEE 2023").
+    frame_millesime: str
+    #: Authorities invited (units of the edition); None: unknown.
+    n_units: int | None = None
+    #: Field period, free text already in the note's language (e.g. "du 2 juin au 15 juillet 2025").
+    field_period: str | None = None
+    #: "census" (whole frame invited, voluntary) or "sample"; free text kept as given.
+    collection: str = ""
+    #: Date of the edition's data (ISO), shown as the note's date; no build timestamp is used.
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    edition: EditionMeta
+    catalogue: Catalogue
+    #: Indicator rows of this edition (every indicator × breakdown × domain).
+    rows: tuple[Row, ...]
+    #: Indicator rows of earlier editions, by year (trends; may be empty).
+    previous: Mapping[int, tuple[Row, ...]]
+    #: Weighting diagnostics: the ``report`` mapping of ``WeightingResult`` (keys ``by_stratum``,
+    #: ``r_indicator``, ``weights``, ``effective_sample_size``, ``design_effect_weighting``, ``margins``…).
+    weighting: Mapping[str, Any]
+    #: The disclosure rule in words, in the note's language.
+    disclosure_rule: str
+    lang: str = "fr"
+    #: Headline indicators of the key-figures page (None: the default list, see ``build.HEADLINE``).
+    headline: tuple[str, ...] | None = None
+    #: Extra metadata shown in the methodology annex (label → text), in the note's language.
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.lang not in LANGS:
+            raise ReportError(f"langue inconnue : {self.lang!r} (langues : {', '.join(LANGS)})")
+        bad = [r for r in self.rows if r.edition != self.edition.year]
+        if bad:
+            raise ReportError(
+                f"ligne {bad[0].indicator}/{bad[0].breakdown}/{bad[0].domain_value} de l'édition {bad[0].edition} "
+                f"parmi les lignes de l'édition {self.edition.year}"
+            )
+        for year in self.previous:
+            if year >= self.edition.year:
+                raise ReportError(f"édition antérieure {year} postérieure ou égale à l'édition {self.edition.year}")

@@ -1,0 +1,761 @@
+"""Words of the note: interface strings (FR/EN), labels of domains, and paragraphs built from
+templates with the numbers.
+
+A paragraph is a tuple of segments: plain text (``str``) or a :class:`Num` — a number that
+comes from an indicator row (or from the catalogue's published values) and keeps its indicator
+id, breakdown, domain and edition, so that the HTML can carry them (``data-*`` attributes) and
+a test can check every figure against the rows.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from barometre.core.formatting import NBSP, format_number, format_percent, format_points
+from barometre.core.indicators.catalogue import Catalogue, Indicator
+from barometre.core.registry import KIND_LABELS, STRATUM_LABELS, Kind, Stratum
+from barometre.core.report.model import Row
+
+#: Decimals of percentages and point differences in the note.
+DECIMALS = 0
+Z95 = 1.959963984540054
+
+STRATUM_LABELS_EN: Mapping[str, str] = {
+    Stratum.COMMUNES_LT_3500: "Communes under 3,500 inhabitants",
+    Stratum.COMMUNES_3500_9999: "Communes of 3,500 to 9,999 inhabitants",
+    Stratum.COMMUNES_10000_24999: "Communes of 10,000 to 24,999 inhabitants",
+    Stratum.COMMUNES_25000_99999: "Communes of 25,000 to 99,999 inhabitants",
+    Stratum.COMMUNES_GE_100000: "Communes of 100,000 inhabitants or more",
+    Stratum.EPCI_CC: "Communautés de communes (rural groupings)",
+    Stratum.EPCI_CA: "Communautés d'agglomération (urban groupings)",
+    Stratum.EPCI_CU: "Communautés urbaines (large urban groupings)",
+    Stratum.EPCI_METRO: "Métropoles (incl. Métropole de Lyon)",
+    Stratum.DEPARTEMENTS: "Départements (incl. CEA and Mayotte)",
+    Stratum.REGIONS: "Regions (incl. Corsica, Martinique, French Guiana)",
+}
+KIND_LABELS_EN: Mapping[str, str] = {
+    Kind.COMMUNE: "Commune",
+    Kind.EPCI: "Intermunicipal body (EPCI)",
+    Kind.DEPARTEMENT: "Département",
+    Kind.REGION: "Regional council",
+    Kind.COLLECTIVITE_UNIQUE: "Single or special-status authority",
+    Kind.METROPOLE_LYON: "Métropole de Lyon (special status)",
+}
+
+STRINGS: Mapping[str, Mapping[str, str]] = {
+    "fr": {
+        "title": "Baromètre data, IA et cybersécurité des collectivités territoriales",
+        "subtitle": "Note de conjoncture",
+        "edition": "Édition",
+        "simulated_banner": "Données simulées — ne pas diffuser comme résultats",
+        "simulated_note": (
+            "Cette note est produite sur une édition simulée : les chiffres illustrent la chaîne de "
+            "production et ne décrivent pas les collectivités."
+        ),
+        "toc": "Sommaire",
+        "key_figures": "Chiffres clés",
+        "key_figures_intro": "Estimations pondérées, ensemble des collectivités de l'univers de chaque indicateur.",
+        "ci": "IC à 95 %",
+        "ci_long": "intervalle de confiance à 95 %",
+        "change_since": "Évolution depuis",
+        "no_previous": "pas d'estimation antérieure",
+        "respondents": "répondants",
+        "chapter": "Chapitre",
+        "overview": "Vue d'ensemble",
+        "by_stratum": "Par strate",
+        "by_kind": "Par type de collectivité",
+        "by_region": "Par région",
+        "trend": "Évolution",
+        "estimate": "estimation",
+        "published": "publié",
+        "published_long": "valeur publiée",
+        "axis_share": "% des collectivités",
+        "nd": "n.d.",
+        "secret": "secret statistique",
+        "nd_secret": "n.d. (secret statistique)",
+        "champ": "Champ",
+        "source": "Source",
+        "lecture": "Lecture",
+        "interval": "Intervalle",
+        "interval_text": (
+            "Les barres indiquent l'intervalle de confiance à 95 % de chaque estimation (variance "
+            "par linéarisation, plan stratifié, correction de calage)."
+        ),
+        "interval_trend": (
+            "Les barres indiquent l'intervalle de confiance à 95 % des estimations du Baromètre ; "
+            "les losanges creux sont les valeurs publiées par les notes antérieures, telles que "
+            "publiées (bases et pondérations non comparables)."
+        ),
+        "source_text": "Baromètre data, IA et cybersécurité des collectivités territoriales, édition",
+        "weighted": "estimations pondérées",
+        "table_data": "Données du graphique",
+        "indicator": "Indicateur",
+        "domain": "Domaine",
+        "n": "n",
+        "universe": "Univers",
+        "previous": "Édition précédente",
+        "change": "Évolution",
+        "theme_table": "Tous les indicateurs du thème",
+        "no_mutualisation": (
+            "Le catalogue des indicateurs ne comporte pas encore d'indicateur de mutualisation "
+            "(partage de services, de DPO ou de RSSI entre collectivités) : ce chapitre sera "
+            "alimenté lorsque le questionnaire et le catalogue en définiront."
+        ),
+        "mutualisation": "Mutualisation",
+        "nr_rgpd": "Numérique responsable et RGPD",
+        "annex": "Annexe méthodologique",
+        "frame": "Base de sondage",
+        "frame_text": "La base de sondage est le répertoire des collectivités territoriales",
+        "millesime": "Millésime",
+        "collection": "Mode de collecte",
+        "field_period": "Période de collecte",
+        "questionnaire": "Questionnaire",
+        "sample": "Échantillon et taux de réponse par strate",
+        "stratum": "Strate",
+        "units": "Collectivités invitées",
+        "response_rate": "Taux de réponse",
+        "weighted_rr": "Taux pondéré",
+        "mean_weight": "Poids moyen",
+        "total": "Ensemble",
+        "weighting": "Pondération",
+        "weighting_steps": (
+            "Les poids sont obtenus en quatre étapes : poids de sondage (inverse de la probabilité "
+            "d'inclusion), correction de la non-réponse au sein des groupes homogènes de réponse "
+            "(les strates), calage sur les marges de la base de sondage (effectifs par strate et par "
+            "région, population totale ; distance « raking »), puis écrêtement des poids extrêmes "
+            "suivi d'un nouveau calage."
+        ),
+        "diagnostics": "Diagnostics de la pondération",
+        "r_indicator": "Indicateur R de représentativité",
+        "n_eff": "Taille d'échantillon effective",
+        "deff": "Effet de plan dû à la pondération",
+        "weights_cv": "Coefficient de variation des poids finaux",
+        "weights_range": "Poids finaux : minimum – médiane – maximum",
+        "trimmed": "Poids écrêtés",
+        "max_margin_error": "Écart maximal aux marges de calage",
+        "moe": "Marges d'erreur selon la taille d'échantillon",
+        "moe_intro": (
+            "Demi-largeur de l'intervalle de confiance à 95 % d'une proportion de 50 % (cas le plus "
+            "défavorable) sous sondage aléatoire simple."
+        ),
+        "moe_deff": (
+            "Avec la pondération, multiplier ces marges par la racine de l'effet de plan ; pour cette "
+            "édition, racine de l'effet de plan de pondération :"
+        ),
+        "sample_size": "Taille d'échantillon",
+        "moe_col": "Marge d'erreur (p = 50 %)",
+        "moe_deff_col": "Avec l'effet de plan",
+        "disclosure": "Règle de diffusion (secret statistique)",
+        "published_sources": "Sources des chiffres publiés",
+        "published_sources_intro": (
+            "Valeurs publiées par les notes de conjoncture antérieures et la presse qui les "
+            "cite, reprises telles que publiées (base : répondants, non pondérés)."
+        ),
+        "figure": "Chiffre",
+        "base": "Base",
+        "value": "Valeur",
+        "assumption": "Hypothèse",
+        "suppressed_reason": "Motif",
+        "page": "page",
+        "significant_up": "une hausse significative au seuil de 5 %",
+        "significant_down": "une baisse significative au seuil de 5 %",
+        "not_significant": "une évolution non significative au seuil de 5 %",
+        "all_authorities": "Ensemble",
+        "lang_attr": "fr",
+        "colon": "\u00a0:",
+        "alt_bars": "Diagramme en barres horizontales",
+        "alt_trend": "Courbe d'évolution",
+        "alt_map": "Carte des régions",
+        "key_label": "Chiffre clé",
+        "theme_intro": "Indicateurs du thème",
+        "note_date": "Données arrêtées au",
+        "respondent_authorities": "collectivités répondantes",
+        "figures_note": "Graphiques et données (SVG, PNG, CSV) dans le dossier figures/ joint à cette note.",
+        "keywords": "baromètre, collectivités territoriales, données, intelligence artificielle, cybersécurité",
+    },
+    "en": {
+        "title": "Barometer of data, AI and cybersecurity in French local authorities",
+        "subtitle": "Annual survey report",
+        "edition": "Edition",
+        "simulated_banner": "Simulated data — not to be released as results",
+        "simulated_note": (
+            "This note was produced on a simulated edition: the figures illustrate the production "
+            "chain and do not describe the authorities."
+        ),
+        "toc": "Contents",
+        "key_figures": "Key figures",
+        "key_figures_intro": "Weighted estimates, all authorities in the universe of each indicator.",
+        "ci": "95% CI",
+        "ci_long": "95% confidence interval",
+        "change_since": "Change since",
+        "no_previous": "no earlier estimate",
+        "respondents": "respondents",
+        "chapter": "Chapter",
+        "overview": "Overview",
+        "by_stratum": "By stratum",
+        "by_kind": "By kind of authority",
+        "by_region": "By region",
+        "trend": "Trend",
+        "estimate": "estimate",
+        "published": "published",
+        "published_long": "published value",
+        "axis_share": "% of authorities",
+        "nd": "n/a",
+        "secret": "statistical confidentiality",
+        "nd_secret": "n/a (statistical confidentiality)",
+        "champ": "Coverage",
+        "source": "Source",
+        "lecture": "How to read",
+        "interval": "Interval",
+        "interval_text": (
+            "Bars show the 95% confidence interval of each estimate (linearisation variance, "
+            "stratified design, calibration correction)."
+        ),
+        "interval_trend": (
+            "Bars show the 95% confidence interval of the Barometer's estimates; hollow diamonds "
+            "are the values published by earlier notes, as published (bases and weighting not "
+            "comparable)."
+        ),
+        "source_text": "Barometer of data, AI and cybersecurity in French local authorities, edition",
+        "weighted": "weighted estimates",
+        "table_data": "Chart data",
+        "indicator": "Indicator",
+        "domain": "Domain",
+        "n": "n",
+        "universe": "Universe",
+        "previous": "Previous edition",
+        "change": "Change",
+        "theme_table": "All indicators of the theme",
+        "no_mutualisation": (
+            "The indicator catalogue has no indicator on pooling yet (shared services, DPOs or "
+            "security officers between authorities): this chapter will be filled once the "
+            "questionnaire and the catalogue define some."
+        ),
+        "mutualisation": "Pooling of resources",
+        "nr_rgpd": "Responsible digital and GDPR",
+        "annex": "Methodological annex",
+        "frame": "Sampling frame",
+        "frame_text": "The sampling frame is the register of French local authorities",
+        "millesime": "Vintage",
+        "collection": "Collection mode",
+        "field_period": "Fieldwork period",
+        "questionnaire": "Questionnaire",
+        "sample": "Sample and response rates by stratum",
+        "stratum": "Stratum",
+        "units": "Authorities invited",
+        "response_rate": "Response rate",
+        "weighted_rr": "Weighted rate",
+        "mean_weight": "Mean weight",
+        "total": "Total",
+        "weighting": "Weighting",
+        "weighting_steps": (
+            "Weights are built in four steps: design weights (inverse inclusion probability), "
+            "nonresponse adjustment within response-homogeneity groups (the strata), calibration "
+            "on the frame's margins (counts by stratum and by region, total population; raking "
+            "distance), then trimming of extreme weights followed by a new calibration."
+        ),
+        "diagnostics": "Weighting diagnostics",
+        "r_indicator": "R-indicator of representativeness",
+        "n_eff": "Effective sample size",
+        "deff": "Design effect due to weighting",
+        "weights_cv": "Coefficient of variation of final weights",
+        "weights_range": "Final weights: minimum – median – maximum",
+        "trimmed": "Trimmed weights",
+        "max_margin_error": "Largest deviation from calibration margins",
+        "moe": "Margins of error by sample size",
+        "moe_intro": (
+            "Half-width of the 95% confidence interval of a 50% proportion (worst case) under simple random sampling."
+        ),
+        "moe_deff": (
+            "With weighting, multiply these margins by the square root of the design effect; for this "
+            "edition, square root of the weighting design effect:"
+        ),
+        "sample_size": "Sample size",
+        "moe_col": "Margin of error (p = 50%)",
+        "moe_deff_col": "With the design effect",
+        "disclosure": "Disclosure rule (statistical confidentiality)",
+        "published_sources": "Sources of published figures",
+        "published_sources_intro": (
+            "Values published by earlier notes and the press quoting them, kept as "
+            "published (base: respondents, unweighted)."
+        ),
+        "figure": "Figure",
+        "base": "Base",
+        "value": "Value",
+        "assumption": "Assumption",
+        "suppressed_reason": "Reason",
+        "page": "page",
+        "significant_up": "a significant increase at the 5% level",
+        "significant_down": "a significant decrease at the 5% level",
+        "not_significant": "a change that is not significant at the 5% level",
+        "all_authorities": "All authorities",
+        "lang_attr": "en",
+        "colon": ":",
+        "alt_bars": "Horizontal bar chart",
+        "alt_trend": "Line chart",
+        "alt_map": "Map of the regions",
+        "key_label": "Key figure",
+        "theme_intro": "Indicators of the theme",
+        "note_date": "Data as of",
+        "respondent_authorities": "responding authorities",
+        "figures_note": "Charts and data (SVG, PNG, CSV) in the figures/ folder beside this note.",
+        "keywords": "barometer, local authorities, data, artificial intelligence, cybersecurity",
+    },
+}
+
+
+_TYPO_BEFORE = re.compile(r" ([:;!?%»])")
+_TYPO_GLUED = re.compile(r"(\d)%")
+
+
+def fr_typo(text: str) -> str:
+    """French typography: no-break space before ``: ; ! ? % »`` and after ``«``."""
+    text = _TYPO_GLUED.sub(r"\1" + NBSP + "%", text)
+    return _TYPO_BEFORE.sub(NBSP + r"\1", text).replace("« ", "«" + NBSP)
+
+
+def typo(text: str, lang: str) -> str:
+    return fr_typo(text) if lang == "fr" else text
+
+
+_FR = {k: fr_typo(v) for k, v in STRINGS["fr"].items()}
+
+
+def strings(lang: str) -> Mapping[str, str]:
+    return _FR if lang == "fr" else STRINGS[lang]
+
+
+COLLECTIONS: Mapping[str, Mapping[str, str]] = {
+    "fr": {
+        "voluntary": "enquête volontaire : toutes les collectivités de la base de sondage sont invitées",
+        "census": "enquête volontaire : toutes les collectivités de la base de sondage sont invitées",
+        "sample": "échantillon probabiliste stratifié tiré dans la base de sondage",
+    },
+    "en": {
+        "voluntary": "voluntary survey: every authority of the sampling frame is invited",
+        "census": "voluntary survey: every authority of the sampling frame is invited",
+        "sample": "stratified probability sample drawn from the sampling frame",
+    },
+}
+
+
+MONTHS = {
+    "fr": (
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
+
+
+def format_date(iso: str, lang: str) -> str:
+    """``2025-11-15`` → ``15 novembre 2025`` / ``15 November 2025`` (other text kept as given)."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso.strip())
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        return iso
+    day = int(m.group(3))
+    return f"{'1er' if day == 1 and lang == 'fr' else day} {MONTHS[lang][int(m.group(2)) - 1]} {m.group(1)}"
+
+
+def collection_label(code: str, lang: str) -> str:
+    """The collection mode in words (``voluntary``, ``sample``; other values kept as given)."""
+    return COLLECTIONS[lang].get(code, code)
+
+
+def disclosure_text(min_respondents: int, max_cv: float | None, lang: str) -> str:
+    """The disclosure rule in words (``DisclosureRule`` of the stats engine: its two thresholds)."""
+    cv = format_percent(100 * max_cv, 0, lang) if max_cv is not None else None
+    if lang == "fr":
+        txt = f"Une estimation n'est pas diffusée lorsqu'elle repose sur moins de {min_respondents} répondants"
+        if cv:
+            txt += f" ou lorsque son coefficient de variation dépasse {cv}"
+        return txt + " ; la cellule est alors marquée « n.d. (secret statistique) » avec le motif."
+    txt = f"An estimate is withheld when it rests on fewer than {min_respondents} respondents"
+    if cv:
+        txt += f" or when its coefficient of variation exceeds {cv}"
+    return txt + "; the cell is then marked “n/a (statistical confidentiality)” with the reason."
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+@dataclass(frozen=True)
+class Num:
+    """A number shown in the note, with where it comes from.
+
+    ``kind``: ``estimate``, ``ci_low``, ``ci_high``, ``n`` (rows of ``edition``), ``change``
+    (estimate of ``edition`` minus estimate of ``previous``, in points) or ``published`` (the
+    catalogue's published value for ``edition``).
+    """
+
+    text: str
+    indicator: str
+    breakdown: str
+    domain: str
+    edition: int
+    kind: str
+    previous: int | None = None
+    suppressed: bool = False
+    title: str = ""
+
+
+Segment = str | Num
+Paragraph = tuple[Segment, ...]
+
+
+def pct(v: float, lang: str) -> str:
+    return format_percent(v, DECIMALS, lang)
+
+
+def translate_reason(reason: str, lang: str) -> str:
+    """The disclosure reason (French, from the stats engine) in the note's language."""
+    if lang == "fr" or not reason:
+        return reason
+    m = re.fullmatch(r"moins de (\d+) répondants \((\d+)\)", reason)
+    if m:
+        return f"fewer than {m.group(1)} respondents ({m.group(2)})"
+    m = re.fullmatch(r"CV ([0-9.]+|inf) au-dessus de ([0-9.]+)", reason)
+    if m:
+        return f"CV {m.group(1)} above {m.group(2)}"
+    known = {
+        "aucun répondant dans ce domaine": "no respondent in this domain",
+        "aucun répondant dans l'univers de l'indicateur": "no respondent in the indicator's universe",
+    }
+    return known.get(reason, "withheld by the disclosure rule")
+
+
+def estimate_num(row: Row, lang: str) -> Num:
+    if not row.shown or row.estimate is None:
+        return Num(
+            strings(lang)["nd"],
+            row.indicator,
+            row.breakdown,
+            row.domain_value,
+            row.edition,
+            "estimate",
+            suppressed=True,
+            title=translate_reason(row.reason, lang) or strings(lang)["secret"],
+        )
+    return Num(pct(row.estimate, lang), row.indicator, row.breakdown, row.domain_value, row.edition, "estimate")
+
+
+def bound_num(row: Row, which: str, lang: str) -> Num:
+    v = row.ci_low if which == "ci_low" else row.ci_high
+    if not row.shown or v is None:
+        return Num(
+            strings(lang)["nd"],
+            row.indicator,
+            row.breakdown,
+            row.domain_value,
+            row.edition,
+            which,
+            suppressed=True,
+        )
+    return Num(pct(v, lang), row.indicator, row.breakdown, row.domain_value, row.edition, which)
+
+
+def n_num(row: Row, lang: str) -> Num:
+    return Num(format_number(row.n, 0, lang), row.indicator, row.breakdown, row.domain_value, row.edition, "n")
+
+
+def change_value(cur: Row, prev: Row) -> float | None:
+    if not cur.shown or not prev.shown or cur.estimate is None or prev.estimate is None:
+        return None
+    return cur.estimate - prev.estimate
+
+
+def change_num(cur: Row, prev: Row, lang: str) -> Num:
+    d = change_value(cur, prev)
+    if d is None:
+        return Num(
+            strings(lang)["nd"],
+            cur.indicator,
+            cur.breakdown,
+            cur.domain_value,
+            cur.edition,
+            "change",
+            previous=prev.edition,
+            suppressed=True,
+        )
+    return Num(
+        format_points(d, DECIMALS, lang),
+        cur.indicator,
+        cur.breakdown,
+        cur.domain_value,
+        cur.edition,
+        "change",
+        previous=prev.edition,
+    )
+
+
+def published_num(indicator: str, breakdown: str, domain: str, edition: int, value: float, lang: str) -> Num:
+    return Num(pct(value, lang), indicator, breakdown, domain, edition, "published")
+
+
+def interval(row: Row, lang: str) -> tuple[Segment, ...]:
+    """``[lo ; hi]`` with each bound a :class:`Num`."""
+    sep = f"{NBSP}; " if lang == "fr" else ", "
+    return ("[", bound_num(row, "ci_low", lang), sep, bound_num(row, "ci_high", lang), "]")
+
+
+def significance(cur: Row, prev: Row) -> int:
+    """+1 / -1 when the change is significant at 5 % (independent samples), else 0."""
+    if not cur.shown or not prev.shown or cur.estimate is None or prev.estimate is None:
+        return 0
+    se = math.hypot(cur.se or 0.0, prev.se or 0.0)
+    if se == 0:
+        return 0
+    z = (cur.estimate - prev.estimate) / se
+    return 1 if z > Z95 else (-1 if z < -Z95 else 0)
+
+
+# --------------------------------------------------------------------------- labels
+
+
+def indicator_label(ind: Indicator, lang: str, short: bool = False) -> str:
+    t = ind.short_label if short else ind.label
+    return t.fr if lang == "fr" else t.en
+
+
+def universe_label(cat: Catalogue, ind: Indicator, lang: str) -> str:
+    u = cat.universes[ind.universe].label
+    return u.fr if lang == "fr" else u.en
+
+
+def domain_label(cat: Catalogue, breakdown: str, domain: str, lang: str, regions: Mapping[str, str]) -> str:
+    """Human label of a domain value of a breakdown."""
+    b = cat.breakdowns.get(breakdown)
+    if b is None:
+        return domain
+    if b.is_all:
+        return strings(lang)["all_authorities"]
+    for d in b.domains:
+        if d.value == domain:
+            return d.label.fr if lang == "fr" else d.label.en
+    if b.attribute == "stratum":
+        try:
+            s = Stratum(domain)
+        except ValueError:
+            return domain
+        return STRATUM_LABELS[s] if lang == "fr" else STRATUM_LABELS_EN[s]
+    if b.attribute == "kind":
+        try:
+            k = Kind(domain)
+        except ValueError:
+            return domain
+        return KIND_LABELS[k] if lang == "fr" else KIND_LABELS_EN[k]
+    if b.attribute == "region":
+        return regions.get(domain, domain)
+    return domain
+
+
+def lower_first(s: str) -> str:
+    return s[:1].lower() + s[1:] if s and not s[:2].isupper() else s
+
+
+# --------------------------------------------------------------------------- paragraphs
+
+
+EN_VERBS = frozenset(
+    {
+        "Have",
+        "Has",
+        "Consider",
+        "Expect",
+        "Use",
+        "Plan",
+        "Host",
+        "Feel",
+        "Do",
+        "Say",
+        "Clearly",
+        "Declare",
+        "Identify",
+        "Are",
+    }
+)
+
+
+def predicate(label: str, lang: str) -> str | None:
+    """The label as a predicate of "N % des collectivités …" (None: a noun phrase, not a predicate)."""
+    words = label.split()
+    if not words:
+        return None
+    first = words[0]
+    if lang == "fr":
+        if first.endswith("ent") or first in ("Ont", "Se") or first.startswith("N'"):
+            return lower_first(label)
+        if first.endswith(("ées", "és", "ormes")):
+            return "sont " + lower_first(label)
+        return None
+    if first in EN_VERBS:
+        return lower_first(label)
+    if first in ("Concerned", "Suffered") or first.endswith("-compliant"):
+        return ("have " if first == "Suffered" else "are ") + lower_first(label)
+    return None
+
+
+def level_sentence(ind: Indicator, row: Row, whom: str, lang: str) -> tuple[Segment, ...]:
+    """``{year}, N % des collectivités {whom} {predicate}`` or the noun-phrase form (no final dot)."""
+    label = indicator_label(ind, lang)
+    pred = predicate(label, lang)
+    if lang == "fr":
+        if pred is not None:
+            return (f"en {row.edition}, ", estimate_num(row, lang), f" des collectivités {whom} {pred}")
+        return (
+            f"en {row.edition}, l'indicateur « {lower_first(label)} » vaut ",
+            estimate_num(row, lang),
+            f" pour les collectivités {whom}",
+        )
+    if pred is not None:
+        return (f"in {row.edition}, ", estimate_num(row, lang), f" of authorities {whom} {pred}")
+    return (
+        f"in {row.edition}, the indicator “{lower_first(label)}” is ",
+        estimate_num(row, lang),
+        f" for authorities {whom}",
+    )
+
+
+def whom_universe(universe: str, lang: str) -> str:
+    return f"(univers : {lower_first(universe)})" if lang == "fr" else f"(universe: {lower_first(universe)})"
+
+
+def whom_domain(domain: str, lang: str, proper: bool = False) -> str:
+    """``« communes de moins de 3 500 habitants »``; ``proper``: a name, kept as is (régions)."""
+    if lang == "fr":
+        return f"« {domain if proper else lower_first(domain)} »"
+    return f"“{domain}”"
+
+
+def indicator_paragraph(
+    ind: Indicator,
+    cur: Row,
+    prev: Row | None,
+    strata: Sequence[tuple[str, Row]],
+    lang: str,
+    universe: str,
+) -> Paragraph:
+    """Short comment on one indicator: level and interval, change, spread across strata."""
+    s = strings(lang)
+    year = cur.edition
+    label = indicator_label(ind, lang)
+    out: list[Segment] = []
+    if not cur.shown:
+        if lang == "fr":
+            out += [f"{label} : l'estimation {year} n'est pas diffusée (", estimate_num(cur, lang), ")."]
+        else:
+            out += [f"{label}: the {year} estimate is withheld (", estimate_num(cur, lang), ")."]
+        return tuple(out)
+    first, *rest = level_sentence(ind, cur, whom_universe(universe, lang), lang)
+    assert isinstance(first, str)
+    out += [first[:1].upper() + first[1:], *rest]
+    if lang == "fr":
+        out += [f" ({s['ci_long']} : ", *interval(cur, lang), " ; ", n_num(cur, lang), f" {s['respondents']})."]
+    else:
+        out += [f" ({s['ci_long']}: ", *interval(cur, lang), "; ", n_num(cur, lang), f" {s['respondents']})."]
+    if prev is not None and prev.shown:
+        sig = significance(cur, prev)
+        verdict = s["significant_up"] if sig > 0 else (s["significant_down"] if sig < 0 else s["not_significant"])
+        if lang == "fr":
+            out += [
+                f" Par rapport à {prev.edition} (",
+                estimate_num(prev, lang),
+                "), l'écart est de ",
+                change_num(cur, prev, lang),
+                f", {verdict}.",
+            ]
+        else:
+            out += [
+                f" Compared with {prev.edition} (",
+                estimate_num(prev, lang),
+                "), the difference is ",
+                change_num(cur, prev, lang),
+                f", {verdict}.",
+            ]
+    shown = [(lbl, r) for lbl, r in strata if r.shown and r.estimate is not None]
+    if len(shown) >= 2:
+        lo = min(shown, key=lambda t: (t[1].estimate or 0.0, t[0]))
+        hi = max(shown, key=lambda t: (t[1].estimate or 0.0, t[0]))
+        if lang == "fr":
+            out += [
+                " Selon la strate, la part va de ",
+                estimate_num(lo[1], lang),
+                f" ({lower_first(lo[0])}) à ",
+                estimate_num(hi[1], lang),
+                f" ({lower_first(hi[0])}).",
+            ]
+        else:
+            out += [
+                " Across strata, the share ranges from ",
+                estimate_num(lo[1], lang),
+                f" ({lo[0]}) to ",
+                estimate_num(hi[1], lang),
+                f" ({hi[0]}).",
+            ]
+    n_supp = sum(1 for _, r in strata if not r.shown)
+    if n_supp:
+        if lang == "fr":
+            out += [
+                f" {n_supp} strate{'s' if n_supp > 1 else ''} relève{'nt' if n_supp > 1 else ''} du secret statistique."
+            ]
+        else:
+            out += [f" {n_supp} stratum cell{'s are' if n_supp > 1 else ' is'} withheld (statistical confidentiality)."]
+    return tuple(out)
+
+
+def lecture(
+    ind: Indicator, row: Row, domain: str | None, lang: str, universe: str = "", proper: bool = False
+) -> Paragraph:
+    """The "Lecture" line under a chart or table: how to read one value (``domain`` None: all)."""
+    s = strings(lang)
+    whom = whom_universe(universe, lang) if domain is None else whom_domain(domain, lang, proper)
+    sep = " ; " if lang == "fr" else "; "
+    colon = s["colon"]
+    return (*level_sentence(ind, row, whom, lang), f"{sep}{s['ci_long']}{colon} ", *interval(row, lang), ".")
+
+
+def alt_text(kind: str, title: str, key: Sequence[tuple[str, Row]], lang: str) -> str:
+    """Alternative text of a chart: what it shows and its key result (highest and lowest values)."""
+    s = strings(lang)
+    base = {"bars": s["alt_bars"], "trend": s["alt_trend"], "map": s["alt_map"]}[kind]
+    shown = [(lbl, r) for lbl, r in key if r.shown and r.estimate is not None]
+    if not shown:
+        return f"{base} : {title}." if lang == "fr" else f"{base}: {title}."
+    hi = max(shown, key=lambda t: (t[1].estimate or 0.0, t[0]))
+    lo = min(shown, key=lambda t: (t[1].estimate or 0.0, t[0]))
+    hv, lv = pct(hi[1].estimate or 0.0, lang), pct(lo[1].estimate or 0.0, lang)
+    if kind == "trend":
+        first, last = shown[0], shown[-1]
+        fv, lv2 = pct(first[1].estimate or 0.0, lang), pct(last[1].estimate or 0.0, lang)
+        if lang == "fr":
+            return f"{base} : {title}. Estimation {first[0]} : {fv} ; {last[0]} : {lv2}."
+        return f"{base}: {title}. Estimate {first[0]}: {fv}; {last[0]}: {lv2}."
+    if lang == "fr":
+        return f"{base} : {title}. Valeur la plus élevée : {hi[0]} ({hv}) ; la plus basse : {lo[0]} ({lv})."
+    return f"{base}: {title}. Highest value: {hi[0]} ({hv}); lowest: {lo[0]} ({lv})."

@@ -1,0 +1,85 @@
+"""Units of the report package: formatting, map outlines, SVG paths, rows, inputs."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from barometre.core.errors import ReportError
+from barometre.core.formatting import format_interval, format_margin
+from barometre.core.registry import Kind, load_snapshot
+from barometre.core.report import Row, rows_from
+from barometre.core.report.figures import load_regions, svg_path
+from barometre.core.report.synthetic import synthetic_input
+from barometre.core.report.text import predicate, translate_reason
+
+
+def test_interval_and_margin_are_formatted_the_french_way() -> None:
+    assert format_interval(38.2, 46.0) == "[38\u00a0%\u00a0; 46\u00a0%]"
+    assert format_interval(38.2, 46.0, lang="en") == "[38%, 46%]"
+    assert format_margin(4.38) == "±\u00a04,4\u00a0pts"
+    assert format_margin(4.38, lang="en") == "±4.4 pts"
+
+
+def test_map_outlines_cover_every_region_of_the_frame_including_overseas() -> None:
+    shapes = load_regions()
+    frame_regions = {a.region for a in load_snapshot()}
+    assert frame_regions <= set(shapes)
+    assert {"01", "02", "03", "04", "06"} <= {c for c, s in shapes.items() if s.inset}
+    for code in (a.region for a in load_snapshot().of_kind(Kind.REGION)):
+        assert shapes[code].paths
+
+
+def test_svg_path_parser_handles_relative_and_absolute_commands() -> None:
+    p = svg_path("M10 10h5v5H10zm20 0l1-1 .5.5c1 1 2 2 3 3s1 1 2 2L0 0")
+    xs = [v[0] for v in p.vertices]
+    assert min(xs) == 0 and max(xs) >= 30
+    with pytest.raises(ReportError):
+        svg_path("")
+
+
+def test_disclosure_reasons_are_translated_for_the_english_note() -> None:
+    assert translate_reason("moins de 10 répondants (7)", "en") == "fewer than 10 respondents (7)"
+    assert translate_reason("CV 0.35 au-dessus de 0.30", "en") == "CV 0.35 above 0.30"
+    assert translate_reason("moins de 10 répondants (7)", "fr") == "moins de 10 répondants (7)"
+
+
+def test_labels_become_predicates_when_they_start_with_a_verb() -> None:
+    assert predicate("Ont lancé au moins un projet data", "fr") == "ont lancé au moins un projet data"
+    assert predicate("Conformes au RGPD ou en voie de l'être", "fr") == "sont conformes au RGPD ou en voie de l'être"
+    assert predicate("Projet data eau (fait, en cours ou prévu)", "fr") is None
+    assert predicate("Have launched at least one data project", "en") == "have launched at least one data project"
+
+
+def test_rows_are_coerced_from_estimate_rows_and_dicts() -> None:
+    from barometre.core.indicators.compute import EstimateRow
+
+    er = EstimateRow("x", "ensemble", "ensemble", 42.0, 1.0, 40.0, 44.0, 100, 1000.0, False, "", 2025, True)
+    d = {
+        "indicator": "y",
+        "breakdown": "strate",
+        "domain_value": "regions",
+        "estimate": None,
+        "se": None,
+        "ci_low": None,
+        "ci_high": None,
+        "n": 3,
+        "population": 3.0,
+        "suppressed": True,
+        "reason": "moins de 10",
+    }
+    a, b = rows_from([er, d], edition=2025)
+    assert a == Row("x", "ensemble", "ensemble", 42.0, 1.0, 40.0, 44.0, 100, 1000.0, False, "", 2025) and a.shown
+    assert b.edition == 2025 and b.suppressed and not b.shown
+
+
+def test_report_input_rejects_rows_of_another_edition_and_unknown_languages() -> None:
+    data = synthetic_input("fr")
+    wrong = dataclasses.replace(data.rows[0], edition=2024)
+    with pytest.raises(ReportError):
+        dataclasses.replace(data, rows=(wrong, *data.rows[1:]))
+    with pytest.raises(ReportError):
+        dataclasses.replace(data, lang="de")
+    with pytest.raises(ReportError):
+        dataclasses.replace(data, previous={2025: ()})
