@@ -138,3 +138,85 @@ def trend(points: Sequence[Point], *, title: str, desc: str, lang: str = "fr", w
             )
     parts.append("</svg>")
     return "".join(parts)
+
+
+#: Sequential blues (light → dark) of the choropleth classes, DSFR-like.
+MAP_CLASSES = ("#e3e3fd", "#cacafb", "#8585f6", "#4747e0", "#000091")
+NOT_AVAILABLE = "#eeeeee"
+
+
+def _map_outlines() -> dict[str, dict[str, object]]:
+    import json
+
+    from barometre.core.paths import DATA_DIR
+
+    with open(DATA_DIR / "maps" / "regions.json", encoding="utf-8") as fh:
+        data: dict[str, dict[str, dict[str, object]]] = json.load(fh)
+    return data["regions"]
+
+
+def region_map(values: dict[str, float | None], *, title: str, desc: str, lang: str = "fr", width: int = 640) -> str:
+    """Choropleth of the régions (mainland, Corsica, and the five overseas régions as insets).
+
+    ``values``: INSEE région code → percent, or None when not published (drawn grey, "n.d.").
+    Five equal classes over 0–100; every région carries a ``<title>`` with its name and value.
+    Outlines: ``data/maps/regions.json`` (@gouvfr/dsfr-chart, MIT).
+    """
+    outlines = _map_outlines()
+    main_size, inset_w, inset_h, gap = 1010.0, 190.0, 170.0, 20.0
+    height_units = main_size + inset_h + gap + 60
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {main_size:.0f} {height_units:.0f}" '
+        f'width="100%" style="max-width:{width}px" aria-labelledby="mt md" class="barometre-chart barometre-map">',
+        f'<title id="mt">{escape(title)}</title><desc id="md">{escape(desc)}</desc>',
+    ]
+
+    def fill(code: str) -> str:
+        v = values.get(code)
+        if v is None:
+            return NOT_AVAILABLE
+        return MAP_CLASSES[min(len(MAP_CLASSES) - 1, int(max(0.0, v) // 20))]
+
+    def label(code: str, name: str) -> str:
+        v = values.get(code)
+        shown = format_percent(v, 0, lang) if v is not None else ("non publié" if lang == "fr" else "not published")
+        return f"{name} : {shown}" if lang == "fr" else f"{name}: {shown}"
+
+    insets = []
+    for code, region in outlines.items():
+        name = str(region["name"])
+        paths = "".join(f'<path d="{escape(str(d))}"/>' for d in region["paths"])  # type: ignore[attr-defined]
+        group = (
+            f'<g fill="{fill(code)}" stroke="#ffffff" stroke-width="1.5" data-region="{escape(code)}">'
+            f"<title>{escape(label(code, name))}</title>{paths}</g>"
+        )
+        if region.get("inset"):
+            insets.append((code, region, group))
+        else:
+            parts.append(group)
+    for i, (_code, region, group) in enumerate(insets):
+        _, _, vw, vh = (float(x) for x in str(region["viewbox"]).split())
+        scale = min((inset_w - 10) / vw, (inset_h - 30) / vh)
+        x0 = i * (inset_w + 10)
+        y0 = main_size + gap
+        parts.append(
+            f'<g transform="translate({x0:.1f},{y0:.1f})"><rect width="{inset_w:.0f}" height="{inset_h:.0f}" '
+            f'fill="none" stroke="#dddddd"/><g transform="translate(5,5) scale({scale:.3f})">{group}</g>'
+            f'<text x="{inset_w / 2:.0f}" y="{inset_h - 8:.0f}" font-size="18" text-anchor="middle" fill="#161616">'
+            f"{escape(str(region['name']))}</text></g>"
+        )
+    ly = main_size + gap + inset_h + 15
+    for i, colour in enumerate(MAP_CLASSES):
+        lo, hi = 20 * i, 20 * (i + 1)
+        text = f"{format_percent(lo, 0, lang)} – {format_percent(hi, 0, lang)}"
+        parts.append(
+            f'<rect x="{i * 170:.0f}" y="{ly:.0f}" width="24" height="24" fill="{colour}" stroke="#999999"/>'
+            f'<text x="{i * 170 + 30:.0f}" y="{ly + 19:.0f}" font-size="20" fill="#161616">{escape(text)}</text>'
+        )
+    nd = "non publié" if lang == "fr" else "not published"
+    parts.append(
+        f'<rect x="850" y="{ly:.0f}" width="24" height="24" fill="{NOT_AVAILABLE}" stroke="#999999"/>'
+        f'<text x="880" y="{ly + 19:.0f}" font-size="20" fill="#161616">{nd}</text>'
+    )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -17,11 +17,29 @@ def published() -> None:
     make_response(e25, make_authority())
     make_estimate(e24, "ai_done_or_planned", estimate=45.0, ci_low=40.0, ci_high=50.0)
     make_estimate(e25, "ai_done_or_planned", estimate=58.4, ci_low=52.1, ci_high=64.7)
-    make_estimate(e25, "ai_done_or_planned", breakdown="strate", domain_value="regions", estimate=88.0,
-                  ci_low=70.0, ci_high=97.0, n=12)
-    make_estimate(e25, "ai_done_or_planned", breakdown="strate", domain_value="communes_moins_3500",
-                  estimate=None, se=None, ci_low=None, ci_high=None, suppressed=True,
-                  reason="moins de 10 répondants", n=4)
+    make_estimate(
+        e25,
+        "ai_done_or_planned",
+        breakdown="strate",
+        domain_value="regions",
+        estimate=88.0,
+        ci_low=70.0,
+        ci_high=97.0,
+        n=12,
+    )
+    make_estimate(
+        e25,
+        "ai_done_or_planned",
+        breakdown="strate",
+        domain_value="communes_moins_3500",
+        estimate=None,
+        se=None,
+        ci_low=None,
+        ci_high=None,
+        suppressed=True,
+        reason="moins de 10 répondants",
+        n=4,
+    )
     make_edition(2026, state="open", simulated=False)
 
 
@@ -66,3 +84,31 @@ def test_explorer_in_english_uses_english_labels(client: Client, published: None
     html = client.get("/resultats/ai_done_or_planned/", {"breakdown": "strate"}).content.decode()
     assert "Use AI or plan to within 12 months" in html
     assert "Régions (incl. Corsica" in html
+
+
+def test_region_breakdown_shows_a_map_with_every_region_and_unpublished_ones_grey(
+    client: Client, published: None
+) -> None:
+    from barometre.apps.editions.models import Edition
+
+    e25 = Edition.objects.get(year=2025)
+    make_estimate(
+        e25, "ai_done_or_planned", breakdown="region", domain_value="53", estimate=61.0, ci_low=50.0, ci_high=70.0, n=25
+    )
+    make_estimate(
+        e25,
+        "ai_done_or_planned",
+        breakdown="region",
+        domain_value="04",
+        estimate=None,
+        se=None,
+        ci_low=None,
+        ci_high=None,
+        suppressed=True,
+        reason="moins de 10 répondants",
+        n=3,
+    )
+    html = client.get("/resultats/ai_done_or_planned/", {"breakdown": "region"}).content.decode()
+    assert html.count("data-region=") == 18  # 13 mainland régions and Corse + 5 overseas insets
+    assert "<title>Bretagne : 61\u00a0%</title>" in html
+    assert "<title>La Réunion : non publié</title>" in html

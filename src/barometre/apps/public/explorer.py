@@ -121,6 +121,18 @@ def indicator_page(request: HttpRequest, indicator_id: str) -> HttpResponse:
         lang=lang,
     )
     cat = queries.catalogue()
+    map_svg = ""
+    if breakdown == "region":
+        values = {r["estimate"].domain_value: r["estimate"].estimate for r in rows}  # type: ignore[attr-defined]
+        shown = {k: v for k, v in values.items() if v is not None}
+        desc = (
+            f"{len(shown)} régions publiées sur {len(values)} ; les autres reposent sur trop peu de répondants."
+            if lang == "fr"
+            else f"{len(shown)} régions published out of {len(values)}; the others rest on too few respondents."
+        )
+        map_svg = charts.region_map(
+            values, title=f"{indicator.short_label.get(lang)} — {edition}", desc=desc, lang=lang
+        )
     context = {
         "indicator": indicator,
         "label": indicator.label.get(lang),
@@ -134,6 +146,7 @@ def indicator_page(request: HttpRequest, indicator_id: str) -> HttpResponse:
         "rows": rows,
         "chart_svg": _bars_svg(indicator, edition, breakdown, rows),
         "trend_svg": trend_svg,
+        "map_svg": map_svg,
         "series": series,
         "published": indicator.published,
         "simulated_banner": bool(edition.simulated),  # type: ignore[attr-defined]
