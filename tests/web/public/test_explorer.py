@@ -70,6 +70,8 @@ def test_downloads_csv_and_svg(client: Client, published: None) -> None:
     svg = client.get("/resultats/ai_done_or_planned/graphique.svg", {"breakdown": "strate"})
     assert svg["Content-Type"].startswith("image/svg+xml")
     assert svg.content.decode().startswith("<svg")
+    png = client.get("/resultats/ai_done_or_planned/graphique.png", {"breakdown": "strate"})
+    assert png["Content-Type"] == "image/png" and png.content.startswith(b"\x89PNG")
 
 
 def test_unknown_indicator_breakdown_or_edition_is_a_404(client: Client, published: None) -> None:

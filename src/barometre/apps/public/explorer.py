@@ -188,3 +188,42 @@ def indicator_svg(request: HttpRequest, indicator_id: str) -> HttpResponse:
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{indicator.id}-{edition.year}-{breakdown}.svg"'  # type: ignore[attr-defined]
     return response
+
+
+def indicator_png(request: HttpRequest, indicator_id: str) -> HttpResponse:
+    """The same chart as a PNG (drawn by the report's matplotlib figures)."""
+    import tempfile
+    from pathlib import Path
+
+    from barometre.core.report import figures
+
+    indicator, edition, breakdown, rows = _view_state(request, indicator_id)
+    lang = _lang()
+    bars = tuple(
+        figures.Bar(
+            label=str(r["label"]),
+            estimate=r["estimate"].estimate,  # type: ignore[attr-defined]
+            ci_low=r["estimate"].ci_low,  # type: ignore[attr-defined]
+            ci_high=r["estimate"].ci_high,  # type: ignore[attr-defined]
+            n=r["estimate"].n,  # type: ignore[attr-defined]
+            domain=r["estimate"].domain_value,  # type: ignore[attr-defined]
+            breakdown=breakdown,
+            reason=r["estimate"].reason,  # type: ignore[attr-defined]
+        )
+        for r in rows
+    )
+    title = f"{indicator.label.get(lang)} — {edition}"
+    with tempfile.TemporaryDirectory(prefix="barometre-chart-") as tmp:
+        files = figures.bar_chart(
+            Path(tmp),
+            "chart",
+            title,
+            [figures.Panel(title, bars)],
+            lang=lang,
+            suppressed_label="secret statistique" if lang == "fr" else "suppressed",
+            axis_label="% des collectivités du champ" if lang == "fr" else "% of authorities in scope",
+        )
+        png = (Path(tmp) / files.png).read_bytes()
+    response = HttpResponse(png, content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="{indicator.id}-{edition.year}-{breakdown}.png"'  # type: ignore[attr-defined]
+    return response

@@ -17,4 +17,5 @@ urlpatterns = [
     path("resultats/<slug:indicator_id>/", explorer.indicator_page, name="indicator"),
     path("resultats/<slug:indicator_id>/donnees.csv", explorer.indicator_csv, name="indicator_csv"),
     path("resultats/<slug:indicator_id>/graphique.svg", explorer.indicator_svg, name="indicator_svg"),
+    path("resultats/<slug:indicator_id>/graphique.png", explorer.indicator_png, name="indicator_png"),
 ]
