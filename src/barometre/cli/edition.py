@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from typing import Any
 
 import typer
@@ -80,6 +81,35 @@ def list_(fmt: OutputFormat = FormatOption) -> None:
         print_table(
             [{**r, "responses": r["responses"]["submitted"] + r["responses"]["validated"]} for r in rows],
             ["edition", "state", "collection", "simulated", "sample_size", "responses", "weights_stale"],
+        )
+
+
+class Design(enum.StrEnum):
+    proportional = "proportional"
+    neyman = "neyman"
+    census = "census"
+
+
+@edition_app.command("sample")
+def sample(
+    edition: int = EditionOption,
+    design: Design = typer.Option(Design.proportional, "--design", help="Allocation : proportional, neyman, census."),
+    size: int = typer.Option(3000, "--size", min=1, help="Taille totale (strates exhaustives comprises)."),
+    seed: int = typer.Option(0, "--seed", help="Graine : même graine, même échantillon."),
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Tire un échantillon stratifié (strates exhaustives prises en entier) et enregistre les probabilités."""
+    setup_django()
+    from barometre.apps.editions import pipeline
+
+    summary = pipeline.draw_and_store_sample(edition, size=size, allocation=design.value, seed=seed)
+    if fmt is OutputFormat.json:
+        print_json(summary)
+    else:
+        print_table(
+            summary["strata"],
+            ["stratum", "population", "sample", "inclusion_probability", "certainty"],
+            title=f"Échantillon {summary['allocation']} de l'édition {edition} : {summary['size']} unités",
         )
 
 

@@ -178,3 +178,25 @@ def test_the_note_is_built_once_and_served_with_its_files(simulated_2025: int, t
         assert client.get("/note/2025/.built_from", {"lang": "fr"}).status_code == 404
         assert client.get("/note/2025/", {"lang": "en"}).status_code == 404  # not built in English
         assert "/note/2025/" in client.get("/notes/", {"lang": "fr"}).content.decode()
+
+
+def test_a_probability_sample_is_drawn_and_stored_with_certainty_strata_whole(simulated_2025: int) -> None:
+    from barometre.apps.editions.models import SampleUnit
+
+    Edition.objects.create(year=2031, questionnaire_version="x", questionnaire_year=2025, frame_version="t")
+    result = CliRunner().invoke(
+        app, ["edition", "sample", "--edition", "2031", "--design", "neyman", "--size", "3000", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    units = SampleUnit.objects.filter(edition__year=2031)
+    assert units.count() == summary["size"] == 3000
+    regions = next(s for s in summary["strata"] if s["stratum"] == "regions")
+    assert regions["certainty"] and regions["sample"] == regions["population"]
+    assert units.filter(stratum="regions").count() == regions["population"]
+    assert all(0 < p <= 1 for p in units.values_list("inclusion_probability", flat=True))
+    # sum over the frame of the inclusion probabilities = sample size
+    assert sum(s["inclusion_probability"] * s["population"] for s in summary["strata"]) == pytest.approx(3000)
+    assert Edition.objects.get(year=2031).collection == "sample"
+    too_small = CliRunner().invoke(app, ["edition", "sample", "--edition", "2031", "--size", "50"])
+    assert too_small.exit_code == 2 and "trop petite" in too_small.output

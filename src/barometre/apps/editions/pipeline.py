@@ -280,3 +280,61 @@ def comparison(year: int) -> list[Any]:
     if not rows:
         raise EditionError(f"édition {year} : indicateurs non calculés ; lancez `barometre indicators compute`")
     return compare(rows, catalogue(), year)
+
+
+def draw_and_store_sample(year: int, *, size: int, allocation: str, seed: int = 0) -> dict[str, Any]:
+    """Draw a stratified probability sample for edition ``year`` and store it (replacing a previous one).
+
+    Only an edition in draft, or open with no response started yet, may get a new sample.
+    """
+    from barometre.apps.editions.models import SampleUnit
+    from barometre.core.sampling import draw_sample
+
+    edition = _get(year)
+    if edition.state not in (EditionState.DRAFT, EditionState.OPEN):
+        raise EditionError(f"édition {year} : l'échantillon ne se tire qu'avant ou pendant la collecte")
+    if edition.responses.exclude(status=ResponseStatus.INVITED).exists():
+        raise EditionError(f"édition {year} : des réponses ont commencé, l'échantillon ne peut plus changer")
+    sample = draw_sample(load_snapshot(), size=size, allocation=allocation, seed=seed)  # type: ignore[arg-type]
+    pks = dict(Authority.objects.filter(code__in=sample.codes).values_list("code", "pk"))
+    missing = [c for c in sample.codes if c not in pks]
+    if missing:
+        raise EditionError(
+            f"{len(missing)} unités absentes du registre en base (ex. {missing[0]}) : lancez `barometre registry load`"
+        )
+    with transaction.atomic():
+        edition.sample.all().delete()
+        SampleUnit.objects.bulk_create(
+            [
+                SampleUnit(
+                    edition=edition,
+                    authority_id=pks[code],
+                    stratum=stratum,
+                    inclusion_probability=float(p),
+                    certainty=bool(cert),
+                )
+                for code, stratum, p, cert in zip(
+                    sample.codes, sample.strata, sample.inclusion_probability, sample.certainty, strict=True
+                )
+            ],
+            batch_size=2000,
+        )
+        edition.collection = CollectionKind.SAMPLE
+        edition.save(update_fields=["collection"])
+    return {
+        "edition": year,
+        "allocation": sample.allocation_method,
+        "size": sample.size,
+        "seed": seed,
+        "certainty_units": int(sample.certainty.sum()),
+        "strata": [
+            {
+                "stratum": a.stratum,
+                "population": a.population,
+                "sample": a.sample,
+                "inclusion_probability": a.inclusion_probability,
+                "certainty": a.certainty,
+            }
+            for a in sample.allocation
+        ],
+    }
