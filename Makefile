@@ -25,6 +25,13 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP) locale/en/LC_MESSAGES/django.mo
 
+# Extract the interface strings, then fill English from locale/en/translations.yaml (reviewed source).
+messages: $(STAMP)
+	cd src/barometre && DJANGO_SETTINGS_MODULE=barometre.web.settings ../../$(PY) -c "import django; django.setup(); \
+	  from django.core.management import call_command; \
+	  call_command('makemessages', locale=['en'], no_location=True, ignore_patterns=['static/*', 'core/report/*'])"
+	$(PY) scripts/po_fill.py locale/en/LC_MESSAGES/django.po locale/en/translations.yaml
+
 locale/en/LC_MESSAGES/django.mo: locale/en/LC_MESSAGES/django.po
 	msgfmt --check -o $@ $<
 

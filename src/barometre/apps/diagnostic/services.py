@@ -5,15 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from barometre.apps.registry.models import Authority
 from barometre.core.diagnostic.csirt import PARIS, csirt_report
 from barometre.core.diagnostic.from_registry import resolve_profile
 from barometre.core.diagnostic.obligations import obligations_report
 
 STATUS_BADGES = {
-    "applies": ("success", "S'applique"),
-    "does_not_apply": ("info", "Ne s'applique pas"),
-    "depends": ("warning", "À préciser"),
+    "applies": ("success", _("S'applique")),
+    "does_not_apply": ("info", _("Ne s'applique pas")),
+    "depends": ("warning", _("À préciser")),
 }
 
 

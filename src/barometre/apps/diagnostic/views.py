@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from barometre.apps.diagnostic.services import public_diagnostic
 from barometre.apps.registry.queries import get_authority, search_authorities
@@ -25,9 +27,10 @@ def _agents(request: HttpRequest) -> tuple[int | None, str]:
     try:
         value = int(raw)
     except ValueError:
-        return None, "Le nombre d'agents doit être un nombre entier."
+        return None, _("Le nombre d'agents doit être un nombre entier.")
     if not 0 <= value <= MAX_AGENTS:
-        return None, f"Le nombre d'agents doit être compris entre 0 et {MAX_AGENTS:,}.".replace(",", "\u202f")
+        maximum = number_format(MAX_AGENTS, force_grouping=True)
+        return None, _("Le nombre d'agents doit être compris entre 0 et %(max)s.") % {"max": maximum}
     return value, ""
 
 

@@ -11,10 +11,11 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from barometre.apps.portal.services import NAME_RETENTION_DAYS
 
-DEFAULT_OPERATOR = "l’équipe qui exploite cette instance de Baromètre"
+DEFAULT_OPERATOR = gettext_lazy("l’équipe qui exploite cette instance de Baromètre")
 DEFAULT_DPO_CONTACT = "dpo@barometre.invalid"
 #: How long the answers themselves are kept (they describe an authority, not a person).
 ANSWERS_RETENTION = "durée de vie de la série statistique du baromètre"

@@ -7,7 +7,7 @@ import io
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from barometre.apps.editions import queries
 from barometre.core import charts
@@ -31,6 +31,10 @@ CSV_COLUMNS = [
     "reason",
     "simulated",
 ]
+
+
+def _edition_label(edition: object) -> str:
+    return gettext("Édition %(y)s") % {"y": edition.year}  # type: ignore[attr-defined]
 
 
 def _lang() -> str:
@@ -94,7 +98,7 @@ def _bars_svg(indicator: Indicator, edition: object, breakdown: str, rows: list[
         )
     else:
         desc = "Aucune valeur publiable." if lang == "fr" else "No publishable value."
-    title = f"{indicator.label.get(lang)} — {edition}"
+    title = f"{indicator.label.get(lang)} — {_edition_label(edition)}"
     return charts.interval_bars(bars, title=title, desc=desc, lang=lang)
 
 
@@ -131,7 +135,7 @@ def indicator_page(request: HttpRequest, indicator_id: str) -> HttpResponse:
             else f"{len(shown)} régions published out of {len(values)}; the others rest on too few respondents."
         )
         map_svg = charts.region_map(
-            values, title=f"{indicator.short_label.get(lang)} — {edition}", desc=desc, lang=lang
+            values, title=f"{indicator.short_label.get(lang)} — {_edition_label(edition)}", desc=desc, lang=lang
         )
     context = {
         "indicator": indicator,
@@ -212,7 +216,7 @@ def indicator_png(request: HttpRequest, indicator_id: str) -> HttpResponse:
         )
         for r in rows
     )
-    title = f"{indicator.label.get(lang)} — {edition}"
+    title = f"{indicator.label.get(lang)} — {_edition_label(edition)}"
     with tempfile.TemporaryDirectory(prefix="barometre-chart-") as tmp:
         files = figures.bar_chart(
             Path(tmp),
