@@ -16,22 +16,11 @@ from barometre.cli.common import (
     print_table,
     setup_django,
 )
+from barometre.core.indicators.compute import ESTIMATE_COLUMNS
 
 indicators_app = typer.Typer(help="Indicateurs : calcul pondéré et comparaison avec les valeurs publiées.")
 
-ROW_COLUMNS = [
-    "indicator",
-    "breakdown",
-    "domain_value",
-    "estimate",
-    "se",
-    "ci_low",
-    "ci_high",
-    "n",
-    "population",
-    "suppressed",
-    "reason",
-]
+ROW_COLUMNS = list(ESTIMATE_COLUMNS)
 COMPARE_COLUMNS = [
     "indicator",
     "breakdown",

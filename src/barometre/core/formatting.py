@@ -7,6 +7,7 @@ separator and a no-break space before ``%``; differences in points are "pts".
 from __future__ import annotations
 
 import math
+from datetime import date
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"
@@ -45,3 +46,41 @@ def format_margin(value: float, decimals: int = 1, lang: str = "fr") -> str:
     """A margin of error in points: ``± 4,4 pts``."""
     number = format_number(abs(value), decimals, lang)
     return f"±{NBSP}{number}{NBSP}pts" if lang == "fr" else f"±{number} pts"
+
+
+MONTHS: dict[str, tuple[str, ...]] = {
+    "fr": (
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
+
+
+def format_day(d: date, lang: str = "fr") -> str:
+    """``date(2023, 1, 1)`` → ``1er janvier 2023`` / ``1 January 2023``."""
+    day = "1er" if d.day == 1 and lang == "fr" else str(d.day)
+    return f"{day} {MONTHS[lang][d.month - 1]} {d.year}"

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from barometre.apps.editions.models import Edition, IndicatorEstimate
 from barometre.apps.registry.models import Authority
+from barometre.core.indicators.compute import ESTIMATE_COLUMNS
 
 
 class EditionSerializer(serializers.ModelSerializer[Edition]):
@@ -24,21 +25,7 @@ class EstimateSerializer(serializers.ModelSerializer[IndicatorEstimate]):
 
     class Meta:
         model = IndicatorEstimate
-        fields = [
-            "edition",
-            "indicator",
-            "breakdown",
-            "domain_value",
-            "estimate",
-            "se",
-            "ci_low",
-            "ci_high",
-            "n",
-            "population",
-            "suppressed",
-            "reason",
-            "simulated",
-        ]
+        fields = ["edition", *ESTIMATE_COLUMNS, "simulated"]
 
 
 class AuthoritySerializer(serializers.ModelSerializer[Authority]):

@@ -18,6 +18,7 @@ from barometre.apps.api.serializers import AuthoritySerializer, EditionSerialize
 from barometre.apps.editions.models import Edition, EditionState, IndicatorEstimate, ResponseStatus
 from barometre.apps.registry.models import Authority
 from barometre.apps.registry.queries import get_authority, search_authorities
+from barometre.core.indicators.compute import ESTIMATE_COLUMNS
 from barometre.core.registry import Kind
 
 #: Editions whose results are public.
@@ -130,21 +131,7 @@ ESTIMATE_FILTERS = [
 ]
 
 
-ESTIMATE_FIELDS = (
-    "edition__year",
-    "indicator",
-    "breakdown",
-    "domain_value",
-    "estimate",
-    "se",
-    "ci_low",
-    "ci_high",
-    "n",
-    "population",
-    "suppressed",
-    "reason",
-    "edition__simulated",
-)
+ESTIMATE_FIELDS = ("edition__year", *ESTIMATE_COLUMNS, "edition__simulated")
 
 
 @extend_schema(parameters=ESTIMATE_FILTERS)

@@ -4,32 +4,16 @@ from __future__ import annotations
 
 from barometre.apps.editions.answers import STATISTICS_STATUSES
 from barometre.apps.editions.models import Edition, EditionState
-from barometre.apps.editions.pipeline import DISCLOSURE_RULE
+from barometre.apps.editions.pipeline import DISCLOSURE_RULE, stored_rows
 from barometre.apps.editions.queries import catalogue
 from barometre.core.errors import EditionError, NotFound
 from barometre.core.registry import load_snapshot
-from barometre.core.report.model import EditionMeta, ReportInput, Row
+from barometre.core.report.model import EditionMeta, ReportInput, Row, rows_from
 from barometre.core.report.text import disclosure_text
 
 
 def _rows(edition: Edition) -> tuple[Row, ...]:
-    return tuple(
-        Row(
-            e.indicator,
-            e.breakdown,
-            e.domain_value,
-            e.estimate,
-            e.se,
-            e.ci_low,
-            e.ci_high,
-            e.n,
-            e.population,
-            e.suppressed,
-            e.reason,
-            edition.year,
-        )
-        for e in edition.estimates.all()
-    )
+    return rows_from(stored_rows(edition.year))
 
 
 def _field_period(edition: Edition, lang: str) -> str | None:

@@ -35,7 +35,7 @@ import yaml
 
 from barometre.core.diagnostic.profile import EPCI_TYPES, KIND_LABELS, AuthorityProfile
 from barometre.core.errors import DiagnosticError
-from barometre.core.formatting import format_number
+from barometre.core.formatting import format_day, format_number
 from barometre.core.paths import DATA_DIR
 
 Status = Literal["applies", "does_not_apply", "depends"]
@@ -72,26 +72,11 @@ _QUESTIONS = {
     ),
 }
 _BASIS_LABEL = {"totale": "population totale", "municipale": "population municipale"}
-_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 def format_date_fr(d: date) -> str:
     """``date(2023, 1, 1)`` → ``1er janvier 2023``."""
-    day = "1er" if d.day == 1 else str(d.day)
-    return f"{day} {_MONTHS[d.month - 1]} {d.year}"
+    return format_day(d, "fr")
 
 
 def _hab(n: float) -> str:

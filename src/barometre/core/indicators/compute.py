@@ -37,6 +37,22 @@ from barometre.core.weighting.units import EditionArrays, FrameArrays
 BoolArray = npt.NDArray[np.bool_]
 
 
+#: Columns of a flat estimate row, in the order every output uses (CLI, API, open data).
+ESTIMATE_COLUMNS: tuple[str, ...] = (
+    "indicator",
+    "breakdown",
+    "domain_value",
+    "estimate",
+    "se",
+    "ci_low",
+    "ci_high",
+    "n",
+    "population",
+    "suppressed",
+    "reason",
+)
+
+
 @dataclass(frozen=True)
 class EstimateRow:
     """One flat output row (the fields of ``IndicatorEstimate``)."""

@@ -13,8 +13,9 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
-from barometre.core.formatting import NBSP, format_number, format_percent, format_points
+from barometre.core.formatting import NBSP, format_day, format_number, format_percent, format_points
 from barometre.core.indicators.catalogue import Catalogue, Indicator
 from barometre.core.registry import KIND_LABELS, STRATUM_LABELS, Kind, Stratum
 from barometre.core.report.model import Row
@@ -342,45 +343,15 @@ COLLECTIONS: Mapping[str, Mapping[str, str]] = {
 }
 
 
-MONTHS = {
-    "fr": (
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
-
-
 def format_date(iso: str, lang: str) -> str:
     """``2025-11-15`` → ``15 novembre 2025`` / ``15 November 2025`` (other text kept as given)."""
     m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso.strip())
     if not m or not 1 <= int(m.group(2)) <= 12:
         return iso
-    day = int(m.group(3))
-    return f"{'1er' if day == 1 and lang == 'fr' else day} {MONTHS[lang][int(m.group(2)) - 1]} {m.group(1)}"
+    try:
+        return format_day(date(int(m.group(1)), int(m.group(2)), int(m.group(3))), lang)
+    except ValueError:
+        return iso
 
 
 def collection_label(code: str, lang: str) -> str:
