@@ -165,8 +165,8 @@ def test_the_note_is_built_once_and_served_with_its_files(simulated_2025: int, t
 
         def get(url: str) -> tuple[int, str, bytes]:
             response = client.get(url, {"lang": "fr"})
+            # consuming the stream closes the file (the test client's wrapper closes the response)
             body = b"".join(response.streaming_content) if response.streaming else response.content
-            response.close()
             return response.status_code, response.get("Content-Type", ""), body
 
         status, _, html = get("/note/2025/")
