@@ -45,7 +45,9 @@ def _database(admin_url: str, name: str) -> str:
     return admin_url.rsplit("/", 1)[0] + "/" + name
 
 
-def _locust(host: str, mode: str, csv_prefix: Path, env: dict[str, str], indicators: str) -> dict[str, float]:
+def _locust(
+    host: str, mode: str, csv_prefix: Path, env: dict[str, str], indicators: str, wait: str = "think"
+) -> dict[str, float]:
     cmd = [
         str(BIN / "locust"),
         "-f",
@@ -67,7 +69,7 @@ def _locust(host: str, mode: str, csv_prefix: Path, env: dict[str, str], indicat
     ]
     subprocess.run(
         cmd,
-        env={**env, "API_LOAD_MODE": mode, "API_LOAD_INDICATORS": indicators},
+        env={**env, "API_LOAD_MODE": mode, "API_LOAD_INDICATORS": indicators, "API_LOAD_WAIT": wait},
         check=False,
         capture_output=True,
         timeout=120,
@@ -116,11 +118,17 @@ def run(with_r: bool) -> None:
                 time.sleep(0.2)
         ref = _locust(host, "reference", tmp / "ref", env, indicators)
         est = _locust(host, "estimates", tmp / "est", env, indicators)
+        stress = _locust(host, "estimates", tmp / "stress", env, indicators, wait="none")
     finally:
         server.terminate()
         server.wait(timeout=30)
     print(f"API load (PostgreSQL, {USERS} concurrent clients, {DURATION}, {rows} estimates in the database)")
-    for name, r in (("reference: API root, no database", ref), ("estimates queries", est)):
+    print("  clients pause 0.5-1.5 s between queries, except the stress run (back to back)")
+    for name, r in (
+        ("reference: API root, no database", ref),
+        ("estimates queries", est),
+        ("stress: estimates, no pause", stress),
+    ):
         print(
             f"  {name:34s} {r['requests']:7.0f} requests, {r['failures']:.0f} failures, {r['rps']:7.1f} req/s, "
             f"p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, p99 {r['p99']:.0f} ms"

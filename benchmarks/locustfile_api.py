@@ -2,6 +2,7 @@
 
 ``API_LOAD_MODE=estimates``: filtered estimates queries (the real workload);
 ``API_LOAD_MODE=reference``: the API root, which reads no database (the reference run).
+``API_LOAD_WAIT=think|none``: clients pause between queries, or not (stress).
 """
 
 from __future__ import annotations
@@ -9,15 +10,18 @@ from __future__ import annotations
 import os
 import random
 
-from locust import HttpUser, constant, task
+from locust import HttpUser, between, constant, task
 
 INDICATORS = os.environ.get("API_LOAD_INDICATORS", "ai_deployed").split(",")
 BREAKDOWNS = ["ensemble", "strate", "type", "region", "groupe"]
 MODE = os.environ.get("API_LOAD_MODE", "estimates")
+#: "think": each client pauses 0.5–1.5 s between queries (a dashboard or a script reading pages);
+#: "none": back-to-back queries (stress: the throughput ceiling).
+WAIT = os.environ.get("API_LOAD_WAIT", "think")
 
 
 class ApiUser(HttpUser):
-    wait_time = constant(0)
+    wait_time = between(0.5, 1.5) if WAIT == "think" else constant(0)
 
     @task
     def query(self) -> None:

@@ -245,6 +245,10 @@ def _phase(
             barrier.wait(timeout=60)
         except threading.BrokenBarrierError:
             return
+        if think:
+            # Respondents arrive at their own pace: without this stagger all of them would
+            # answer at the same instant, a burst no real survey sees (the stress phase keeps it).
+            time.sleep(rng.uniform(0.0, think[1]))
         for k in range(offset, offset + per_respondent):
             if time.monotonic() > deadline:
                 with result.lock:

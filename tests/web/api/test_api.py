@@ -133,3 +133,15 @@ def test_indicator_catalogue_with_published_values_and_sources(client: Client) -
     assert client.get("/api/v1/indicators?theme=cyber").json()["count"] >= 5
     assert client.get("/api/v1/indicators?theme=astrologie").status_code == 404
     assert client.get("/api/v1/indicators/nope").json()["error"]["code"] == "not_found"
+
+
+def test_cached_estimates_change_when_the_edition_is_computed_again(client: Client, published: None) -> None:
+    from django.utils import timezone
+
+    from barometre.apps.editions.models import Edition, IndicatorEstimate
+
+    url = "/api/v1/estimates?edition=2025&indicator=cyber_attack_suffered"
+    assert client.get(url).json()["results"][0]["estimate"] == 17.0
+    IndicatorEstimate.objects.filter(indicator="cyber_attack_suffered").update(estimate=21.0)
+    Edition.objects.filter(year=2025).update(indicators_computed_at=timezone.now())
+    assert client.get(url).json()["results"][0]["estimate"] == 21.0

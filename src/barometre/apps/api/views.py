@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers
@@ -134,6 +136,18 @@ ESTIMATE_FILTERS = [
 ESTIMATE_FIELDS = ("edition__year", *ESTIMATE_COLUMNS, "edition__simulated")
 
 
+#: Lifetime of a cached estimates page (a new computation changes the data version anyway).
+ESTIMATES_CACHE_SECONDS = 300
+
+
+def _data_version() -> str:
+    """Changes whenever published estimates may have changed (computed again, published, withdrawn)."""
+    latest = Edition.objects.filter(state__in=PUBLIC_STATES).aggregate(
+        computed=Max("indicators_computed_at"), editions=Count("pk")
+    )
+    return f"{latest['computed']}:{latest['editions']}"
+
+
 @extend_schema(parameters=ESTIMATE_FILTERS)
 class EstimateList(generics.ListAPIView[IndicatorEstimate]):
     """Estimations pondérées avec intervalle de confiance à 95 %, filtrables.
@@ -165,10 +179,18 @@ class EstimateList(generics.ListAPIView[IndicatorEstimate]):
         return qs.order_by("edition__year", "indicator", "breakdown", "domain_value")
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        # Plain rows instead of model instances: the same shape as EstimateSerializer, several times faster.
-        page = self.paginate_queryset(self.get_queryset().values_list(*ESTIMATE_FIELDS))
-        keys = [f.split("__")[-1] if f != "edition__year" else "edition" for f in ESTIMATE_FIELDS]
-        return self.get_paginated_response([dict(zip(keys, row, strict=True)) for row in page])
+        # Estimates change only when an edition is (re)computed or (un)published: the page is
+        # cached per query string and data version (one small query), in this process's cache.
+        query = hashlib.sha256(request.get_full_path().encode("utf-8", "surrogatepass")).hexdigest()
+        key = f"api:estimates:{hashlib.sha256(_data_version().encode()).hexdigest()[:16]}:{query}"
+        body = cache.get(key)
+        if body is None:
+            # Plain rows instead of model instances: the same shape as EstimateSerializer, much faster.
+            page = self.paginate_queryset(self.get_queryset().values_list(*ESTIMATE_FIELDS))
+            keys = [f.split("__")[-1] if f != "edition__year" else "edition" for f in ESTIMATE_FIELDS]
+            body = self.get_paginated_response([dict(zip(keys, row, strict=True)) for row in page]).data
+            cache.set(key, body, timeout=ESTIMATES_CACHE_SECONDS)
+        return Response(body)
 
 
 @extend_schema(
