@@ -116,6 +116,10 @@ def run(with_r: bool) -> None:
                 break
             except OSError:
                 time.sleep(0.2)
+        # warm-up (not measured): every worker answers a few queries of each kind first
+        for _ in range(20):
+            for path in ("/api/v1/", f"/api/v1/estimates?edition=2025&indicator={indicators.split(',')[0]}"):
+                urllib.request.urlopen(host + path, timeout=10).read()  # noqa: S310 - loopback
         ref = _locust(host, "reference", tmp / "ref", env, indicators)
         est = _locust(host, "estimates", tmp / "est", env, indicators)
         stress = _locust(host, "estimates", tmp / "stress", env, indicators, wait="none")
