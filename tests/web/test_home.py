@@ -61,3 +61,10 @@ def test_csrf_accepts_a_null_origin_with_a_valid_token_only() -> None:
         "/i18n/setlang/", {"language": "en", "csrfmiddlewaretoken": token}, HTTP_ORIGIN="https://evil.example"
     )
     assert forged.status_code == 403
+
+
+def test_french_is_the_default_whatever_the_browser_asks(client: Client) -> None:
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="fr"' in html
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert '<html lang="en"' in client.get("/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
