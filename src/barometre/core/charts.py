@@ -29,7 +29,10 @@ class Bar:
 
 def interval_bars(bars: Sequence[Bar], *, title: str, desc: str, lang: str = "fr", width: int = 640) -> str:
     """Horizontal bars (percent, 0–100) with their 95 % interval as a whisker."""
-    label_w, bar_h, gap, top = 230, 18, 10, 10
+    bar_h, gap, top = 18, 10, 10
+    # room for the longest label (about 6.6 px per character at 12 px), the plot keeps 360 px at least
+    label_w = max(120, min(460, int(6.6 * max((len(b.label) for b in bars), default=10)) + 12))
+    width = max(width, label_w + 360 + 70)
     plot_w = width - label_w - 70
     height = top + len(bars) * (bar_h + gap) + 30
 
