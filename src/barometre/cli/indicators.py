@@ -52,10 +52,15 @@ def compute(
         result = pipeline.compute(edition)
     simulated = Edition.objects.get(year=edition).simulated
     rows = [{c: getattr(r, c) for c in ROW_COLUMNS} for r in result.rows]
+    label = "données simulées" if simulated else ""
     if fmt is TableFormat.json:
-        print_json({"edition": edition, "simulated": simulated, "rows": rows})
+        print_json({"edition": edition, "simulated": simulated, "label": label, "rows": rows})
     elif fmt is TableFormat.csv:
-        print_csv(rows, ROW_COLUMNS)
+        # every row says whether it comes from a simulated edition (a CSV travels without its header)
+        print_csv(
+            [{**r, "simulated": "true" if simulated else "false", "label": label} for r in rows],
+            [*ROW_COLUMNS, "simulated", "label"],
+        )
     else:
         console.print(result.summary + (" — [bold]données simulées[/bold]" if simulated else ""))
 
@@ -70,7 +75,9 @@ def compare_(edition: int = typer.Option(..., "--edition", "-e"), fmt: OutputFor
     rows = [{c: getattr(r, c) for c in COMPARE_COLUMNS + COMPARE_EXTRA} for r in pipeline.comparison(edition)]
     simulated = Edition.objects.get(year=edition).simulated
     if fmt is OutputFormat.json:
-        print_json({"edition": edition, "simulated": simulated, "rows": rows})
+        print_json(
+            {"edition": edition, "simulated": simulated, "label": "données simulées" if simulated else "", "rows": rows}
+        )
     else:
         print_table(rows, COMPARE_COLUMNS, title=f"Édition {edition}" + (" (données simulées)" if simulated else ""))
         comparable = [r for r in rows if r["estimate"] is not None]
