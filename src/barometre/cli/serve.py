@@ -10,12 +10,12 @@ import typer
 def register(app: typer.Typer) -> None:
     @app.command()
     def serve(
-        host: str = typer.Option("127.0.0.1", "--host", help="Address to bind."),
-        port: int = typer.Option(8000, "--port", help="Port to bind."),
-        workers: int = typer.Option(3, "--workers", help="Gunicorn worker processes."),
-        threads: int = typer.Option(4, "--threads", help="Threads per worker."),
+        host: str = typer.Option("127.0.0.1", "--host", help="Adresse d'écoute."),
+        port: int = typer.Option(8000, "--port", help="Port d'écoute."),
+        workers: int = typer.Option(3, "--workers", help="Processus gunicorn."),
+        threads: int = typer.Option(4, "--threads", help="Fils d'exécution par processus."),
     ) -> None:
-        """Serve the web application with gunicorn (static files by whitenoise)."""
+        """Sert l'application web avec gunicorn (fichiers statiques servis par whitenoise)."""
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "barometre.web.settings")
         from gunicorn.app.wsgiapp import WSGIApplication
 
@@ -50,7 +50,7 @@ def register(app: typer.Typer) -> None:
         context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
     )
     def manage(ctx: typer.Context) -> None:
-        """Run a Django management command (migrate, createsuperuser, ...)."""
+        """Lance une commande d'administration Django (migrate, createsuperuser…)."""
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "barometre.web.settings")
         from django.core.management import execute_from_command_line
 
