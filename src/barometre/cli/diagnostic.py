@@ -130,7 +130,7 @@ def _print_obligations(report: dict[str, Any]) -> None:
                 console.print(f"  ⚠ {n}", highlight=False)
 
 
-def _print_csirt(report: dict[str, Any]) -> None:
+def _print_csirt(report: dict[str, Any], lang: str = "fr") -> None:
     from barometre.core.diagnostic.csirt import fallback_text
 
     c = report["csirt"]
@@ -148,7 +148,7 @@ def _print_csirt(report: dict[str, Any]) -> None:
         console.print(f"Prochaine ouverture : {report['next_opening']}", highlight=False)
     if report["open"] is not True:
         console.print("\nEn attendant ou en dehors des horaires :", highlight=False)
-        for line in fallback_text(report["fallback"]):
+        for line in fallback_text(report["fallback"], lang):
             console.print(f"  • {line}", highlight=False)
 
 
@@ -161,6 +161,7 @@ def register(app: typer.Typer) -> None:
         code: str = typer.Argument(..., help="Code de la collectivité (INSEE, SIREN...)."),
         agents: float | None = typer.Option(None, "--agents", min=0, help="Nombre d'agents (ETP)."),
         at: str | None = typer.Option(None, "--at", help="Date d'évaluation AAAA-MM-JJ (défaut : aujourd'hui)."),
+        lang: str = typer.Option("fr", "--lang", help="Langue des textes : fr ou en."),
         fmt: OutputFormat = FormatOption,
     ) -> None:
         """Obligations légales (numérique, données, IA, cyber) de la collectivité à une date."""
@@ -172,7 +173,7 @@ def register(app: typer.Typer) -> None:
             profile = resolve_profile(code)
             if agents is not None:
                 profile = profile.with_agents(agents)
-            report = obligations_report(profile, when)
+            report = obligations_report(profile, when, lang=lang)
             if fmt is OutputFormat.json:
                 print_json(report)
             else:
@@ -189,6 +190,7 @@ def register(app: typer.Typer) -> None:
         under_attack: bool = typer.Option(
             False, "--under-attack", help="La collectivité subit une cyberattaque en ce moment."
         ),
+        lang: str = typer.Option("fr", "--lang", help="Langue des textes : fr ou en."),
         fmt: OutputFormat = FormatOption,
     ) -> None:
         """Plan d'action cyber à partir des réponses de la collectivité."""
@@ -197,7 +199,7 @@ def register(app: typer.Typer) -> None:
             from barometre.core.diagnostic.action_plan import action_plan_report
 
             report = action_plan_report(
-                _load_answers(answers), resolve_profile(code), under_attack=True if under_attack else None
+                _load_answers(answers), resolve_profile(code), under_attack=True if under_attack else None, lang=lang
             )
             if fmt is OutputFormat.json:
                 print_json(report)
@@ -286,7 +288,7 @@ def register(app: typer.Typer) -> None:
                 elif block["id"] == "obligations":
                     _print_obligations(block["data"])
                 else:
-                    _print_csirt(block["data"])
+                    _print_csirt(block["data"], lang)
 
         run_guarded(run)
 
@@ -296,6 +298,7 @@ def register(app: typer.Typer) -> None:
         at: str | None = typer.Option(
             None, "--at", help="Moment AAAA-MM-JJTHH:MM (heure de Paris si sans fuseau ; défaut : maintenant)."
         ),
+        lang: str = typer.Option("fr", "--lang", help="Langue des textes : fr ou en."),
         fmt: OutputFormat = FormatOption,
     ) -> None:
         """CSIRT régional de la collectivité : coordonnées, ouvert maintenant ?, recours sinon."""
@@ -305,12 +308,12 @@ def register(app: typer.Typer) -> None:
 
             moment = _parse_moment(at)
             profile = resolve_profile(code)
-            report = csirt_report(profile.region, moment)
+            report = csirt_report(profile.region, moment, lang=lang)
             report["authority"] = {"code": profile.code, "name": profile.name, "region": profile.region}
             if fmt is OutputFormat.json:
                 print_json(report)
             else:
-                _print_csirt(report)
+                _print_csirt(report, lang)
 
         run_guarded(run)
 

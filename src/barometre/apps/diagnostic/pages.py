@@ -7,14 +7,14 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.translation import get_language
 
 from barometre.apps.diagnostic.respondent import respondent_diagnostic
+from barometre.apps.diagnostic.services import active_lang
 from barometre.apps.editions.models import Response
 
 
 def _lang() -> str:
-    return "en" if (get_language() or "fr").startswith("en") else "fr"
+    return active_lang()
 
 
 def _context(request: HttpRequest, response: Response, *, pdf: bool, pdf_url: str = "") -> dict[str, Any]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from barometre.apps.registry.models import Authority
 from barometre.core.diagnostic.csirt import PARIS, csirt_report
 from barometre.core.diagnostic.from_registry import resolve_profile
-from barometre.core.diagnostic.obligations import obligations_report
+from barometre.core.diagnostic.obligations import AGENTS_QUESTIONS, obligations_report
 
 STATUS_BADGES = {
     "applies": ("success", _("S'applique")),
@@ -19,19 +20,30 @@ STATUS_BADGES = {
 }
 
 
-def public_diagnostic(authority: Authority, *, agents: int | None, now: datetime | None = None) -> dict[str, Any]:
-    """Obligations and CSIRT of ``authority`` (no answers needed, nothing private)."""
+def active_lang() -> str:
+    """The core's language for the active Django language: "en" for any English variant, else "fr"."""
+    return "en" if (get_language() or "fr").startswith("en") else "fr"
+
+
+def public_diagnostic(
+    authority: Authority, *, agents: int | None, now: datetime | None = None, lang: str | None = None
+) -> dict[str, Any]:
+    """Obligations and CSIRT of ``authority`` (no answers needed, nothing private).
+
+    Texts in ``lang`` ("fr" or "en"; default: the active language, see :func:`active_lang`).
+    """
+    lang = lang or active_lang()
     moment = now or datetime.now(PARIS)
     profile = resolve_profile(authority.code)
     if agents is not None:
         profile = profile.with_agents(agents)
-    report = obligations_report(profile, moment.date() if isinstance(moment, datetime) else date.today())
+    report = obligations_report(profile, moment.date() if isinstance(moment, datetime) else date.today(), lang=lang)
     for ob in report["obligations"]:
         level, label = STATUS_BADGES[ob["status"]]
         ob["badge_level"], ob["badge_label"] = level, label
     return {
         "profile": profile,
         "obligations": report["obligations"],
-        "csirt": csirt_report(profile.region, moment),
-        "asks_agents": any("agents" in " ".join(ob.get("questions") or []) for ob in report["obligations"]),
+        "csirt": csirt_report(profile.region, moment, lang=lang),
+        "asks_agents": any(q in AGENTS_QUESTIONS for ob in report["obligations"] for q in ob.get("questions") or []),
     }

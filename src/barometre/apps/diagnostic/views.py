@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from barometre.apps.diagnostic.services import public_diagnostic
+from barometre.apps.diagnostic.services import active_lang, public_diagnostic
 from barometre.apps.registry.queries import get_authority, search_authorities
 
 #: Bounds of the number of agents a visitor may type.
@@ -39,6 +39,6 @@ def authority(request: HttpRequest, code: str) -> HttpResponse:
     if found is None:
         raise Http404("unknown authority")
     agents, agents_error = _agents(request)
-    context = public_diagnostic(found, agents=agents)
+    context = public_diagnostic(found, agents=agents, lang=active_lang())
     context.update({"authority": found, "agents": agents, "agents_error": agents_error})
     return render(request, "diagnostic/authority.html", context)

@@ -35,6 +35,20 @@ from barometre.core.questionnaire import QType, Questionnaire, load_edition
 
 ACTIONS_FILE = DATA_DIR / "cyber_actions.yaml"
 UNKNOWN = "unknown"
+LANGS: tuple[str, ...] = ("fr", "en")
+#: Sentences added by the code, per language.
+_TEXTS: Mapping[str, Mapping[str, str]] = {
+    "fr": {
+        "precaution": " (Réponse non renseignée : action proposée par précaution.)",
+        "shared": " Sans personnel informatique, la mutualisation est la voie la plus réaliste.",
+        "to_check": "Le questionnaire ne pose pas la question : à vérifier.",
+    },
+    "en": {
+        "precaution": " (No answer given: action proposed as a precaution.)",
+        "shared": " Without IT staff, sharing resources with other authorities is the most realistic way.",
+        "to_check": "The questionnaire does not ask this question: to be checked.",
+    },
+}
 _CHOICE_TYPES = (QType.SELECT_ONE, QType.SELECT_MULTIPLE, QType.YES_NO, QType.GRID)
 _NUMBER_TYPES = (QType.INTEGER, QType.DECIMAL, QType.MONEY, QType.PERCENTAGE, QType.SCALE, QType.CALCULATE)
 
@@ -148,6 +162,18 @@ def _text(value: Any) -> str:
     return " ".join(str(value).split())
 
 
+def _tr(raw: Mapping[str, Any], key: str, lang: str) -> Any:
+    """``raw[key]``, or ``raw[key + "_en"]`` when ``lang`` is "en" and it is given."""
+    if lang == "en" and raw.get(f"{key}_en") is not None:
+        return raw[f"{key}_en"]
+    return raw[key]
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in LANGS:
+        raise DiagnosticError(f"langue « {lang} » non prise en charge (attendu : {', '.join(LANGS)})")
+
+
 def _where(source: str, obj: Any, key: Any = None, fallback: str = "") -> str:
     line = line_of(obj, key)
     return f"{source}:{line}" if line is not None else (f"{source}:{fallback}" if fallback else source)
@@ -193,15 +219,21 @@ def _parse_signals(raw_answers: Any, source: str) -> dict[str, Signal]:
 
 
 def parse_catalogue(
-    data: Any, source: str = "cyber_actions.yaml", questionnaire: Questionnaire | None = None
+    data: Any, source: str = "cyber_actions.yaml", questionnaire: Questionnaire | None = None, lang: str = "fr"
 ) -> ActionCatalogue:
-    """The catalogue in ``data``; with ``questionnaire``, its mapping is checked against it."""
+    """The catalogue in ``data``; with ``questionnaire``, its mapping is checked against it.
+
+    Texts in ``lang``: "fr", or "en" where the file gives ``*_en`` keys (French otherwise)."""
     if not isinstance(data, Mapping) or not isinstance(data.get("actions"), list):
         raise DiagnosticError("le fichier doit contenir une liste « actions »", location=source)
     try:
         signals = _parse_signals(data["answers"], source)
         measures = {int(k): _text(v) for k, v in data["anssi_measures"].items()}
-        resources = {str(k): Resource(str(k), _text(v["title"]), str(v["url"])) for k, v in data["resources"].items()}
+        if lang == "en":
+            measures.update({int(k): _text(v) for k, v in (data.get("anssi_measures_en") or {}).items()})
+        resources = {
+            str(k): Resource(str(k), _text(_tr(v, "title", lang)), str(v["url"])) for k, v in data["resources"].items()
+        }
         actions: list[Action] = []
         for i, raw in enumerate(data["actions"]):
             where = _where(source, raw, None, f"actions[{i}]")
@@ -219,20 +251,25 @@ def parse_catalogue(
                 if str(r) not in resources:
                     raise DiagnosticError(f"ressource « {r} » absente de « resources »", location=where)
             first_step = {str(k): _text(v) for k, v in raw["first_step"].items()}
+            if lang == "en":
+                first_step.update({str(k): _text(v) for k, v in (raw.get("first_step_en") or {}).items()})
             if "default" not in first_step:
                 raise DiagnosticError("« first_step.default » manquant", location=where)
             actions.append(
                 Action(
                     id=str(raw["id"]),
-                    title=_text(raw["title"]),
+                    title=_text(_tr(raw, "title", lang)),
                     when=when,
                     anssi_measures=tuple(int(n) for n in raw["anssi_measures"]),
                     resources=tuple(str(r) for r in raw["resources"]),
-                    why=_text(raw["why"]),
+                    why=_text(_tr(raw, "why", lang)),
                     first_step=first_step,
                 )
             )
-        references = {str(k): {kk: str(vv) for kk, vv in v.items()} for k, v in (data.get("references") or {}).items()}
+        references = {
+            str(k): {str(kk): str(_tr(v, str(kk), lang)) for kk in v if not str(kk).endswith("_en")}
+            for k, v in (data.get("references") or {}).items()
+        }
         edition = int(data["edition"]) if data.get("edition") is not None else None
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise DiagnosticError(f"catalogue d'actions mal formé ({exc!r})", location=source) from None
@@ -263,16 +300,18 @@ def check_catalogue(catalogue: ActionCatalogue, questionnaire: Questionnaire) ->
 
 
 @functools.cache
-def _load_cached(path: Path) -> ActionCatalogue:
+def _load_cached(path: Path, lang: str = "fr") -> ActionCatalogue:
     data = load_yaml(path, "catalogue d'actions")
-    catalogue = parse_catalogue(data, display_path(path))
+    catalogue = parse_catalogue(data, display_path(path), lang=lang)
     if catalogue.edition is not None:
         check_catalogue(catalogue, load_edition(catalogue.edition))
     return catalogue
 
 
-def load_catalogue(path: Path | None = None) -> ActionCatalogue:
-    return _load_cached((path or ACTIONS_FILE).resolve())
+def load_catalogue(path: Path | None = None, lang: str = "fr") -> ActionCatalogue:
+    """The catalogue (cached per path and language), texts in ``lang``."""
+    _check_lang(lang)
+    return _load_cached((path or ACTIONS_FILE).resolve(), lang)
 
 
 def _raw_answer(answers: Mapping[str, Any], src: Source) -> Any:
@@ -350,9 +389,15 @@ def build_action_plan(
     catalogue: ActionCatalogue | None = None,
     *,
     under_attack: bool | None = None,
+    lang: str = "fr",
 ) -> list[PlannedAction]:
-    """The ordered cyber action plan for these questionnaire answers (other question ids are ignored)."""
-    cat = catalogue or load_catalogue()
+    """The ordered cyber action plan for these questionnaire answers (other question ids are ignored).
+
+    Texts in ``lang`` ("fr" or "en"); a given ``catalogue`` keeps the texts it was loaded with.
+    """
+    _check_lang(lang)
+    texts = _TEXTS[lang]
+    cat = catalogue or load_catalogue(lang=lang)
     given, missing = read_signals(answers, cat, under_attack=under_attack)
     it_staff = given.get("it_staff") or ""
     plan: list[PlannedAction] = []
@@ -364,9 +409,9 @@ def build_action_plan(
             continue
         why = action.why
         if all(k in missing for k in triggered):
-            why += " (Réponse non renseignée : action proposée par précaution.)"
+            why += texts["precaution"]
         if profile is not None and profile.kind == "commune" and it_staff == "none" and action.id == "rssi":
-            why += " Sans personnel informatique, la mutualisation est la voie la plus réaliste."
+            why += texts["shared"]
         step = action.first_step.get(it_staff) or action.first_step["default"]
         plan.append(
             PlannedAction(
@@ -389,23 +434,30 @@ def action_plan_report(
     catalogue: ActionCatalogue | None = None,
     *,
     under_attack: bool | None = None,
+    lang: str = "fr",
 ) -> dict[str, Any]:
-    """JSON of ``diagnostic plan``: the plan, the signals read, and what the questionnaire cannot tell."""
-    cat = catalogue or load_catalogue()
+    """JSON of ``diagnostic plan``: the plan, the signals read, and what the questionnaire cannot tell.
+
+    Texts in ``lang`` ("fr" or "en"); a given ``catalogue`` keeps the texts it was loaded with.
+    """
+    _check_lang(lang)
+    cat = catalogue or load_catalogue(lang=lang)
     signals = normalise_answers(answers, cat, under_attack=under_attack)
     return {
         "authority": profile.to_dict() if profile else None,
         "it_staff": signals.get("it_staff") or None,
         "under_attack": under_attack,
         "signals": {k: v for k, v in signals.items() if cat.signals[k].asked},
-        "actions": [a.to_dict() for a in build_action_plan(answers, profile, cat, under_attack=under_attack)],
+        "actions": [
+            a.to_dict() for a in build_action_plan(answers, profile, cat, under_attack=under_attack, lang=lang)
+        ],
         "to_check": [
             {
                 "id": a.id,
                 "title": a.title,
                 "why": a.why,
                 "first_step": a.first_step.get(signals.get("it_staff") or "") or a.first_step["default"],
-                "reason": "Le questionnaire ne pose pas la question : à vérifier.",
+                "reason": _TEXTS[lang]["to_check"],
             }
             for a in not_asked_actions(cat)
         ],

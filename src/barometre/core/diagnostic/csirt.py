@@ -37,6 +37,24 @@ CSIRT_FILE = DATA_DIR / "csirt.yaml"
 PARIS = ZoneInfo("Europe/Paris")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WEEKDAY_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_WEEKDAY_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+LANGS: tuple[str, ...] = ("fr", "en")
+#: English names of the holidays of :mod:`barometre.core.diagnostic.holidays` (French name → English).
+HOLIDAY_EN: Mapping[str, str] = {
+    "Jour de l'an": "New Year's Day",
+    "Lundi de Pâques": "Easter Monday",
+    "Fête du Travail": "Labour Day",
+    "Victoire 1945": "Victory in Europe Day",
+    "Ascension": "Ascension Day",
+    "Lundi de Pentecôte": "Whit Monday",
+    "Fête nationale": "Bastille Day",
+    "Assomption": "Assumption Day",
+    "Toussaint": "All Saints' Day",
+    "Armistice 1918": "Armistice Day",
+    "Noël": "Christmas Day",
+    "Vendredi saint (Alsace-Moselle)": "Good Friday (Alsace-Moselle)",
+    "Saint-Étienne (Alsace-Moselle)": "St Stephen's Day (Alsace-Moselle)",
+}
 #: How far ahead to look for the next opening (covers long holiday weekends).
 _LOOKAHEAD_DAYS = 14
 
@@ -46,12 +64,18 @@ class Slot:
     start: time
     end: time
 
-    def text(self) -> str:
-        return f"{_hm(self.start)}–{_hm(self.end)}"
+    def text(self, lang: str = "fr") -> str:
+        return f"{_hm(self.start, lang)}–{_hm(self.end, lang)}"
 
 
-def _hm(t: time) -> str:
+def _hm(t: time, lang: str = "fr") -> str:
+    if lang == "en":
+        return f"{t.hour}:{t.minute:02d}"
     return f"{t.hour}h{t.minute:02d}" if t.minute else f"{t.hour}h"
+
+
+def _holiday(name: str, lang: str) -> str:
+    return HOLIDAY_EN.get(name, name) if lang == "en" else name
 
 
 @dataclass(frozen=True)
@@ -75,15 +99,18 @@ class Csirt:
     notes: tuple[str, ...]
     sources: tuple[str, ...]
     source_date: str
+    lang: str = "fr"  # language of the texts above and default language of the generated ones
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
-    def hours_text(self) -> str:
-        """``lundi–jeudi 9h–17h30 ; vendredi 9h–17h`` or « horaires non communiqués »."""
+    def hours_text(self, lang: str | None = None) -> str:
+        """``lundi–jeudi 9h–17h30 ; vendredi 9h–17h`` or « horaires non communiqués » (English with "en")."""
+        lang = lang or self.lang
+        en = lang == "en"
         if self.hours is None:
-            return "horaires non communiqués"
+            return "hours not disclosed" if en else "horaires non communiqués"
         groups: list[tuple[int, int, tuple[Slot, ...]]] = []
         for wd in range(7):
             slots = self.hours.get(wd, ())
@@ -93,25 +120,33 @@ class Csirt:
                 groups[-1] = (groups[-1][0], wd, slots)
             else:
                 groups.append((wd, wd, slots))
+        names = _WEEKDAY_EN if en else _WEEKDAY_FR
         parts = []
         for first, last, slots in groups:
-            days = _WEEKDAY_FR[first] if first == last else f"{_WEEKDAY_FR[first]}–{_WEEKDAY_FR[last]}"
-            parts.append(f"{days} {' et '.join(s.text() for s in slots)}")
-        text = " ; ".join(parts)
+            days = names[first] if first == last else f"{names[first]}–{names[last]}"
+            parts.append(f"{days} {(' and ' if en else ' et ').join(s.text(lang) for s in slots)}")
+        text = ("; " if en else " ; ").join(parts)
         if self.holidays == "closed":
-            text += " (hors jours fériés)"
+            text += " (except public holidays)" if en else " (hors jours fériés)"
         if self.hours_source_date:
-            text += f" — d'après une source de {self.hours_source_date}"
+            source = "according to a source dated" if en else "d'après une source de"
+            text += f" — {source} {self.hours_source_date}"
         return text
 
-    def lunch_breaks(self) -> list[str]:
+    def lunch_breaks(self, lang: str | None = None) -> list[str]:
         """Gaps between two slots of the same day (e.g. ``12h30–14h``)."""
         if self.hours is None:
             return []
-        gaps = {f"{_hm(a.end)}–{_hm(b.start)}" for slots in self.hours.values() for a, b in itertools.pairwise(slots)}
+        lang = lang or self.lang
+        gaps = {
+            f"{_hm(a.end, lang)}–{_hm(b.start, lang)}"
+            for slots in self.hours.values()
+            for a, b in itertools.pairwise(slots)
+        }
         return sorted(gaps)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
+        lang = lang or self.lang
         return {
             "id": self.id,
             "name": self.name,
@@ -122,8 +157,8 @@ class Csirt:
             "phone_note": self.phone_note,
             "email": self.email,
             "website": self.website,
-            "hours": self.hours_text(),
-            "lunch_break": ", ".join(self.lunch_breaks()) or None,
+            "hours": self.hours_text(lang),
+            "lunch_break": ", ".join(self.lunch_breaks(lang)) or None,
             "timezone": self.timezone,
             "uncertain": self.uncertain,
             "notes": list(self.notes),
@@ -182,7 +217,24 @@ def _opt(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def parse_directory(data: Any, source: str = "csirt.yaml") -> Directory:
+def _tr(raw: Mapping[str, Any], key: str, lang: str) -> Any:
+    """``raw.get(key)``, or ``raw[key + "_en"]`` when ``lang`` is "en" and it is given."""
+    if lang == "en" and raw.get(f"{key}_en") is not None:
+        return raw[f"{key}_en"]
+    return raw.get(key)
+
+
+def _localise_data(obj: Any, lang: str) -> Any:
+    """``obj`` without its ``*_en`` keys, each text replaced by its ``*_en`` version when ``lang`` is "en"."""
+    if isinstance(obj, Mapping):
+        return {k: _localise_data(_tr(obj, k, lang), lang) for k in obj if not str(k).endswith("_en")}
+    if isinstance(obj, list):
+        return [_localise_data(v, lang) for v in obj]
+    return obj
+
+
+def parse_directory(data: Any, source: str = "csirt.yaml", lang: str = "fr") -> Directory:
+    """The directory of ``data``, its texts in ``lang`` ("fr", or "en" where the file gives ``*_en`` keys)."""
     if not isinstance(data, Mapping) or not isinstance(data.get("csirts"), list):
         raise DiagnosticError("le fichier doit contenir une liste « csirts »", location=source)
     csirts: list[Csirt] = []
@@ -200,12 +252,12 @@ def parse_directory(data: Any, source: str = "csirt.yaml") -> Directory:
             csirts.append(
                 Csirt(
                     id=str(raw["id"]),
-                    name=str(raw["name"]),
+                    name=str(_tr(raw, "name", lang)),
                     regions=tuple(str(r) for r in raw["regions"]),
                     region_name=str(raw["region_name"]),
-                    operator=_opt(raw.get("operator")),
+                    operator=_opt(_tr(raw, "operator", lang)),
                     phone=_opt(raw.get("phone")),
-                    phone_note=_opt(raw.get("phone_note")),
+                    phone_note=_opt(_tr(raw, "phone_note", lang)),
                     email=_opt(raw.get("email")),
                     website=_opt(raw.get("website")),
                     hours=_parse_hours(raw.get("hours"), where),
@@ -215,9 +267,10 @@ def parse_directory(data: Any, source: str = "csirt.yaml") -> Directory:
                     location=_opt(raw.get("location")),
                     location_departement=_opt(raw.get("location_departement")),
                     uncertain=bool(raw.get("uncertain", False)),
-                    notes=tuple(" ".join(str(n).split()) for n in raw.get("notes") or ()),
+                    notes=tuple(" ".join(str(n).split()) for n in _tr(raw, "notes", lang) or ()),
                     sources=tuple(str(s) for s in raw.get("sources") or ()),
-                    source_date=str(raw["source_date"]),
+                    source_date=str(_tr(raw, "source_date", lang)),
+                    lang=lang,
                 )
             )
         except (KeyError, TypeError, AttributeError) as exc:
@@ -232,22 +285,25 @@ def parse_directory(data: Any, source: str = "csirt.yaml") -> Directory:
     fallback = data.get("fallback")
     if not isinstance(fallback, Mapping) or "national" not in fallback:
         raise DiagnosticError("« fallback.national » manquant", location=source)
-    return Directory(tuple(csirts), not_found, fallback)
+    return Directory(tuple(csirts), not_found, _localise_data(fallback, lang))
 
 
 @functools.cache
-def _load_cached(path: Path) -> Directory:
+def _load_cached(path: Path, lang: str = "fr") -> Directory:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise DiagnosticError(f"annuaire des CSIRT illisible : {exc}", location=str(path)) from None
     except yaml.YAMLError as exc:
         raise DiagnosticError(f"YAML invalide : {exc}", location=str(path)) from None
-    return parse_directory(data, str(path))
+    return parse_directory(data, str(path), lang)
 
 
-def load_directory(path: Path | None = None) -> Directory:
-    return _load_cached((path or CSIRT_FILE).resolve())
+def load_directory(path: Path | None = None, lang: str = "fr") -> Directory:
+    """The directory (cached per path and language), texts in ``lang``."""
+    if lang not in LANGS:
+        raise DiagnosticError(f"langue « {lang} » non prise en charge (attendu : {', '.join(LANGS)})")
+    return _load_cached((path or CSIRT_FILE).resolve(), lang)
 
 
 # ---------------------------------------------------------------------------
@@ -291,36 +347,56 @@ def next_opening(csirt: Csirt, moment: datetime) -> datetime | None:
     return None
 
 
-def open_status(csirt: Csirt, moment: datetime) -> OpenStatus:
-    """Is ``csirt`` open at ``moment`` (aware, or naive = Europe/Paris)?"""
+def open_status(csirt: Csirt, moment: datetime, lang: str | None = None) -> OpenStatus:
+    """Is ``csirt`` open at ``moment`` (aware, or naive = Europe/Paris)? ``reason`` in ``lang`` (default: the
+    language ``csirt`` was loaded in)."""
+    en = (lang or csirt.lang) == "en"
     if csirt.hours is None:
-        return OpenStatus(None, None, None, "Horaires non communiqués : ouverture inconnue.")
+        return OpenStatus(
+            None,
+            None,
+            None,
+            "Opening hours not disclosed: unknown whether open."
+            if en
+            else "Horaires non communiqués : ouverture inconnue.",
+        )
     tz = csirt.tz
     local = _local(moment, tz)
     day, now = local.date(), local.time().replace(tzinfo=None)
     current = next((s for s in _slots_on(csirt, day) if s.start <= now < s.end), None)
     holiday = holiday_name(day, csirt.location_departement)
     nxt = next_opening(csirt, local)
+    hm_lang = "en" if en else "fr"
+    if en:
+        closed_holiday = f"Closed: public holiday ({_holiday(holiday or '', 'en')})."
+    else:
+        closed_holiday = f"Fermé : jour férié ({holiday})."
     if holiday and current is not None:
         if csirt.holidays == "closed":
-            return OpenStatus(False, nxt, None, f"Fermé : jour férié ({holiday}).")
-        return OpenStatus(
-            None, nxt, None, f"Jour férié ({holiday}) : la source ne dit pas si le service est ouvert ces jours-là."
+            return OpenStatus(False, nxt, None, closed_holiday)
+        unknown = (
+            f"Public holiday ({_holiday(holiday, 'en')}): the source does not say whether the service is open on "
+            "such days."
+            if en
+            else f"Jour férié ({holiday}) : la source ne dit pas si le service est ouvert ces jours-là."
         )
+        return OpenStatus(None, nxt, None, unknown)
     if current is not None:
         closes = datetime.combine(day, current.end, tzinfo=tz)
-        return OpenStatus(True, None, closes, f"Ouvert jusqu'à {_hm(current.end)}.")
+        until = _hm(current.end, hm_lang)
+        return OpenStatus(True, None, closes, f"Open until {until}." if en else f"Ouvert jusqu'à {until}.")
     if holiday:
-        return OpenStatus(False, nxt, None, f"Fermé : jour férié ({holiday}).")
+        return OpenStatus(False, nxt, None, closed_holiday)
     slots = _slots_on(csirt, day)
     if not slots:
-        why = "Fermé : pas de permanence ce jour-là."
+        why = "Closed: no service on that day." if en else "Fermé : pas de permanence ce jour-là."
     elif now < slots[0].start:
-        why = f"Fermé : ouverture à {_hm(slots[0].start)}."
+        opens = _hm(slots[0].start, hm_lang)
+        why = f"Closed: opens at {opens}." if en else f"Fermé : ouverture à {opens}."
     elif now >= slots[-1].end:
-        why = "Fermé : en dehors des heures d'ouverture."
+        why = "Closed: outside opening hours." if en else "Fermé : en dehors des heures d'ouverture."
     else:
-        why = "Fermé : pause de midi."
+        why = "Closed: lunch break." if en else "Fermé : pause de midi."
     return OpenStatus(False, nxt, None, why)
 
 
@@ -329,8 +405,8 @@ def open_status(csirt: Csirt, moment: datetime) -> OpenStatus:
 # ---------------------------------------------------------------------------
 
 
-def fallback_text(fallback: Mapping[str, Any]) -> list[str]:
-    """The fallback as French lines, for the text output."""
+def fallback_text(fallback: Mapping[str, Any], lang: str = "fr") -> list[str]:
+    """The fallback as lines (French, or English with ``lang="en"``), for the text output."""
     lines = []
     nat = fallback.get("national") or {}
     lines.append(f"{nat.get('name')} ({nat.get('url')}) — {nat.get('availability')}")
@@ -339,18 +415,35 @@ def fallback_text(fallback: Mapping[str, Any]) -> list[str]:
         lines.append(f"{cm.get('name')} ({cm.get('url')})")
     serious = fallback.get("serious_incident")
     if serious:
-        lines.append(f"Incident grave : {serious.get('name')} — {' '.join(str(serious.get('what', '')).split())}")
+        label = "Serious incident:" if lang == "en" else "Incident grave :"
+        lines.append(f"{label} {serious.get('name')} — {' '.join(str(serious.get('what', '')).split())}")
     lines.extend(str(x) for x in fallback.get("also") or ())
     return lines
 
 
-def csirt_report(region: str | None, moment: datetime, directory: Directory | None = None) -> dict[str, Any]:
-    """``{"csirt", "open", "next_opening", "closes_at", "status", "at", "fallback"}`` for an authority's région."""
-    d = directory or load_directory()
+def csirt_report(
+    region: str | None, moment: datetime, directory: Directory | None = None, lang: str = "fr"
+) -> dict[str, Any]:
+    """``{"csirt", "open", "next_opening", "closes_at", "status", "at", "fallback"}`` for an authority's région.
+
+    Texts in ``lang`` ("fr" or "en"); a given ``directory`` keeps the texts it was loaded with.
+    """
+    d = directory or load_directory(lang=lang)
+    en = lang == "en"
     csirt = d.for_region(region)
     fallback = dict(d.fallback)
     if csirt is None:
-        if region is None:
+        if en:
+            if region is None:
+                why = "Region of the authority unknown: use the national service."
+            elif region in d.not_found:
+                why = (
+                    f"No regional CSIRT found for {d.not_found[region]} in the sources consulted (uncertain): "
+                    "use the national service."
+                )
+            else:
+                why = f"No known regional CSIRT for region {region}: use the national service."
+        elif region is None:
             why = "Région de la collectivité inconnue : utilisez le dispositif national."
         elif region in d.not_found:
             why = (
@@ -368,9 +461,9 @@ def csirt_report(region: str | None, moment: datetime, directory: Directory | No
             "at": _local(moment, PARIS).isoformat(),
             "fallback": fallback,
         }
-    st = open_status(csirt, moment)
+    st = open_status(csirt, moment, lang)
     return {
-        "csirt": csirt.to_dict(),
+        "csirt": csirt.to_dict(lang),
         "open": st.open,
         "next_opening": st.next_opening.isoformat() if st.next_opening else None,
         "closes_at": st.closes_at.isoformat() if st.closes_at else None,

@@ -39,6 +39,7 @@ from barometre.core.formatting import format_day, format_number
 from barometre.core.paths import DATA_DIR
 
 Status = Literal["applies", "does_not_apply", "depends"]
+LANGS: tuple[str, ...] = ("fr", "en")
 STATUSES: tuple[str, ...] = ("applies", "does_not_apply", "depends")
 
 #: Population totale is assumed to exceed population municipale by at most this
@@ -52,6 +53,7 @@ OBLIGATIONS_FILE = DATA_DIR / "obligations.yaml"
 
 _OPS = ("gt", "gte", "lt", "lte")
 _OP_TEXT = {"gt": "plus de", "gte": "au moins", "lt": "moins de", "lte": "au plus"}
+_OP_TEXT_EN = {"gt": "more than", "gte": "at least", "lt": "fewer than", "lte": "at most"}
 _CONDITION_KEYS = (
     "kind",
     "epci_type",
@@ -72,6 +74,32 @@ _QUESTIONS = {
     ),
 }
 _BASIS_LABEL = {"totale": "population totale", "municipale": "population municipale"}
+_QUESTIONS_EN = {
+    "agents": "How many staff (full-time equivalents) does the authority employ?",
+    "uses_ai": "Does the authority use AI systems (including generative AI)?",
+    "uses_high_risk_ai": (
+        "Does the authority use a high-risk AI system (access to public services or social benefits, employment "
+        "and HR, education, critical infrastructure)?"
+    ),
+}
+_BASIS_LABEL_EN = {"totale": "total population", "municipale": "municipal population"}
+#: The question asking for the number of agents, in each language (the web offers a field for it).
+AGENTS_QUESTIONS: tuple[str, ...] = (_QUESTIONS["agents"], _QUESTIONS_EN["agents"])
+#: Whose population a condition counts: (French subject, French « de … », English subject, English « of … »).
+_SUBJECTS = {
+    "population": (
+        "population de la collectivité",
+        "la collectivité",
+        "population of the authority",
+        "the authority",
+    ),
+    "max_member_population": (
+        "population de la plus grande commune membre",
+        "la plus grande commune membre",
+        "population of the largest member commune",
+        "the largest member commune",
+    ),
+}
 
 
 def format_date_fr(d: date) -> str:
@@ -79,8 +107,17 @@ def format_date_fr(d: date) -> str:
     return format_day(d, "fr")
 
 
-def _hab(n: float) -> str:
+def _hab(n: float, lang: str = "fr") -> str:
+    if lang == "en":
+        return f"{format_number(n, lang='en')} inhabitants"
     return f"{format_number(n)}\u00a0habitants"
+
+
+def _tr(raw: Mapping[str, Any], key: str, lang: str) -> Any:
+    """``raw[key]``, or its English version ``raw[key + "_en"]`` when ``lang`` is "en" and it exists."""
+    if lang == "en" and raw.get(f"{key}_en") is not None:
+        return raw[f"{key}_en"]
+    return raw[key]
 
 
 # ---------------------------------------------------------------------------
@@ -234,16 +271,29 @@ def _validate_when(when: Any, where: str) -> Mapping[str, Any]:
     return dict(when)
 
 
-def _parse_rule(raw: Mapping[str, Any], where: str) -> Rule:
+def _translated_list(raw: Mapping[str, Any], key: str, lang: str, where: str) -> list[Any] | None:
+    """The English list ``raw[key + "_en"]`` (parallel to ``raw[key]``) when ``lang`` is "en", else None."""
+    english = raw.get(f"{key}_en")
+    if lang != "en" or english is None:
+        return None
+    if not isinstance(english, list) or len(english) != len(raw.get(key) or []):
+        raise DiagnosticError(f"« {key}_en » doit avoir autant d'éléments que « {key} »", location=where)
+    return english
+
+
+def _parse_rule(raw: Mapping[str, Any], where: str, lang: str = "fr") -> Rule:
     try:
         rid = str(raw["id"])
         rows_raw = raw["rows"]
         reqs: list[Requirement] = []
-        for req in raw.get("requirements") or []:
+        reqs_en = _translated_list(raw, "requirements", lang, where)
+        for i, req in enumerate(raw.get("requirements") or []):
             if not isinstance(req, Mapping):
-                reqs.append(Requirement(_as_text(req, where)))
+                text = _as_text(req if reqs_en is None else reqs_en[i], where)
+                reqs.append(Requirement(text))
             else:
-                reqs.append(Requirement(str(req["text"]), _as_date(req["date"], where) if req.get("date") else None))
+                text = str(req["text"] if reqs_en is None else _as_text(reqs_en[i], where))
+                reqs.append(Requirement(text, _as_date(req["date"], where) if req.get("date") else None))
         rows: list[Row] = []
         for i, r in enumerate(rows_raw):
             rwhere = f"{where}:rows[{i}]"
@@ -254,9 +304,9 @@ def _parse_rule(raw: Mapping[str, Any], where: str) -> Rule:
                 Row(
                     when=_validate_when(r.get("when") or {}, rwhere),
                     status=status,
-                    reason=_as_text(r["reason"], rwhere).strip(),
-                    category=r.get("category"),
-                    question=r.get("question"),
+                    reason=_as_text(_tr(r, "reason", lang), rwhere).strip(),
+                    category=r.get("category_en") if lang == "en" and r.get("category_en") else r.get("category"),
+                    question=r.get("question_en") if lang == "en" and r.get("question_en") else r.get("question"),
                 )
             )
         if not rows or rows[-1].when:
@@ -271,14 +321,17 @@ def _parse_rule(raw: Mapping[str, Any], where: str) -> Rule:
             )
         return Rule(
             id=rid,
-            title=str(raw["title"]),
+            title=str(_tr(raw, "title", lang)),
             reference=" ".join(str(raw["reference"]).split()),
             url=str(raw["url"]),
             sources=tuple(raw.get("sources") or ()),
             source_date=str(raw["source_date"]),
-            legal_status=" ".join(str(raw["legal_status"]).split()),
+            legal_status=" ".join(str(_tr(raw, "legal_status", lang)).split()),
             uncertain=bool(raw.get("uncertain", False)),
-            notes=tuple(" ".join(_as_text(n, where).split()) for n in raw.get("notes") or ()),
+            notes=tuple(
+                " ".join(_as_text(n, where).split())
+                for n in (_translated_list(raw, "notes", lang, where) or raw.get("notes") or ())
+            ),
             since=_as_date(raw["since"], where) if raw.get("since") is not None else None,
             population_basis=basis,
             population_basis_certain=bool(raw.get("population_basis_certain", True)),
@@ -289,10 +342,11 @@ def _parse_rule(raw: Mapping[str, Any], where: str) -> Rule:
         raise DiagnosticError(f"règle mal formée ({exc})", location=where) from None
 
 
-def parse_obligations(data: Any, source: str = "obligations.yaml") -> tuple[Rule, ...]:
+def parse_obligations(data: Any, source: str = "obligations.yaml", lang: str = "fr") -> tuple[Rule, ...]:
+    """The rules of ``data``, their texts in ``lang`` ("fr", or "en" where the file gives ``*_en`` keys)."""
     if not isinstance(data, Mapping) or not isinstance(data.get("obligations"), list):
         raise DiagnosticError("le fichier doit contenir une liste « obligations »", location=source)
-    rules = tuple(_parse_rule(r, f"{source}:obligations[{i}]") for i, r in enumerate(data["obligations"]))
+    rules = tuple(_parse_rule(r, f"{source}:obligations[{i}]", lang) for i, r in enumerate(data["obligations"]))
     ids = [r.id for r in rules]
     dup = {i for i in ids if ids.count(i) > 1}
     if dup:
@@ -301,7 +355,7 @@ def parse_obligations(data: Any, source: str = "obligations.yaml") -> tuple[Rule
 
 
 @functools.cache
-def _load_cached(path: Path) -> tuple[Rule, ...]:
+def _load_cached(path: Path, lang: str = "fr") -> tuple[Rule, ...]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -310,12 +364,12 @@ def _load_cached(path: Path) -> tuple[Rule, ...]:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise DiagnosticError(f"YAML invalide : {exc}", location=str(path)) from None
-    return parse_obligations(data, str(path))
+    return parse_obligations(data, str(path), lang)
 
 
-def load_obligations(path: Path | None = None) -> tuple[Rule, ...]:
-    """The decision tables (cached per path)."""
-    return _load_cached((path or OBLIGATIONS_FILE).resolve())
+def load_obligations(path: Path | None = None, lang: str = "fr") -> tuple[Rule, ...]:
+    """The decision tables (cached per path and language), texts in ``lang``."""
+    return _load_cached((path or OBLIGATIONS_FILE).resolve(), lang)
 
 
 # ---------------------------------------------------------------------------
@@ -348,50 +402,77 @@ def _population_cond(
     basis_certain: bool,
     pmun: int | None,
     ptot: int | None,
-    subject: str,
+    key: str,
+    lang: str = "fr",
 ) -> _Cond:
     """Compare a population with a threshold, knowing one or both INSEE figures."""
-    label = _BASIS_LABEL[basis]
-    crit = f"{_OP_TEXT[op]} {_hab(threshold)}"
+    en = lang == "en"
+    subject_fr, whose_fr, subject_en, whose_en = _SUBJECTS[key]
+    label = _BASIS_LABEL_EN[basis] if en else _BASIS_LABEL[basis]
+    crit = f"{(_OP_TEXT_EN if en else _OP_TEXT)[op]} {_hab(threshold, lang)}"
     if pmun is None and ptot is None:
+        if en:
+            return _Cond(
+                None,
+                doubt=f"{subject_en} unknown (threshold: {crit}, {label})",
+                question=f"What is the {label} (INSEE) of {whose_en}?",
+            )
         return _Cond(
             None,
-            doubt=f"{subject} inconnue (seuil : {crit}, en {label})",
-            question=f"Quelle est la {label} (INSEE) de {subject.removeprefix('population de ')} ?",
+            doubt=f"{subject_fr} inconnue (seuil : {crit}, en {label})",
+            question=f"Quelle est la {label} (INSEE) de {whose_fr} ?",
         )
     m = POPULATION_TOTALE_MARGIN
-    pct = format_number(m * 100)
+    pct = format_number(m * 100, lang=lang)
+    sep = ": " if en else " : "
+    mun = f"{_BASIS_LABEL_EN['municipale'] if en else _BASIS_LABEL['municipale']}{sep}"
+    tot = f"{_BASIS_LABEL_EN['totale'] if en else _BASIS_LABEL['totale']}{sep}"
     if basis_certain:
         exact = ptot if basis == "totale" else pmun
         if exact is not None:
-            return _Cond(_compare(op, exact, threshold), evidence=f"{label} : {_hab(exact)}")
+            return _Cond(_compare(op, exact, threshold), evidence=f"{label}{sep}{_hab(exact, lang)}")
         if basis == "totale":
             assert pmun is not None
             lo, hi = float(pmun), pmun * (1 + m)
-            known = f"population municipale : {_hab(pmun)}, population totale inconnue"
+            unknown = "total population unknown" if en else "population totale inconnue"
+            known = f"{mun}{_hab(pmun, lang)}, {unknown}"
         else:
             assert ptot is not None
             lo, hi = ptot / (1 + m), float(ptot)
-            known = f"population totale : {_hab(ptot)}, population municipale inconnue"
+            unknown = "municipal population unknown" if en else "population municipale inconnue"
+            known = f"{tot}{_hab(ptot, lang)}, {unknown}"
     else:
         lo = float(pmun) if pmun is not None else (ptot or 0) / (1 + m)
         hi = float(ptot) if ptot is not None else (pmun or 0) * (1 + m)
         parts = []
         if pmun is not None:
-            parts.append(f"population municipale : {_hab(pmun)}")
+            parts.append(f"{mun}{_hab(pmun, lang)}")
         if ptot is not None:
-            parts.append(f"population totale : {_hab(ptot)}")
+            parts.append(f"{tot}{_hab(ptot, lang)}")
         known = ", ".join(parts)
     a, b = _compare(op, lo, threshold), _compare(op, hi, threshold)
     if a == b:
         return _Cond(a, evidence=known)
     if basis_certain or pmun is None or ptot is None:
-        why = (
-            f"{known} ; la règle compte la {label}, en général jusqu'à {pct}\u00a0% plus élevée que la population "
-            f"municipale : elle peut être de part et d'autre du seuil ({crit})"
-        )
         missing = "totale" if ptot is None else "municipale"
-        question = f"Quelle est la population {missing} (INSEE) de {subject.removeprefix('population de ')} ?"
+        if en:
+            why = (
+                f"{known}; the rule counts the {label}, usually up to {pct}% higher than the municipal population: "
+                f"it may lie on either side of the threshold ({crit})"
+            )
+            question = f"What is the {_BASIS_LABEL_EN[missing]} (INSEE) of {whose_en}?"
+        else:
+            why = (
+                f"{known} ; la règle compte la {label}, en général jusqu'à {pct}\u00a0% plus élevée que la "
+                f"population municipale : elle peut être de part et d'autre du seuil ({crit})"
+            )
+            question = f"Quelle est la population {missing} (INSEE) de {whose_fr} ?"
+    elif en:
+        why = (
+            f"{known}: on either side of the threshold ({crit}), and the source does not say which population the "
+            f"rule counts ({label} by default)"
+        )
+        question = "Which population (municipal or total) does the text count? (to be checked on Légifrance)"
     else:
         why = (
             f"{known} : de part et d'autre du seuil ({crit}), et la source ne précise pas quelle population la "
@@ -401,7 +482,8 @@ def _population_cond(
     return _Cond(None, evidence=known, doubt=why, question=question)
 
 
-def _eval_condition(key: str, spec: Any, p: AuthorityProfile, rule: Rule) -> _Cond:
+def _eval_condition(key: str, spec: Any, p: AuthorityProfile, rule: Rule, lang: str = "fr") -> _Cond:
+    en = lang == "en"
     if key == "kind":
         return _Cond(p.kind in spec)
     if key == "epci_type":
@@ -413,40 +495,31 @@ def _eval_condition(key: str, spec: Any, p: AuthorityProfile, rule: Rule) -> _Co
     if key in ("population", "max_member_population"):
         op, threshold = next(iter(spec.items()))
         assert rule.population_basis is not None
-        if key == "population":
-            return _population_cond(
-                op,
-                threshold,
-                rule.population_basis,
-                rule.population_basis_certain,
-                p.population_municipale,
-                p.population_totale,
-                "population de la collectivité",
-            )
+        pmun, ptot = (
+            (p.population_municipale, p.population_totale)
+            if key == "population"
+            else (p.max_member_population, p.max_member_population_totale)
+        )
         return _population_cond(
-            op,
-            threshold,
-            rule.population_basis,
-            rule.population_basis_certain,
-            p.max_member_population,
-            p.max_member_population_totale,
-            "population de la plus grande commune membre",
+            op, threshold, rule.population_basis, rule.population_basis_certain, pmun, ptot, key, lang
         )
     if key == "agents":
         op, threshold = next(iter(spec.items()))
+        questions = _QUESTIONS_EN if en else _QUESTIONS
         if p.agents is None:
-            return _Cond(
-                None,
-                doubt=f"nombre d'agents non renseigné (seuil : {format_number(threshold)} agents ETP)",
-                question=_QUESTIONS["agents"],
+            doubt = (
+                f"number of staff not given (threshold: {format_number(threshold, lang='en')} FTE staff)"
+                if en
+                else f"nombre d'agents non renseigné (seuil : {format_number(threshold)} agents ETP)"
             )
-        return _Cond(
-            _compare(op, p.agents, threshold), evidence=f"agents : {format_number(p.agents, _decimals(p.agents))} ETP"
-        )
+            return _Cond(None, doubt=doubt, question=questions["agents"])
+        n = format_number(p.agents, _decimals(p.agents), lang)
+        return _Cond(_compare(op, p.agents, threshold), evidence=f"staff: {n} FTE" if en else f"agents : {n} ETP")
     if key in ("uses_ai", "uses_high_risk_ai"):
         actual: bool | None = getattr(p, key)
         if actual is None:
-            return _Cond(None, doubt="usage de l'IA non renseigné", question=_QUESTIONS[key])
+            doubt = "use of AI not given" if en else "usage de l'IA non renseigné"
+            return _Cond(None, doubt=doubt, question=(_QUESTIONS_EN if en else _QUESTIONS)[key])
         return _Cond(actual == spec)
     raise DiagnosticError(f"condition inconnue « {key} »")  # pragma: no cover - validated at load
 
@@ -462,8 +535,8 @@ class _RowEval:
     conds: list[_Cond] = field(default_factory=list)
 
 
-def _eval_row(row: Row, p: AuthorityProfile, rule: Rule) -> _RowEval:
-    conds = [_eval_condition(k, v, p, rule) for k, v in row.when.items()]
+def _eval_row(row: Row, p: AuthorityProfile, rule: Rule, lang: str = "fr") -> _RowEval:
+    conds = [_eval_condition(k, v, p, rule, lang) for k, v in row.when.items()]
     if any(c.value is False for c in conds):
         return _RowEval(row, False, conds)
     if all(c.value is True for c in conds):
@@ -479,14 +552,22 @@ class _Verdict:
     category: str | None = None
 
 
-def _with_evidence(reason: str, conds: Sequence[_Cond]) -> str:
+def _list_sep(lang: str) -> str:
+    return "; " if lang == "en" else " ; "
+
+
+def _with_evidence(reason: str, conds: Sequence[_Cond], lang: str = "fr") -> str:
     evidence = [c.evidence for c in conds if c.evidence]
     if not evidence:
         return reason
-    return f"{reason.rstrip('.')} ({' ; '.join(evidence)})."
+    return f"{reason.rstrip('.')} ({_list_sep(lang).join(evidence)})."
 
 
-def _lower_first(text: str) -> str:
+def _lower_first(text: str, lang: str = "fr") -> str:
+    # English keeps acronyms (« EPCI… ») and French names of EPCI types (« Communauté urbaine… ») as they are;
+    # French keeps its historical behaviour.
+    if lang == "en" and (text[1:2].isupper() or text.startswith("Communauté")):
+        return text
     return text[:1].lower() + text[1:]
 
 
@@ -505,11 +586,13 @@ def _collect_doubts(candidates: Sequence[_RowEval]) -> tuple[list[str], list[str
     return doubts, questions
 
 
-def _scope_verdict(rule: Rule, p: AuthorityProfile) -> _Verdict:
+def _scope_verdict(rule: Rule, p: AuthorityProfile, lang: str = "fr") -> _Verdict:
+    en = lang == "en"
+    sep = _list_sep(lang)
     candidates: list[_RowEval] = []
     certain: _RowEval | None = None
     for row in rule.rows:
-        ev = _eval_row(row, p, rule)
+        ev = _eval_row(row, p, rule, lang)
         if ev.value is None:
             candidates.append(ev)
         elif ev.value:
@@ -519,61 +602,77 @@ def _scope_verdict(rule: Rule, p: AuthorityProfile) -> _Verdict:
         raise DiagnosticError(f"table « {rule.id} » incomplète : aucune ligne ne s'applique")
     statuses = {c.row.status for c in candidates} | {certain.row.status}
     if len(statuses) == 1 and certain.row.status != "depends":
-        reason = _with_evidence(certain.row.reason, certain.conds)
+        reason = _with_evidence(certain.row.reason, certain.conds, lang)
         categories = {c.row.category for c in candidates} | {certain.row.category}
         if len(categories) == 1:
             return _Verdict(certain.row.status, reason, (), certain.row.category)
         # same status, but the category (e.g. NIS2 essential / important) is not known
         doubts, cat_questions = _collect_doubts(candidates)
-        options = " ou ".join(sorted(c for c in categories if c))
-        cases = " ; ".join(
-            f"{_lower_first(r.row.reason.rstrip('.'))} ({r.row.category or 'sans catégorie'})"
+        options = (" or " if en else " ou ").join(sorted(c for c in categories if c))
+        no_category = "no category" if en else "sans catégorie"
+        cases = sep.join(
+            f"{_lower_first(r.row.reason.rstrip('.'), lang)} ({r.row.category or no_category})"
             for r in [*candidates, certain]
         )
-        reason = f"Selon le cas : {cases}. Catégorie à préciser : {' ; '.join(doubts)}."
+        if en:
+            reason = f"Depending on the case: {cases}. Category to be determined: {sep.join(doubts)}."
+        else:
+            reason = f"Selon le cas : {cases}. Catégorie à préciser : {sep.join(doubts)}."
         return _Verdict(certain.row.status, reason, tuple(cat_questions), options)
     if not candidates:
         # the certain row itself says "depends" (a case the sources leave open)
         row_questions = (certain.row.question,) if certain.row.question else ()
         return _Verdict(
-            "depends", _with_evidence(certain.row.reason, certain.conds), row_questions, certain.row.category
+            "depends", _with_evidence(certain.row.reason, certain.conds, lang), row_questions, certain.row.category
         )
     doubts, questions_list = _collect_doubts(candidates)
     possible = next((c.row for c in candidates if c.row.status == "applies"), None)
-    reason = "À préciser : " + " ; ".join(doubts) + "."
+    reason = ("To be determined: " if en else "À préciser : ") + sep.join(doubts) + "."
     if possible is not None:
-        reason += f" L'obligation s'applique si : {_lower_first(possible.reason)}"
+        applies_if = " The obligation applies if: " if en else " L'obligation s'applique si : "
+        reason += f"{applies_if}{_lower_first(possible.reason, lang)}"
     return _Verdict("depends", reason, tuple(questions_list), None)
 
 
-def _apply_legal_status(rule: Rule, verdict: _Verdict) -> _Verdict:
+def _apply_legal_status(rule: Rule, verdict: _Verdict, lang: str = "fr") -> _Verdict:
     """A bill (``since`` null) cannot make anything certain: in-scope verdicts become "depends"."""
     if rule.since is not None or verdict.status == "does_not_apply":
         return verdict
+    en = lang == "en"
     category = f" ({verdict.category})" if verdict.category else ""
     if verdict.status == "applies":
-        reason = (
-            f"Dans le périmètre du texte{category} : {_lower_first(verdict.reason)} "
-            f"Mais le texte est un {rule.legal_status}."
-        )
+        if en:
+            reason = (
+                f"Within the scope of the text{category}: {_lower_first(verdict.reason, lang)} "
+                f"But the text is a {rule.legal_status}."
+            )
+        else:
+            reason = (
+                f"Dans le périmètre du texte{category} : {_lower_first(verdict.reason)} "
+                f"Mais le texte est un {rule.legal_status}."
+            )
     else:
-        reason = f"{verdict.reason} Le texte est un {rule.legal_status}."
-    question = "Le texte a-t-il été définitivement adopté et promulgué ? (à vérifier sur Légifrance)"
+        reason = f"{verdict.reason} {'The text is a' if en else 'Le texte est un'} {rule.legal_status}."
+    question = (
+        "Has the text been finally adopted and promulgated? (to be checked on Légifrance)"
+        if en
+        else "Le texte a-t-il été définitivement adopté et promulgué ? (à vérifier sur Légifrance)"
+    )
     return _Verdict("depends", reason, (*verdict.questions, question), verdict.category)
 
 
-def evaluate_rule(rule: Rule, profile: AuthorityProfile, at: date) -> ObligationResult:
-    """Evaluate one decision table for one authority at a given date."""
-    verdict = _apply_legal_status(rule, _scope_verdict(rule, profile))
+def evaluate_rule(rule: Rule, profile: AuthorityProfile, at: date, lang: str = "fr") -> ObligationResult:
+    """Evaluate one decision table for one authority at a given date (generated sentences in ``lang``;
+    the rule's own texts are those it was loaded with, see :func:`load_obligations`)."""
+    verdict = _apply_legal_status(rule, _scope_verdict(rule, profile, lang), lang)
     upcoming: Upcoming | None = None
     if rule.since is not None and at < rule.since:
         upcoming = Upcoming(rule.since, verdict.status, verdict.reason, verdict.category)
-        verdict = _Verdict(
-            "does_not_apply",
-            f"Pas encore en vigueur (à partir du {format_date_fr(rule.since)}). Ensuite : {verdict.reason}",
-            (),
-            None,
-        )
+        if lang == "en":
+            not_yet = f"Not yet in force (from {format_day(rule.since, 'en')}). Then: {verdict.reason}"
+        else:
+            not_yet = f"Pas encore en vigueur (à partir du {format_date_fr(rule.since)}). Ensuite : {verdict.reason}"
+        verdict = _Verdict("does_not_apply", not_yet, (), None)
     requirements = tuple(RequirementResult(r.text, r.date, r.date is None or at >= r.date) for r in rule.requirements)
     return ObligationResult(
         id=rule.id,
@@ -596,18 +695,29 @@ def evaluate_rule(rule: Rule, profile: AuthorityProfile, at: date) -> Obligation
     )
 
 
+def _check_lang(lang: str) -> None:
+    if lang not in LANGS:
+        raise DiagnosticError(f"langue « {lang} » non prise en charge (attendu : {', '.join(LANGS)})")
+
+
 def evaluate_obligations(
-    profile: AuthorityProfile, at: date, rules: Sequence[Rule] | None = None
+    profile: AuthorityProfile, at: date, rules: Sequence[Rule] | None = None, lang: str = "fr"
 ) -> list[ObligationResult]:
-    """Evaluate every obligation (in file order) for ``profile`` at date ``at``."""
-    return [evaluate_rule(r, profile, at) for r in (rules if rules is not None else load_obligations())]
+    """Evaluate every obligation (in file order) for ``profile`` at date ``at``, texts in ``lang``.
+
+    Given ``rules`` keep the texts they were parsed with; only the generated sentences follow ``lang``.
+    """
+    _check_lang(lang)
+    return [evaluate_rule(r, profile, at, lang) for r in (rules if rules is not None else load_obligations(lang=lang))]
 
 
-def obligations_report(profile: AuthorityProfile, at: date, rules: Sequence[Rule] | None = None) -> dict[str, Any]:
-    """The JSON document of ``barometre diagnostic obligations``."""
+def obligations_report(
+    profile: AuthorityProfile, at: date, rules: Sequence[Rule] | None = None, lang: str = "fr"
+) -> dict[str, Any]:
+    """The JSON document of ``barometre diagnostic obligations`` (texts in ``lang``: "fr" or "en")."""
     return {
         "authority": profile.to_dict(),
         "at": at,
         "population_totale_margin": POPULATION_TOTALE_MARGIN,
-        "obligations": [r.to_dict() for r in evaluate_obligations(profile, at, rules)],
+        "obligations": [r.to_dict() for r in evaluate_obligations(profile, at, rules, lang)],
     }

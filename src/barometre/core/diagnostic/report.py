@@ -88,7 +88,8 @@ def diagnostic_report(
     """The whole diagnostic as JSON-ready data (see the module docstring).
 
     ``peers``: one position (of the overall score) or theme id / ``"overall"`` → position.
-    Texts of the scores follow ``lang``; obligations, plan and CSIRT texts exist in French only.
+    Every text (scores, action plan, obligations, CSIRT) follows ``lang``; legal references, sources and
+    proper names stay as they are.
     """
     if lang not in LANGS:
         raise DiagnosticError(f"langue « {lang} » non prise en charge (attendu : {', '.join(LANGS)})")
@@ -99,9 +100,9 @@ def diagnostic_report(
     scores["peers"] = _peers_dict(peers)
     data: dict[str, Any] = {
         "scores": scores,
-        "action_plan": action_plan_report(answers, full, under_attack=under_attack),
-        "obligations": obligations_report(full, day),
-        "csirt": csirt_report(full.region, moment),
+        "action_plan": action_plan_report(answers, full, under_attack=under_attack, lang=lang),
+        "obligations": obligations_report(full, day, lang=lang),
+        "csirt": csirt_report(full.region, moment, lang=lang),
     }
     order = UNDER_ATTACK_ORDER if under_attack else BLOCK_ORDER
     report = {
