@@ -46,6 +46,27 @@ def register(app: typer.Typer) -> None:
 
         run_guarded(run)
 
+    @sub.command("validate")
+    def validate(
+        codes: list[str] = typer.Argument(None, help="Codes des collectivités (toutes les réponses envoyées sinon)."),
+        edition: int = typer.Option(..., "--edition", "-e", help="Année de l'édition."),
+        actor: str = typer.Option(..., "--actor", help="Qui valide (journalisé)."),
+        fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", help="text ou json."),
+    ) -> None:
+        """Marque des réponses envoyées comme validées après relecture (entrée au journal d'audit)."""
+
+        def run() -> None:
+            setup_django()
+            from barometre.apps.portal import services
+
+            n = services.validate_responses(edition, list(codes) if codes else None, actor=actor)
+            if fmt is OutputFormat.json:
+                print_json({"edition": edition, "validated": n})
+            else:
+                console.print(f"{n} réponse(s) validée(s) pour l'édition {edition}", highlight=False)
+
+        run_guarded(run)
+
     @sub.command("export")
     def export(
         edition: int = typer.Option(..., "--edition", "-e", help="Année de l'édition."),

@@ -463,3 +463,26 @@ def purge_names(older_than_days: int = NAME_RETENTION_DAYS, *, now: datetime | N
     limit = (now or timezone.now()) - timedelta(days=older_than_days)
     # QuerySet.update() leaves ``updated_at`` (auto_now) untouched: the answer did not change.
     return Answer.objects.filter(updated_at__lt=limit).exclude(updated_by="").update(updated_by="")
+
+
+def validate_responses(year: int, codes: list[str] | None, *, actor: str) -> int:
+    """Mark submitted responses as validated by an analyst (all of the edition when ``codes`` is None).
+
+    Validation is a review step: the answers do not change, so the weights stay valid.
+    """
+    if not actor.strip():
+        raise EditionError("indiquez qui valide les réponses (--actor)")
+    with transaction.atomic():
+        qs = Response.objects.select_for_update().filter(edition__year=year, status=ResponseStatus.SUBMITTED)
+        if codes is not None:
+            found = set(qs.filter(authority__code__in=codes).values_list("authority__code", flat=True))
+            missing = [c for c in codes if c not in found]
+            if missing:
+                raise NotFound(f"pas de réponse envoyée (et non validée) de {missing[0]} à l'édition {year}")
+            qs = qs.filter(authority__code__in=codes)
+        responses = list(qs.select_related("edition"))
+        for r in responses:
+            AuditEntry.objects.create(
+                actor=actor.strip()[:120], action="response_validated", edition=r.edition, response=r
+            )
+        return qs.update(status=ResponseStatus.VALIDATED)
