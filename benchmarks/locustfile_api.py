@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import random
 
-from locust import HttpUser, between, constant, task
+from locust import FastHttpUser, between, constant, task
 
 INDICATORS = os.environ.get("API_LOAD_INDICATORS", "ai_deployed").split(",")
 BREAKDOWNS = ["ensemble", "strate", "type", "region", "groupe"]
@@ -20,7 +20,7 @@ MODE = os.environ.get("API_LOAD_MODE", "estimates")
 WAIT = os.environ.get("API_LOAD_WAIT", "think")
 
 
-class ApiUser(HttpUser):
+class ApiUser(FastHttpUser):
     wait_time = between(0.5, 1.5) if WAIT == "think" else constant(0)
 
     @task
