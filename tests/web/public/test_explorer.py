@@ -85,7 +85,7 @@ def test_explorer_in_english_uses_english_labels(client: Client, published: None
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     html = client.get("/resultats/ai_done_or_planned/", {"breakdown": "strate"}).content.decode()
     assert "Use AI or plan to within 12 months" in html
-    assert "Régions (incl. Corsica" in html
+    assert "Regions (incl. Corsica" in html
 
 
 def test_region_breakdown_shows_a_map_with_every_region_and_unpublished_ones_grey(

@@ -136,19 +136,18 @@ STRATUM_LABELS_EN: Mapping[Stratum, str] = {
     Stratum.COMMUNES_10000_24999: "Communes of 10,000 to 24,999 inhabitants",
     Stratum.COMMUNES_25000_99999: "Communes of 25,000 to 99,999 inhabitants",
     Stratum.COMMUNES_GE_100000: "Communes of 100,000 inhabitants or more",
-    Stratum.EPCI_CC: "Communautés de communes (inter-municipal, rural)",
-    Stratum.EPCI_CA: "Communautés d'agglomération (inter-municipal, urban areas)",
-    Stratum.EPCI_CU: "Communautés urbaines (inter-municipal, large urban areas)",
+    Stratum.EPCI_CC: "Communautés de communes (rural groupings)",
+    Stratum.EPCI_CA: "Communautés d'agglomération (urban groupings)",
+    Stratum.EPCI_CU: "Communautés urbaines (large urban groupings)",
     Stratum.EPCI_METRO: "Métropoles (incl. Métropole de Lyon)",
     Stratum.DEPARTEMENTS: "Départements (incl. CEA and Mayotte)",
-    Stratum.REGIONS: "Régions (incl. Corsica, Martinique, French Guiana)",
+    Stratum.REGIONS: "Regions (incl. Corsica, Martinique, French Guiana)",
 }
-
 KIND_LABELS_EN: Mapping[Kind, str] = {
     Kind.COMMUNE: "Commune",
-    Kind.EPCI: "Inter-municipal body (EPCI)",
+    Kind.EPCI: "Intermunicipal body (EPCI)",
     Kind.DEPARTEMENT: "Département",
-    Kind.REGION: "Région",
+    Kind.REGION: "Regional council",
     Kind.COLLECTIVITE_UNIQUE: "Single or special-status authority",
     Kind.METROPOLE_LYON: "Métropole de Lyon (special status)",
 }

@@ -33,6 +33,7 @@ from barometre.core.errors import ReportError
 from barometre.core.formatting import format_margin, format_number, format_percent
 from barometre.core.indicators.catalogue import ALL, THEMES, Indicator
 from barometre.core.registry import STRATUM_LABELS, Kind, Stratum
+from barometre.core.registry.model import STRATUM_LABELS_EN
 from barometre.core.report import figures as fg
 from barometre.core.report import text as tx
 from barometre.core.report.model import ReportInput, Row
@@ -663,7 +664,7 @@ class _Builder:
                 label = (
                     STRATUM_LABELS[Stratum(st["stratum"])]
                     if lang == "fr"
-                    else tx.STRATUM_LABELS_EN[Stratum(st["stratum"])]
+                    else STRATUM_LABELS_EN[Stratum(st["stratum"])]
                 )
             except (ValueError, KeyError):
                 label = str(st.get("label", st.get("stratum", "")))

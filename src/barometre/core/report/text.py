@@ -16,35 +16,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from barometre.core.formatting import NBSP, format_day, format_number, format_percent, format_points
+from barometre.core.indicators import labels
 from barometre.core.indicators.catalogue import Catalogue, Indicator
-from barometre.core.registry import KIND_LABELS, STRATUM_LABELS, Kind, Stratum
 from barometre.core.report.model import Row
 
 #: Decimals of percentages and point differences in the note.
 DECIMALS = 0
 Z95 = 1.959963984540054
-
-STRATUM_LABELS_EN: Mapping[str, str] = {
-    Stratum.COMMUNES_LT_3500: "Communes under 3,500 inhabitants",
-    Stratum.COMMUNES_3500_9999: "Communes of 3,500 to 9,999 inhabitants",
-    Stratum.COMMUNES_10000_24999: "Communes of 10,000 to 24,999 inhabitants",
-    Stratum.COMMUNES_25000_99999: "Communes of 25,000 to 99,999 inhabitants",
-    Stratum.COMMUNES_GE_100000: "Communes of 100,000 inhabitants or more",
-    Stratum.EPCI_CC: "Communautés de communes (rural groupings)",
-    Stratum.EPCI_CA: "Communautés d'agglomération (urban groupings)",
-    Stratum.EPCI_CU: "Communautés urbaines (large urban groupings)",
-    Stratum.EPCI_METRO: "Métropoles (incl. Métropole de Lyon)",
-    Stratum.DEPARTEMENTS: "Départements (incl. CEA and Mayotte)",
-    Stratum.REGIONS: "Regions (incl. Corsica, Martinique, French Guiana)",
-}
-KIND_LABELS_EN: Mapping[str, str] = {
-    Kind.COMMUNE: "Commune",
-    Kind.EPCI: "Intermunicipal body (EPCI)",
-    Kind.DEPARTEMENT: "Département",
-    Kind.REGION: "Regional council",
-    Kind.COLLECTIVITE_UNIQUE: "Single or special-status authority",
-    Kind.METROPOLE_LYON: "Métropole de Lyon (special status)",
-}
 
 STRINGS: Mapping[str, Mapping[str, str]] = {
     "fr": {
@@ -520,30 +498,8 @@ def universe_label(cat: Catalogue, ind: Indicator, lang: str) -> str:
 
 
 def domain_label(cat: Catalogue, breakdown: str, domain: str, lang: str, regions: Mapping[str, str]) -> str:
-    """Human label of a domain value of a breakdown."""
-    b = cat.breakdowns.get(breakdown)
-    if b is None:
-        return domain
-    if b.is_all:
-        return strings(lang)["all_authorities"]
-    for d in b.domains:
-        if d.value == domain:
-            return d.label.fr if lang == "fr" else d.label.en
-    if b.attribute == "stratum":
-        try:
-            s = Stratum(domain)
-        except ValueError:
-            return domain
-        return STRATUM_LABELS[s] if lang == "fr" else STRATUM_LABELS_EN[s]
-    if b.attribute == "kind":
-        try:
-            k = Kind(domain)
-        except ValueError:
-            return domain
-        return KIND_LABELS[k] if lang == "fr" else KIND_LABELS_EN[k]
-    if b.attribute == "region":
-        return regions.get(domain, domain)
-    return domain
+    """Human label of a domain value of a breakdown (the note says "Ensemble" for all authorities)."""
+    return labels.domain_label(cat, breakdown, domain, lang, regions, all_label=strings(lang)["all_authorities"])
 
 
 def lower_first(s: str) -> str:
