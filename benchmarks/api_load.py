@@ -7,7 +7,7 @@ the same concurrency hits the API root (no database) in the same process, and
 the result is reported as the ratio of the two p99. Bounded in time, loopback
 only. Goal: p99 < 50 ms.
 
-Environment: ``BENCH_ADMIN_URL`` (default ``postgres://postgres@127.0.0.1:5432/test``),
+Environment: ``BENCH_WORKERS``, ``BENCH_THREADS`` (gunicorn), ``BENCH_ADMIN_URL`` (default ``postgres://postgres@127.0.0.1:5432/test``),
 ``BENCH_API_DB`` (default ``barometre_bench_api``, dropped and created each run).
 """
 
@@ -127,7 +127,18 @@ def run(with_r: bool) -> None:
     access_log = tmp / "access.log"
     log_fh = open(access_log, "w", encoding="utf-8")  # noqa: SIM115 - closed after the server stops
     server = subprocess.Popen(
-        [barometre, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(os.cpu_count() or 2)],
+        [
+            barometre,
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 2)),
+            "--threads",
+            os.environ.get("BENCH_THREADS", "4"),
+        ],
         env=env,
         stdout=log_fh,
         stderr=subprocess.DEVNULL,
