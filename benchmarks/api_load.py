@@ -7,8 +7,9 @@ the same concurrency hits the API root (no database) in the same process, and
 the result is reported as the ratio of the two p99. Bounded in time, loopback
 only. Goal: p99 < 50 ms.
 
-Environment: ``BENCH_WORKERS``, ``BENCH_THREADS`` (gunicorn), ``BENCH_ADMIN_URL`` (default ``postgres://postgres@127.0.0.1:5432/test``),
-``BENCH_API_DB`` (default ``barometre_bench_api``, dropped and created each run).
+Environment: ``BENCH_WORKERS`` and ``BENCH_THREADS`` (gunicorn), ``BENCH_ADMIN_URL``
+(default ``postgres://postgres@127.0.0.1:5432/test``), ``BENCH_API_DB`` (default
+``barometre_bench_api``, dropped and created each run).
 """
 
 from __future__ import annotations
