@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 from typer.testing import CliRunner
@@ -46,7 +48,8 @@ def test_no_publication_with_indicators_older_than_the_weights() -> None:
     edition = make_edition(2027, state="closed", simulated=False)
     make_response(edition, make_authority())
     edition.indicators_computed_at = timezone.now()
-    edition.weights_computed_at = timezone.now()
+    # weighted again after the indicators were computed (explicitly later: two now() calls may be equal)
+    edition.weights_computed_at = edition.indicators_computed_at + timedelta(seconds=1)
     edition.save()
     with pytest.raises(EditionError, match="indicateurs"):
         move(2027, "published")

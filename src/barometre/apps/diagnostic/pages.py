@@ -9,23 +9,19 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from barometre.apps.diagnostic.respondent import respondent_diagnostic
-from barometre.apps.diagnostic.services import active_lang
 from barometre.apps.editions.models import Response
-
-
-def _lang() -> str:
-    return active_lang()
+from barometre.apps.i18n import active_lang
 
 
 def _context(request: HttpRequest, response: Response, *, pdf: bool, pdf_url: str = "") -> dict[str, Any]:
     under_attack = request.GET.get("attaque") == "1"
-    report = respondent_diagnostic(response, lang=_lang(), under_attack=True if under_attack else None)
+    report = respondent_diagnostic(response, lang=active_lang(), under_attack=True if under_attack else None)
     return {
         "report": report,
         "authority": response.authority,
         "pdf": pdf,
         "pdf_url": pdf_url,
-        "lang": _lang(),
+        "lang": active_lang(),
         "peers_simulated": report["simulated"] or bool(report["peer_edition"] and _peer_simulated(report)),
         "simulated_banner": report["simulated"],
     }

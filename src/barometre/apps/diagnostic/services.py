@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from barometre.apps.i18n import active_lang
 from barometre.apps.registry.models import Authority
 from barometre.core.diagnostic.csirt import PARIS, csirt_report
 from barometre.core.diagnostic.from_registry import resolve_profile
@@ -18,11 +18,6 @@ STATUS_BADGES = {
     "does_not_apply": ("info", _("Ne s'applique pas")),
     "depends": ("warning", _("À préciser")),
 }
-
-
-def active_lang() -> str:
-    """The core's language for the active Django language: "en" for any English variant, else "fr"."""
-    return "en" if (get_language() or "fr").startswith("en") else "fr"
 
 
 def public_diagnostic(

@@ -7,7 +7,8 @@ from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from barometre.apps.diagnostic.services import active_lang, public_diagnostic
+from barometre.apps.diagnostic.services import public_diagnostic
+from barometre.apps.i18n import active_lang
 from barometre.apps.registry.queries import get_authority, search_authorities
 
 #: Bounds of the number of agents a visitor may type.

@@ -13,19 +13,15 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from barometre.apps.editions.models import Response
+from barometre.apps.i18n import active_lang
 from barometre.apps.portal import display, privacy, services
 from barometre.apps.portal.access import with_invitation
 from barometre.apps.portal.models import Invitation
 from barometre.core.questionnaire import Questionnaire, Section, relevance, validate_answers
-
-
-def _lang() -> str:
-    return "en" if (get_language() or "fr").startswith("en") else "fr"
 
 
 def _actor(request: HttpRequest) -> str:
@@ -65,7 +61,7 @@ def _context(request: HttpRequest, inv: Invitation, qn: Questionnaire, **extra: 
 
 def _title(qn: Questionnaire, response: Response) -> str:
     """The questionnaire's title, with the edition's year when it reuses an earlier questionnaire."""
-    title = qn.title.get(_lang())
+    title = qn.title.get(active_lang())
     if qn.edition != response.edition.year:
         title = title.replace(str(qn.edition), str(response.edition.year))
     return title
@@ -89,7 +85,7 @@ def _main_only(inv: Invitation) -> None:
 
 def _progress_rows(inv: Invitation, qn: Questionnaire, answers: dict[str, object], token: str) -> list[dict[str, Any]]:
     allowed = {s.id for s in services.allowed_sections(inv, qn)}
-    lang = _lang()
+    lang = active_lang()
     return [
         {
             "id": p.section.id,
@@ -125,7 +121,7 @@ def home(request: HttpRequest, inv: Invitation) -> HttpResponse:
     resume = services.resume_section(qn, inv.response, sections)
     delegated = []
     if inv.is_main:
-        lang = _lang()
+        lang = active_lang()
         for d in services.delegations(inv):
             try:
                 title = qn.section(d.section).title.get(lang)
@@ -142,9 +138,9 @@ def home(request: HttpRequest, inv: Invitation) -> HttpResponse:
             progress=_progress_rows(inv, qn, answers, token),
             started=bool(answers),
             resume_url=_url("section", token, section_id=resume.id),
-            delegated_section=(qn.section(inv.section).title.get(_lang()) if not inv.is_main else ""),
+            delegated_section=(qn.section(inv.section).title.get(active_lang()) if not inv.is_main else ""),
             delegated=delegated,
-            privacy=privacy.notice(_lang()),
+            privacy=privacy.notice(active_lang()),
         ),
     )
 
@@ -189,7 +185,7 @@ def section(request: HttpRequest, inv: Invitation, section_id: str) -> HttpRespo
         return redirect(_url("summary" if inv.is_main else "home", token))
     number = visible_sections.index(current) + 1
     previous = visible_sections[number - 2] if number > 1 else None
-    lang = _lang()
+    lang = active_lang()
     fields = display.build_fields(qn, current, answers, rel, errors, lang, raw)
     error_list = [{"dom_id": f["dom_id"], "label": f["label"], "message": m} for f in fields for m in f["errors"]]
     return render(
@@ -239,7 +235,7 @@ def autosave(request: HttpRequest, inv: Invitation) -> HttpResponse:
         result = services.save_section(inv.response, qn, current.id, request.POST, only=changed, actor=_actor(request))
     except services.ReadOnly:
         return JsonResponse({"ok": False, "error": _("Cette réponse ne peut plus être modifiée.")}, status=409)
-    lang = _lang()
+    lang = active_lang()
     section_ids = {q.id for q in current.questions}
     return JsonResponse(
         {
@@ -262,7 +258,7 @@ def _summary_context(
     token: str = request.portal_token  # type: ignore[attr-defined]
     answers = services.stored_answers(inv.response)
     rel = relevance(qn, answers)
-    lang = _lang()
+    lang = active_lang()
     sections = display.summary_sections(qn, _sections(inv, qn, rel), answers, rel, errors, lang)
     for s in sections:
         s["url"] = _url("section", token, section_id=s["id"])
@@ -326,7 +322,7 @@ def receipt(request: HttpRequest, inv: Invitation) -> HttpResponse:
         raise Http404()
     answers = services.stored_answers(inv.response)
     rel = relevance(qn, answers)
-    lang = _lang()
+    lang = active_lang()
     context = {
         "authority": inv.response.authority,
         "edition": inv.response.edition,
@@ -358,7 +354,7 @@ def results(request: HttpRequest, inv: Invitation) -> HttpResponse:
     from barometre.apps.portal.results import headline_rows
 
     answers = services.stored_answers(inv.response)
-    edition, rows = headline_rows(inv.response, answers, _lang())
+    edition, rows = headline_rows(inv.response, answers, active_lang())
     return render(
         request,
         "portal/results.html",
@@ -372,7 +368,7 @@ def delegations(request: HttpRequest, inv: Invitation) -> HttpResponse:
     """Hand one section to a colleague with a sub-link; list and revoke sub-links."""
     _main_only(inv)
     qn = _load(inv)
-    lang = _lang()
+    lang = active_lang()
     new_link = ""
     new_section = ""
     form_error = ""

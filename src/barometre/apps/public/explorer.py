@@ -7,9 +7,10 @@ import io
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
 from barometre.apps.editions import queries
+from barometre.apps.i18n import active_lang
 from barometre.core import charts
 from barometre.core.errors import NotFound
 from barometre.core.formatting import format_percent
@@ -37,15 +38,11 @@ def _edition_label(edition: object) -> str:
     return gettext("Édition %(y)s") % {"y": edition.year}  # type: ignore[attr-defined]
 
 
-def _lang() -> str:
-    return "en" if (get_language() or "fr").startswith("en") else "fr"
-
-
 def index(request: HttpRequest) -> HttpResponse:
     edition = queries.pick_edition(request.GET.get("edition"))
     if request.GET.get("edition") and edition is None:
         raise Http404("unknown edition")
-    lang = _lang()
+    lang = active_lang()
     context = {
         "edition": edition,
         "editions": list(queries.published_editions()),
@@ -70,12 +67,12 @@ def _view_state(request: HttpRequest, indicator_id: str) -> tuple[Indicator, obj
     breakdown = request.GET.get("breakdown") or "ensemble"
     if breakdown not in indicator.breakdowns:
         raise Http404("unknown breakdown")
-    rows = queries.estimate_rows(edition, indicator, breakdown, _lang())
+    rows = queries.estimate_rows(edition, indicator, breakdown, active_lang())
     return indicator, edition, breakdown, rows
 
 
 def _bars_svg(indicator: Indicator, edition: object, breakdown: str, rows: list[dict[str, object]]) -> str:
-    lang = _lang()
+    lang = active_lang()
     bars = []
     for r in rows:
         e = r["estimate"]
@@ -104,7 +101,7 @@ def _bars_svg(indicator: Indicator, edition: object, breakdown: str, rows: list[
 
 def indicator_page(request: HttpRequest, indicator_id: str) -> HttpResponse:
     indicator, edition, breakdown, rows = _view_state(request, indicator_id)
-    lang = _lang()
+    lang = active_lang()
     series = queries.series(indicator, lang)
     trend_svg = charts.trend(
         [
@@ -202,7 +199,7 @@ def indicator_png(request: HttpRequest, indicator_id: str) -> HttpResponse:
     from barometre.core.report import figures
 
     indicator, edition, breakdown, rows = _view_state(request, indicator_id)
-    lang = _lang()
+    lang = active_lang()
     bars = tuple(
         figures.Bar(
             label=str(r["label"]),
