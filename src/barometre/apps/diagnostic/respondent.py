@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from barometre.apps.editions.answers import STATISTICS_STATUSES
+from barometre.apps.editions.answers import STATISTICS_STATUSES, cleaned
 from barometre.apps.editions.models import Answer, Edition, EditionState, Response
 from barometre.apps.editions.pipeline import DISCLOSURE_RULE
 from barometre.core.diagnostic.csirt import PARIS
@@ -21,13 +21,12 @@ from barometre.core.diagnostic.peers import PeerPosition, peer_position
 from barometre.core.diagnostic.report import diagnostic_report
 from barometre.core.diagnostic.scores import load_grid, score_answers
 from barometre.core.errors import NotFound
-from barometre.core.questionnaire import load_edition, validate_answers
+from barometre.core.questionnaire import load_edition
 
 
 def cleaned_answers(response: Response) -> dict[str, Any]:
-    qn = load_edition(response.edition.questionnaire_year)
     raw = dict(Answer.objects.filter(response=response).values_list("question_id", "value"))
-    return dict(validate_answers(qn, raw, partial=True).cleaned)
+    return cleaned(load_edition(response.edition.questionnaire_year), raw)
 
 
 def peer_edition() -> Edition | None:
@@ -54,8 +53,7 @@ def peer_positions(response: Response, overall: float) -> dict[str, PeerPosition
     groups: dict[str, tuple[list[float], list[float]]] = {"strate": ([], []), "region": ([], [])}
     grid = load_grid()
     for peer in peers:
-        cleaned = validate_answers(qn, answers.get(peer.pk, {}), partial=True).cleaned
-        score = float(score_answers(cleaned, grid).overall)
+        score = float(score_answers(cleaned(qn, answers.get(peer.pk, {})), grid).overall)
         for key, same in (
             ("strate", peer.authority.stratum == authority.stratum),
             ("region", peer.authority.region == authority.region),

@@ -7,7 +7,10 @@ takes exactly its result.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from barometre.apps.editions.models import Answer, Edition, ResponseStatus
+from barometre.core.questionnaire import Questionnaire, validate_answers
 
 #: Responses the statistics use: submitted or validated (started ones are work in progress).
 STATISTICS_STATUSES = (ResponseStatus.SUBMITTED, ResponseStatus.VALIDATED)
@@ -34,3 +37,9 @@ def edition_answer_arrays(edition: Edition) -> dict[str, dict[str, object]]:
     for code, qid, value in rows.iterator(chunk_size=5000):
         out[code][qid] = value
     return out
+
+
+def cleaned(questionnaire: Questionnaire, answers: Mapping[str, object]) -> dict[str, object]:
+    """The answers the statistics and the diagnostic read: validated by the questionnaire's one
+    validator, answers to questions that are not shown dropped (``required`` is not enforced)."""
+    return dict(validate_answers(questionnaire, answers, partial=True).cleaned)

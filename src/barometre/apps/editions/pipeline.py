@@ -16,7 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from barometre.apps.editions.answers import edition_answer_arrays
+from barometre.apps.editions.answers import cleaned, edition_answer_arrays
 from barometre.apps.editions.lifecycle import mark_weighted
 from barometre.apps.editions.models import (
     Answer,
@@ -136,7 +136,7 @@ def simulate(year: int, seed: int, respondents: int | None = None, *, publish: b
 def edition_arrays(edition: Edition) -> EditionArrays:
     qn = questionnaire_for(edition)
     raw = edition_answer_arrays(edition)
-    answers = {code: dict(_clean(qn, a)) for code, a in raw.items()}
+    answers = {code: cleaned(qn, a) for code, a in raw.items()}
     units = None
     if edition.collection == CollectionKind.SAMPLE:
         units = list(edition.sample.values_list("authority__code", "inclusion_probability"))
@@ -153,12 +153,6 @@ def edition_arrays(edition: Edition) -> EditionArrays:
         collection="sample" if units is not None else "voluntary",
         simulated=edition.simulated,
     )
-
-
-def _clean(qn: Questionnaire, answers: dict[str, object]) -> dict[str, object]:
-    from barometre.core.questionnaire import validate_answers
-
-    return dict(validate_answers(qn, answers, partial=True).cleaned)
 
 
 def _get(year: int) -> Edition:
