@@ -200,3 +200,22 @@ def test_a_probability_sample_is_drawn_and_stored_with_certainty_strata_whole(si
     assert Edition.objects.get(year=2031).collection == "sample"
     too_small = CliRunner().invoke(app, ["edition", "sample", "--edition", "2031", "--size", "50"])
     assert too_small.exit_code == 2 and "trop petite" in too_small.output
+
+
+def test_compute_uses_the_weighting_options_of_the_stored_weights(simulated_2025: int) -> None:
+    # Drop every CU respondent: their stratum is empty, weighting needs --collapse, and so does compute.
+    from barometre.apps.editions.models import Response
+
+    edition = Edition.objects.get(year=2025)
+    move(2025, "closed")
+    Response.objects.filter(edition=edition, authority__stratum="epci_cu").update(
+        status=ResponseStatus.STARTED, submitted_at=None
+    )
+    runner = CliRunner()
+    refused = runner.invoke(app, ["edition", "weight", "--edition", "2025"])
+    assert refused.exit_code == 2 and "epci_cu" in refused.output
+    ok = runner.invoke(app, ["edition", "weight", "--edition", "2025", "--collapse", "epci_cu=epci_ca"])
+    assert ok.exit_code == 0, ok.output
+    computed = runner.invoke(app, ["indicators", "compute", "--edition", "2025"])
+    assert computed.exit_code == 0, computed.output
+    assert move(2025, "published").state == "published"

@@ -217,7 +217,9 @@ def compute(year: int) -> Computed:
         raise EditionError(
             f"édition {year} : pondération absente ou périmée ; lancez `barometre edition weight --edition {year}`"
         )
-    arrays, result = _weighting(edition, None)
+    # the design of the stored weights: same answers, same options (the report keeps the collapsed strata)
+    collapse = edition.weighting_report.get("collapse") or {}
+    arrays, result = _weighting(edition, WeightingOptions(collapse=collapse) if collapse else None)
     rows = compute_indicators(arrays, result, catalogue(), questionnaire_for(edition), rule=DISCLOSURE_RULE)
     with transaction.atomic():
         IndicatorEstimate.objects.filter(edition=edition).delete()
