@@ -7,6 +7,15 @@ the same concurrency hits the API root (no database) in the same process, and
 the result is reported as the ratio of the two p99. Bounded in time, loopback
 only. Goal: p99 < 50 ms.
 
+How the 50 clients start matters for the tail. In the measured runs they
+connect over ``RAMP_S`` seconds (as clients of a public API arrive) and
+locust's statistics are reset once all 50 are connected (``--reset-stats``):
+the percentiles are those of 50 clients in steady state, for ``MEASURED_S``
+seconds. The start-up burst (all 50 clients connecting and sending their first
+query in the same millisecond) is measured on its own and reported beside: on
+two cores shared with PostgreSQL and the load generator, that queue of 50
+simultaneous first requests alone is about 5 % of a 20 s run and sets its p99.
+
 Environment: ``BENCH_WORKERS`` and ``BENCH_THREADS`` (gunicorn), ``BENCH_ADMIN_URL``
 (default ``postgres://postgres@127.0.0.1:5432/test``), ``BENCH_API_DB`` (default
 ``barometre_bench_api``, dropped and created each run).
@@ -27,7 +36,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 USERS = 50
-DURATION = "20s"
+#: clients connect at USERS / RAMP_S per second, then MEASURED_S seconds are measured
+RAMP_S = 5
+MEASURED_S = 40
+#: the start-up burst run: every client at once, nothing reset
+BURST_S = 20
 GOAL_P99_MS = 50.0
 BREAKDOWNS = ["ensemble", "strate", "type", "region", "groupe"]
 
@@ -48,8 +61,24 @@ def _database(admin_url: str, name: str) -> str:
 
 
 def _locust(
-    host: str, mode: str, csv_prefix: Path, env: dict[str, str], indicators: str, wait: str = "think"
-) -> dict[str, float]:
+    host: str,
+    mode: str,
+    csv_prefix: Path,
+    env: dict[str, str],
+    indicators: str,
+    access_log: Path,
+    wait: str = "think",
+    burst: bool = False,
+) -> tuple[dict[str, float], dict[str, float]]:
+    """One locust run; returns its client-side and server-side percentiles over the same window.
+
+    Ramped runs (``burst=False``) spawn the clients over ``RAMP_S`` seconds and reset the
+    statistics once they are all connected; the access-log mark is taken at that moment too, so
+    the server-side figures cover the same steady-state window. ``burst=True`` starts every
+    client in the same instant and measures everything.
+    """
+    rate = USERS if burst else max(1, USERS // RAMP_S)
+    duration = BURST_S if burst else RAMP_S + MEASURED_S
     cmd = [
         str(BIN / "locust"),
         "-f",
@@ -58,9 +87,9 @@ def _locust(
         "-u",
         str(USERS),
         "-r",
-        str(USERS),
+        str(rate),
         "-t",
-        DURATION,
+        f"{duration}s",
         "--host",
         host,
         "--csv",
@@ -69,23 +98,33 @@ def _locust(
         "--loglevel",
         "ERROR",
     ]
-    subprocess.run(
+    if not burst:
+        cmd.append("--reset-stats")
+    mark = _log_lines(access_log)
+    proc = subprocess.Popen(
         cmd,
         env={**env, "API_LOAD_MODE": mode, "API_LOAD_INDICATORS": indicators, "API_LOAD_WAIT": wait},
-        check=False,
-        capture_output=True,
-        timeout=120,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
+    if not burst:
+        time.sleep(USERS / rate)
+        mark = _log_lines(access_log)
+    proc.wait(timeout=duration + 60)
+    time.sleep(1.0)  # the last access-log lines
+    server = _server_times(access_log, mark)
     with open(f"{csv_prefix}_stats.csv", encoding="utf-8") as fh:
         row = next(r for r in csv.DictReader(fh) if r["Name"] == "Aggregated")
-    return {
+    client = {
         "requests": float(row["Request Count"]),
         "failures": float(row["Failure Count"]),
         "rps": float(row["Requests/s"]),
         "p50": float(row["50%"]),
         "p95": float(row["95%"]),
         "p99": float(row["99%"]),
+        "max": float(row["100%"]),
     }
+    return client, server
 
 
 def _log_lines(path: Path) -> int:
@@ -163,41 +202,48 @@ def run(with_r: bool) -> None:
                 urllib.request.urlopen(host + path, timeout=10).read()  # noqa: S310 - loopback
         server_side = {}
         results = {}
-        for name, mode, wait in (
-            ("ref", "reference", "think"),
-            ("est", "estimates", "think"),
-            ("stress", "estimates", "none"),
+        for name, mode, wait, burst in (
+            ("ref", "reference", "think", False),
+            ("est", "estimates", "think", False),
+            ("burst", "estimates", "think", True),
+            ("stress", "estimates", "none", False),
         ):
-            mark = _log_lines(access_log)
-            results[name] = _locust(host, mode, tmp / name, env, indicators, wait=wait)
-            time.sleep(1.0)
-            server_side[name] = _server_times(access_log, mark)
-        ref, est, stress = results["ref"], results["est"], results["stress"]
+            results[name], server_side[name] = _locust(
+                host, mode, tmp / name, env, indicators, access_log, wait=wait, burst=burst
+            )
+        ref, est = results["ref"], results["est"]
     finally:
         server.terminate()
         server.wait(timeout=30)
         log_fh.close()
-    print(f"API load (PostgreSQL, {USERS} concurrent clients, {DURATION}, {rows} estimates in the database)")
-    print("  clients pause 0.5-1.5 s between queries, except the stress run (back to back)")
-    for key, name, r in (
-        ("ref", "reference: API root, no database", ref),
-        ("est", "estimates queries", est),
-        ("stress", "stress: estimates, no pause", stress),
+    print(
+        f"API load (PostgreSQL, {USERS} concurrent clients, {rows} estimates in the database, "
+        f"gunicorn {os.environ.get('BENCH_WORKERS', os.cpu_count() or 2)} workers)"
+    )
+    print(
+        f"  clients pause 0.5-1.5 s between queries (the stress run: back to back); steady state: "
+        f"clients connect over {RAMP_S} s, then {MEASURED_S} s measured"
+    )
+    for key, name in (
+        ("ref", "reference: API root, no database"),
+        ("est", "estimates queries, steady state"),
+        ("burst", f"start-up burst: {USERS} at once, {BURST_S} s"),
+        ("stress", "stress: estimates, no pause"),
     ):
+        r = results[key]
         print(
-            f"  {name:34s} {r['requests']:7.0f} requests, {r['failures']:.0f} failures, {r['rps']:7.1f} req/s, "
-            f"client-side p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, p99 {r['p99']:.0f} ms"
+            f"  {name:38s} {r['requests']:6.0f} requests, {r['failures']:.0f} failures, {r['rps']:6.1f} req/s, "
+            f"client-side p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, p99 {r['p99']:.0f} ms, max {r['max']:.0f} ms"
         )
         sv = server_side[key]
         print(
-            f"  {'':34s} server-side (gunicorn request time, {sv['n']:.0f} requests): p50 {sv['p50']:.0f} ms, "
+            f"  {'':38s} server-side (gunicorn request time, {sv['n']:.0f} requests): p50 {sv['p50']:.0f} ms, "
             f"p95 {sv['p95']:.0f} ms, p99 {sv['p99']:.0f} ms"
         )
     ratio = est["p99"] / ref["p99"] if ref["p99"] else float("nan")
-    server_p99 = server_side["est"]["p99"]
+    verdict = "met" if est["p99"] < GOAL_P99_MS else "NOT met"
     print(
-        f"  p99 ratio estimates / reference (client-side): {ratio:.2f}; goal p99 < {GOAL_P99_MS:.0f} ms: "
-        f"server-side {'met' if server_p99 < GOAL_P99_MS else 'NOT met'} ({server_p99:.0f} ms), "
-        f"client-side {'met' if est['p99'] < GOAL_P99_MS else 'NOT met'} ({est['p99']:.0f} ms; the load generator "
-        "shares the two cores with gunicorn and PostgreSQL)"
+        f"  p99 ratio estimates / reference (client-side, steady state): {ratio:.2f}; "
+        f"goal p99 < {GOAL_P99_MS:.0f} ms at {USERS} clients: {verdict} ({est['p99']:.0f} ms client-side, "
+        f"{server_side['est']['p99']:.0f} ms server-side)"
     )

@@ -145,3 +145,25 @@ def test_cached_estimates_change_when_the_edition_is_computed_again(client: Clie
     IndicatorEstimate.objects.filter(indicator="cyber_attack_suffered").update(estimate=21.0)
     Edition.objects.filter(year=2025).update(indicators_computed_at=timezone.now())
     assert client.get(url).json()["results"][0]["estimate"] == 21.0
+
+
+def test_cached_estimates_change_when_one_edition_is_withdrawn_and_another_published(client: Client) -> None:
+    """Same number of published editions and same latest computation: the cache must still see it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from barometre.apps.editions.models import Edition
+
+    now = timezone.now()
+    for year, state, computed in (
+        (2023, "closed", now - timedelta(days=2)),
+        (2024, "published", now - timedelta(days=1)),
+    ):
+        make_estimate(make_edition(year, state=state, indicators_computed_at=computed), "ai_deployed")
+    make_estimate(make_edition(2025, indicators_computed_at=now), "ai_deployed")
+    url = "/api/v1/estimates?indicator=ai_deployed"
+    assert [r["edition"] for r in client.get(url).json()["results"]] == [2024, 2025]
+    Edition.objects.filter(year=2024).update(state="closed")
+    Edition.objects.filter(year=2023).update(state="published")
+    assert [r["edition"] for r in client.get(url).json()["results"]] == [2023, 2025]
