@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need (idempotent): Chromium for the
-# browser tests, poppler-utils for PDF checks, gettext for translations.
+# browser tests, poppler-utils for PDF checks, gettext for translations,
+# libharfbuzz-subset0 for WeasyPrint's font subsetting (it warns without it).
 set -euo pipefail
-pkgs=(chromium poppler-utils gettext fonts-dejavu-core)
+pkgs=(chromium poppler-utils gettext fonts-dejavu-core libharfbuzz-subset0)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -71,6 +71,12 @@ class EstimateRow:
     edition: int = 0
     simulated: bool = False
 
+    @property
+    def shown(self) -> bool:
+        """True when the row may be shown as a number (not suppressed, all values present)."""
+        values = (self.estimate, self.ci_low, self.ci_high)
+        return not self.suppressed and all(v is not None for v in values)
+
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
 

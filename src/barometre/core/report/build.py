@@ -253,6 +253,31 @@ class _Builder:
             )
         return Table(tid, caption, [s["domain"], s["estimate"].capitalize(), s["ci"], s["n"]], rows, numeric={1, 2, 3})
 
+    def block(
+        self,
+        cid: str,
+        ftitle: str,
+        kind: str,
+        alt_items: Sequence[tuple[str, Row]],
+        files: fg.ChartFiles,
+        inds: Sequence[Indicator],
+        lecture: Paragraph | None,
+        table: Table,
+        interval: str = "interval_text",
+    ) -> FigureBlock:
+        """One figure with what stands under every chart: text alternative, champ, source, reading."""
+        return FigureBlock(
+            cid,
+            ftitle,
+            tx.alt_text(kind, ftitle, alt_items, self.lang),
+            files,
+            self.champ(inds),
+            self.source_line(),
+            lecture,
+            self.s[interval],
+            table,
+        )
+
     # ----------------------------------------------------------------- key figures
 
     def key_figures(self) -> list[KeyFigure]:
@@ -352,17 +377,7 @@ class _Builder:
         table.head[0] = self.s["indicator"]
         first = next(((i, r) for i in inds if (r := self.ix.get(i.id)) is not None and r.shown), None)
         lect = tx.lecture(first[0], first[1], None, self.lang, self.ulabel(first[0])) if first else None
-        return FigureBlock(
-            cid,
-            ftitle,
-            tx.alt_text("bars", ftitle, items, self.lang),
-            files,
-            self.champ(inds),
-            self.source_line(),
-            lect,
-            self.s["interval_text"],
-            table,
-        )
+        return self.block(cid, ftitle, "bars", items, files, inds, lect, table)
 
     def by_domain(self, ind: Indicator) -> FigureBlock | None:
         panels: list[fg.Panel] = []
@@ -410,17 +425,7 @@ class _Builder:
         table = self.table_for_rows(cid, ftitle, items)
         first = next(((lbl, r) for lbl, r in items if r.shown), None)
         lect = tx.lecture(ind, first[1], first[0], self.lang) if first else None
-        return FigureBlock(
-            cid,
-            ftitle,
-            tx.alt_text("bars", ftitle, items, self.lang),
-            files,
-            self.champ([ind]),
-            self.source_line(),
-            lect,
-            self.s["interval_text"],
-            table,
-        )
+        return self.block(cid, ftitle, "bars", items, files, [ind], lect, table)
 
     def trend(self, ind: Indicator) -> FigureBlock | None:
         years = sorted(self.ix.by_year)
@@ -490,17 +495,7 @@ class _Builder:
         )
         cur = self.ix.get(ind.id)
         lect = tx.lecture(ind, cur, None, self.lang, self.ulabel(ind)) if cur is not None and cur.shown else None
-        return FigureBlock(
-            cid,
-            ftitle,
-            tx.alt_text("trend", ftitle, key, self.lang),
-            files,
-            self.champ([ind]),
-            self.source_line(),
-            lect,
-            self.s["interval_trend"],
-            table,
-        )
+        return self.block(cid, ftitle, "trend", key, files, [ind], lect, table, interval="interval_trend")
 
     def region_map(self, ind: Indicator) -> FigureBlock | None:
         if "region" not in ind.breakdowns:
@@ -527,17 +522,7 @@ class _Builder:
         table = self.table_for_rows(cid, ftitle, items)
         first = next(((lbl, r) for lbl, r in items if r.shown), None)
         lect = tx.lecture(ind, first[1], first[0], self.lang, proper=True) if first else None
-        return FigureBlock(
-            cid,
-            ftitle,
-            tx.alt_text("map", ftitle, items, self.lang),
-            files,
-            self.champ([ind]),
-            self.source_line(),
-            lect,
-            self.s["interval_text"],
-            table,
-        )
+        return self.block(cid, ftitle, "map", items, files, [ind], lect, table)
 
     # ----------------------------------------------------------------- chapters
 

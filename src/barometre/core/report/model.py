@@ -12,71 +12,52 @@ from typing import Any
 
 from barometre.core.errors import ReportError
 from barometre.core.indicators.catalogue import Catalogue
+from barometre.core.indicators.compute import EstimateRow
 
 LANGS = ("fr", "en")
 
 
-@dataclass(frozen=True)
-class Row:
-    """One flat indicator row (fields of ``barometre.core.indicators.compute.EstimateRow``).
+#: One flat indicator row: the statistics engine's own output row. ``estimate``, ``se``, ``ci_low``,
+#: ``ci_high`` in percent (0–100) of the authorities of the denominator (catalogue unit ``percent``);
+#: all None when ``suppressed`` (``reason`` says why); ``shown`` tells whether it may be printed.
+Row = EstimateRow
 
-    ``estimate``, ``se``, ``ci_low``, ``ci_high`` in percent (0–100) of the authorities of the
-    denominator (catalogue unit ``percent``); all None when ``suppressed`` (``reason`` says why).
+
+def coerce_row(obj: Any, edition: int | None = None) -> Row:
+    """A Row from an ``EstimateRow``-like object or a mapping with the same fields.
+
+    A suppressed row keeps no number, whatever its source held; ``edition`` fills a row without one.
     """
+    get = obj.get if isinstance(obj, Mapping) else (lambda k, d=None: getattr(obj, k, d))
+    ed = get("edition", None) or edition
+    if not ed:
+        raise ReportError(f"ligne d'indicateur sans édition : {get('indicator', '?')}")
 
-    indicator: str
-    breakdown: str
-    domain_value: str
-    estimate: float | None
-    se: float | None
-    ci_low: float | None
-    ci_high: float | None
-    n: int
-    population: float
-    suppressed: bool
-    reason: str
-    edition: int
+    def num(key: str) -> float | None:
+        v = get(key, None)
+        return None if v is None else float(v)
 
-    @property
-    def shown(self) -> bool:
-        """True when the row may be shown as a number (not suppressed, all values present)."""
-        values = (self.estimate, self.ci_low, self.ci_high)
-        return not self.suppressed and all(v is not None for v in values)
-
-    @classmethod
-    def coerce(cls, obj: Any, edition: int | None = None) -> Row:
-        """A Row from a Row, an ``EstimateRow``-like object or a mapping with the same fields."""
-        if isinstance(obj, Row):
-            return obj
-        get = obj.get if isinstance(obj, Mapping) else (lambda k, d=None: getattr(obj, k, d))
-        ed = get("edition", None) or edition
-        if not ed:
-            raise ReportError(f"ligne d'indicateur sans édition : {get('indicator', '?')}")
-
-        def num(key: str) -> float | None:
-            v = get(key, None)
-            return None if v is None else float(v)
-
-        suppressed = bool(get("suppressed", False))
-        return cls(
-            indicator=str(get("indicator")),
-            breakdown=str(get("breakdown")),
-            domain_value=str(get("domain_value")),
-            estimate=None if suppressed else num("estimate"),
-            se=None if suppressed else num("se"),
-            ci_low=None if suppressed else num("ci_low"),
-            ci_high=None if suppressed else num("ci_high"),
-            n=int(get("n", 0) or 0),
-            population=float(get("population", 0.0) or 0.0),
-            suppressed=suppressed,
-            reason=str(get("reason", "") or ""),
-            edition=int(ed),
-        )
+    suppressed = bool(get("suppressed", False))
+    return Row(
+        indicator=str(get("indicator")),
+        breakdown=str(get("breakdown")),
+        domain_value=str(get("domain_value")),
+        estimate=None if suppressed else num("estimate"),
+        se=None if suppressed else num("se"),
+        ci_low=None if suppressed else num("ci_low"),
+        ci_high=None if suppressed else num("ci_high"),
+        n=int(get("n", 0) or 0),
+        population=float(get("population", 0.0) or 0.0),
+        suppressed=suppressed,
+        reason=str(get("reason", "") or ""),
+        edition=int(ed),
+        simulated=bool(get("simulated", False)),
+    )
 
 
 def rows_from(items: Iterable[Any], edition: int | None = None) -> tuple[Row, ...]:
     """Coerce ``EstimateRow`` objects or dicts into :class:`Row` (``edition`` when they lack one)."""
-    return tuple(Row.coerce(i, edition) for i in items)
+    return tuple(coerce_row(i, edition) for i in items)
 
 
 @dataclass(frozen=True)
