@@ -11,6 +11,7 @@ export PYTHONDONTWRITEBYTECODE=1
 
 echo "== ruff"
 $BIN/ruff check src tests $(ls -d benchmarks scripts 2>/dev/null)
+$BIN/ruff format --check src tests $(ls -d benchmarks scripts 2>/dev/null)
 echo "== mypy (strict, pure core)"
 $BIN/mypy
 echo "== makemigrations --check"

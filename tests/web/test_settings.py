@@ -65,3 +65,25 @@ def test_without_environment_a_local_key_is_generated_once_and_sqlite_is_used(tm
     assert first.split(" ")[0] == second
     assert "False ['localhost', '127.0.0.1', '[::1]'] django.db.backends.sqlite3" in first
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+@override_settings(DEBUG=False, ALLOWED_HOSTS=["barometre.example.org"], SECRET_KEY=GOOD_KEY, SECRET_KEY_IS_LOCAL=False)
+def test_it_warns_when_a_public_host_counts_portal_attempts_per_process() -> None:
+    assert "barometre.W001" in [e.id for e in check_production_settings()]
+    shared = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://cache.example:6379/0"}
+    with override_settings(CACHES={"default": shared}):
+        assert check_production_settings() == []
+
+
+def test_cache_url_selects_a_shared_redis_cache_and_refuses_other_schemes(tmp_path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "BAROMETRE_DATA_DIR": str(tmp_path), "CACHE_URL": "redis://cache.example:6379/2"}
+    expr = "s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION'], s.CACHES['local']['BACKEND']"
+    assert _settings_in_subprocess(env, expr).split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://cache.example:6379/2",
+        "django.core.cache.backends.locmem.LocMemCache",
+    ]
+    env["CACHE_URL"] = "memcached://cache.example:11211"
+    code = "import barometre.web.settings"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)
+    assert out.returncode != 0 and "CACHE_URL" in out.stderr and "memcached:" in out.stderr

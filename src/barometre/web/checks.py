@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1", "testserver"}
 INSECURE_KEY_PREFIXES = ("django-insecure", "changeme", "secret")
@@ -16,8 +16,8 @@ def _public_hosts() -> list[str]:
 
 
 @register(Tags.security, deploy=False)
-def check_production_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
-    errors: list[Error] = []
+def check_production_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
     public = _public_hosts()
     if settings.DEBUG and public:
         errors.append(
@@ -42,6 +42,15 @@ def check_production_settings(app_configs: Any = None, **kwargs: Any) -> list[Er
                 "La clé secrète générée localement ne doit pas servir à un hôte public.",
                 hint="Définissez SECRET_KEY ou SECRET_KEY_FILE pour la production.",
                 id="barometre.E003",
+            )
+        )
+    if public and settings.CACHES["default"]["BACKEND"].endswith(".LocMemCache"):
+        errors.append(
+            Warning(
+                "Le cache partagé est la mémoire de chaque processus : avec plusieurs processus gunicorn, "
+                "la limite de tentatives du portail est comptée par processus.",
+                hint="Définissez CACHE_URL (par exemple redis://127.0.0.1:6379/0).",
+                id="barometre.W001",
             )
         )
     return errors

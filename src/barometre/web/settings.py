@@ -7,6 +7,8 @@
 - ``ALLOWED_HOSTS``: comma separated; default ``localhost,127.0.0.1,[::1]``.
 - ``DATABASE_URL``: default SQLite file in the data directory.
 - ``BAROMETRE_DATA_DIR``: default ``var/`` at the project root.
+- ``CACHE_URL``: ``redis://…`` for the cache every process shares (several gunicorn workers);
+  default this process's memory.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from barometre.core.paths import PROJECT_ROOT
 
@@ -127,6 +131,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def _caches(url: str) -> dict[str, dict[str, Any]]:
+    """``default``: what every process must share (the portal's failed-lookup counts): Redis when
+    ``CACHE_URL`` names one, else this process's memory (fine for one process, flagged by a
+    deployment check otherwise). ``local``: per-process memory, for caches of derived pages that
+    are cheap to rebuild and sit on hot paths (the API's estimates pages)."""
+    local = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "barometre-local"}
+    if not url:
+        default: dict[str, Any] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    elif url.startswith(("redis://", "rediss://", "unix://")):
+        default = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": "barometre"}
+    else:
+        raise ImproperlyConfigured(f"CACHE_URL : schéma non pris en charge ({url.split(':', 1)[0]}:), attendu redis://")
+    return {"default": default, "local": local}
+
+
+CACHES = _caches(os.environ.get("CACHE_URL", ""))
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]

@@ -12,8 +12,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def rennes() -> None:
-    make_authority(code="35238", name="Rennes", population_municipale=230_890, stratum="communes_100000_plus",
-                   region="53", departement="35")
+    make_authority(
+        code="35238",
+        name="Rennes",
+        population_municipale=230_890,
+        stratum="communes_100000_plus",
+        region="53",
+        departement="35",
+    )
 
 
 def test_search_finds_an_authority_ignoring_accents_and_case(client: Client, rennes: None) -> None:

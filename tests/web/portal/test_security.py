@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
+import subprocess
+import sys
+from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
-from django.test import Client
+from django.core.cache import caches
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from barometre.apps.editions.models import Answer, EditionState, Response
@@ -282,3 +288,57 @@ def test_tokens_never_reach_the_logs(client: Client, link_a: Link, caplog: pytes
     assert link_a.token not in text
     assert tampered not in text
     assert link_a.token[tokens.PREFIX_LENGTH :] not in text
+
+
+# ---------------------------------------------------------------- rate limit shared by every process
+
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def shared_cache() -> Iterator[str]:
+    """The portal's cache on the Redis server of this machine (database 15, emptied before and after)."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis unreachable at {REDIS_TEST_URL}: {exc}")
+        pytest.skip(f"Redis unreachable at {REDIS_TEST_URL}")
+    local = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "barometre-local"}
+    shared = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_TEST_URL}
+    with override_settings(CACHES={"default": {**shared, "KEY_PREFIX": "barometre"}, "local": local}):
+        caches["default"].clear()
+        yield REDIS_TEST_URL
+        caches["default"].clear()
+
+
+def test_failed_lookups_are_counted_across_server_processes(
+    client: Client, link_a: Link, shared_cache: str, tmp_path: Path
+) -> None:
+    """Two gunicorn workers see one count: failures here and in another process add up."""
+    from barometre.apps.portal import access
+
+    code = (
+        "import django; django.setup(); from barometre.apps.portal.access import record_failed_lookup; "
+        "print(record_failed_lookup('127.0.0.1'))"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "barometre.web.settings",
+        "BAROMETRE_DATA_DIR": str(tmp_path),
+        "CACHE_URL": shared_cache,
+    }
+    for _attempt in range(2):  # once more if the 15-minute counting window turned meanwhile
+        caches["default"].clear()
+        window = access._counter_key("127.0.0.1")
+        for i in range(services.MAX_FAILED_LOOKUPS - 1):
+            assert client.get(f"/repondre/{'y' * (tokens.TOKEN_LENGTH - 2)}{i:02d}/").status_code == 404
+        assert client.get(link_a.url()).status_code == 200
+        other = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+        status = client.get(link_a.url()).status_code
+        if access._counter_key("127.0.0.1") == window:
+            break
+    assert int(other.stdout) == services.MAX_FAILED_LOOKUPS
+    assert status == 429

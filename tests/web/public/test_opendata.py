@@ -23,14 +23,16 @@ def published() -> None:
     e25 = make_edition(2025)
     make_response(e25, make_authority())
     make_estimate(e25, "ai_deployed", estimate=52.6, ci_low=43.9, ci_high=61.4, n=180)
-    make_estimate(e25, "ai_deployed", breakdown="strate", domain_value="regions", estimate=90.0, ci_low=70.0,
-                  ci_high=99.0, n=6)  # below the threshold: must leave the system empty
+    make_estimate(
+        e25, "ai_deployed", breakdown="strate", domain_value="regions", estimate=90.0, ci_low=70.0, ci_high=99.0, n=6
+    )  # below the threshold: must leave the system empty
     make_edition(2026, state="open", simulated=False)
 
 
 def test_cli_export_validates_and_never_exports_a_small_cell(tmp_path: Path, published: None) -> None:
-    result = CliRunner().invoke(app, ["opendata", "export", "--edition", "2025", "--out", str(tmp_path),
-                                      "--format", "json"])
+    result = CliRunner().invoke(
+        app, ["opendata", "export", "--edition", "2025", "--out", str(tmp_path), "--format", "json"]
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["suppressed"] == 1
     report = validate(str(tmp_path / "datapackage.json"))

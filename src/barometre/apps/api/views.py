@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from drf_spectacular.types import OpenApiTypes
@@ -190,16 +190,16 @@ class EstimateList(generics.ListAPIView[IndicatorEstimate]):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # Estimates change only when an edition is (re)computed or (un)published: the page is
-        # cached per query string and data version (one small query), in this process's cache.
+        # cached per query string and data version (one small query), in this process's memory.
         query = hashlib.sha256(request.get_full_path().encode("utf-8", "surrogatepass")).hexdigest()
         key = f"api:estimates:{hashlib.sha256(_data_version().encode()).hexdigest()[:16]}:{query}"
-        body = cache.get(key)
+        body = caches["local"].get(key)
         if body is None:
             # Plain rows instead of model instances: the same shape as EstimateSerializer, much faster.
             page = self.paginate_queryset(self.get_queryset().values_list(*ESTIMATE_FIELDS))
             keys = [f.split("__")[-1] if f != "edition__year" else "edition" for f in ESTIMATE_FIELDS]
             body = self.get_paginated_response([dict(zip(keys, row, strict=True)) for row in page]).data
-            cache.set(key, body, timeout=ESTIMATES_CACHE_SECONDS)
+            caches["local"].set(key, body, timeout=ESTIMATES_CACHE_SECONDS)
         return Response(body)
 
 
