@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from typing import Any
 
@@ -141,20 +142,24 @@ ESTIMATE_FIELDS = ("edition__year", *ESTIMATE_COLUMNS, "edition__simulated")
 ESTIMATES_CACHE_SECONDS = 300
 
 
-def _data_version() -> str:
-    """Changes whenever published estimates may have changed (computed again, published, withdrawn).
-
-    The published editions with their computation times, in one plain SQL statement: it runs on
-    every estimates request, and the ORM's query compilation would cost more than the query.
-    """
+@functools.cache
+def _data_version_sql() -> str:
+    """The published editions with their computation times (identifiers from the model's metadata)."""
     opts, q = Edition._meta, connection.ops.quote_name
     fields = (opts.pk, opts.get_field("indicators_computed_at"), opts.get_field("state"))
     pk, computed, state = (q(f.column) for f in fields)
     placeholders = ", ".join(["%s"] * len(PUBLIC_STATES))
-    # identifiers from the model's metadata, values as parameters
-    sql = f"SELECT {pk}, {computed} FROM {q(opts.db_table)} WHERE {state} IN ({placeholders}) ORDER BY {pk}"  # noqa: S608
+    return f"SELECT {pk}, {computed} FROM {q(opts.db_table)} WHERE {state} IN ({placeholders}) ORDER BY {pk}"  # noqa: S608
+
+
+def _data_version() -> str:
+    """Changes whenever published estimates may have changed (computed again, published, withdrawn).
+
+    One plain SQL statement: it runs on every estimates request, and the ORM's query compilation
+    would cost more than the query itself.
+    """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [str(state) for state in PUBLIC_STATES])
+        cursor.execute(_data_version_sql(), [str(state) for state in PUBLIC_STATES])
         return ";".join(f"{pk}:{computed}" for pk, computed in cursor.fetchall())
 
 
