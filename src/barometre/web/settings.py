@@ -20,6 +20,7 @@ from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy
 
 from barometre.core.paths import PROJECT_ROOT
 
@@ -202,8 +203,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "API du Baromètre — data, IA et cybersécurité des territoires",
-    "DESCRIPTION": "API publique en lecture seule : éditions, indicateurs, estimations pondérées, registre.",
+    "TITLE": gettext_lazy("API du Baromètre — data, IA et cybersécurité des territoires"),
+    "DESCRIPTION": gettext_lazy(
+        "API publique en lecture seule : éditions, indicateurs, estimations pondérées, registre."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",

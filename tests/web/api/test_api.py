@@ -124,6 +124,34 @@ def test_openapi_schema_and_docs_page(client: Client) -> None:
     assert "GET /api/v1/estimates" in html and "edition" in html
 
 
+def _descriptions(spec: dict[str, object]) -> str:
+    import json
+
+    return json.dumps(spec, ensure_ascii=False)
+
+
+def test_api_documentation_is_french_by_default_and_english_on_request(client: Client) -> None:
+    from django.conf import settings
+
+    fr = client.get("/api/v1/openapi.json").json()
+    en = client.get("/api/v1/openapi.json?lang=en").json()
+    assert fr["info"]["title"].startswith("API du Baromètre") and en["info"]["title"].startswith("Baromètre API")
+    estimates_fr, estimates_en = (s["paths"]["/api/v1/estimates"]["get"] for s in (fr, en))
+    assert estimates_fr["description"].startswith("Estimations pondérées")
+    assert estimates_en["description"].startswith("Weighted estimates")
+    assert estimates_en["responses"]["404"]["description"].startswith("Resource not found")
+    page_size = next(p for p in estimates_en["parameters"] if p["name"] == "page_size")
+    assert page_size["description"] == "Page size (1 to 1000, 100 by default)."
+    # every description of the English schema was translated: none of the French ones is left
+    french = [
+        d for d in ("Éditions publiées", "Paramètre invalide", "Une collectivité du registre") if d in _descriptions(en)
+    ]
+    assert french == [] and all(d in _descriptions(fr) for d in ("Éditions publiées", "Paramètre invalide"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get("/api/v1/docs/").content.decode()
+    assert "Weighted estimates with their 95" in html and "Estimations pondérées" not in html
+
+
 def test_indicator_catalogue_with_published_values_and_sources(client: Client) -> None:
     body = client.get("/api/v1/indicators").json()
     assert body["count"] >= 40

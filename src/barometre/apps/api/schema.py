@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop
+
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["error"],
@@ -21,8 +23,8 @@ ERROR_SCHEMA: dict[str, Any] = {
 }
 
 ERROR_RESPONSES = {
-    "400": "Paramètre invalide.",
-    "404": "Ressource introuvable (édition, indicateur, collectivité, page).",
+    "400": gettext_noop("Paramètre invalide."),
+    "404": gettext_noop("Ressource introuvable (édition, indicateur, collectivité, page)."),
 }
 
 
@@ -35,7 +37,7 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
                 responses.setdefault(
                     status,
                     {
-                        "description": description,
+                        "description": gettext(description),
                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
                     },
                 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from barometre.apps.editions.models import Edition, IndicatorEstimate
@@ -12,7 +13,7 @@ from barometre.core.indicators.compute import ESTIMATE_COLUMNS
 
 
 class EditionSerializer(serializers.ModelSerializer[Edition]):
-    respondents = serializers.IntegerField(read_only=True, help_text="Réponses envoyées (non pondéré).")
+    respondents = serializers.IntegerField(read_only=True, help_text=_("Réponses envoyées (non pondéré)."))
 
     class Meta:
         model = Edition

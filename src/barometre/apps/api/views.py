@@ -9,6 +9,8 @@ from typing import Any
 from django.core.cache import caches
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers
@@ -56,14 +58,15 @@ class Pagination(PageNumberPagination):
                 "name": self.page_query_param,
                 "required": False,
                 "in": "query",
-                "description": "Numéro de page (à partir de 1).",
+                "description": gettext("Numéro de page (à partir de 1)."),
                 "schema": {"type": "integer", "minimum": 1, "maximum": 999_999},
             },
             {
                 "name": self.page_size_query_param,
                 "required": False,
                 "in": "query",
-                "description": f"Taille de page (1 à {self.max_page_size}, {self.page_size} par défaut).",
+                "description": gettext("Taille de page (1 à %(max)s, %(default)s par défaut).")
+                % {"max": self.max_page_size, "default": self.page_size},
                 "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
             },
         ]
@@ -99,8 +102,9 @@ def _int_param(request: Request, name: str) -> int | None:
     return value
 
 
+@extend_schema(description=_("Éditions publiées du baromètre."))
 class EditionList(generics.ListAPIView[Edition]):
-    """Éditions publiées du baromètre."""
+    """Published editions."""
 
     serializer_class = EditionSerializer
     pagination_class = Pagination
@@ -109,8 +113,9 @@ class EditionList(generics.ListAPIView[Edition]):
         return public_editions().order_by("year")
 
 
+@extend_schema(description=_("Une édition publiée."))
 class EditionDetail(generics.RetrieveAPIView[Edition]):
-    """Une édition publiée."""
+    """One published edition."""
 
     serializer_class = EditionSerializer
     lookup_field = "year"
@@ -127,11 +132,11 @@ ESTIMATE_FILTERS = [
     OpenApiParameter(
         "edition",
         {"type": "integer", "minimum": 0, "maximum": 999_999},
-        description="Année de l'édition (doit exister et être publiée).",
+        description=_("Année de l'édition (doit exister et être publiée)."),
     ),
-    OpenApiParameter("indicator", OpenApiTypes.STR, description="Identifiant de l'indicateur."),
-    OpenApiParameter("breakdown", OpenApiTypes.STR, description="Ventilation (ensemble, strate, nature, région)."),
-    OpenApiParameter("domain_value", OpenApiTypes.STR, description="Valeur de la ventilation."),
+    OpenApiParameter("indicator", OpenApiTypes.STR, description=_("Identifiant de l'indicateur.")),
+    OpenApiParameter("breakdown", OpenApiTypes.STR, description=_("Ventilation (ensemble, strate, nature, région).")),
+    OpenApiParameter("domain_value", OpenApiTypes.STR, description=_("Valeur de la ventilation.")),
 ]
 
 
@@ -163,13 +168,16 @@ def _data_version() -> str:
         return ";".join(f"{pk}:{computed}" for pk, computed in cursor.fetchall())
 
 
-@extend_schema(parameters=ESTIMATE_FILTERS)
+@extend_schema(
+    parameters=ESTIMATE_FILTERS,
+    description=_(
+        "Estimations pondérées avec intervalle de confiance à 95 %, filtrables.\n\n"
+        "Une cellule masquée (trop peu de répondants) a une estimation nulle et un motif. "
+        "Une édition inexistante donne une erreur 404 (jamais une liste vide)."
+    ),
+)
 class EstimateList(generics.ListAPIView[IndicatorEstimate]):
-    """Estimations pondérées avec intervalle de confiance à 95 %, filtrables.
-
-    Une cellule masquée (trop peu de répondants) a une estimation nulle et un motif.
-    Une édition inexistante donne une erreur 404 (jamais une liste vide).
-    """
+    """Weighted estimates, filtered; pages cached per query and data version."""
 
     serializer_class = EstimateSerializer
     pagination_class = Pagination
@@ -211,13 +219,16 @@ class EstimateList(generics.ListAPIView[IndicatorEstimate]):
 @extend_schema(
     parameters=[
         OpenApiParameter(
-            "q", OpenApiTypes.STR, description="Nom (sans tenir compte des accents, tirets, « saint »/« st »)."
+            "q", OpenApiTypes.STR, description=_("Nom (sans tenir compte des accents, tirets, « saint »/« st »).")
         ),
-        OpenApiParameter("kind", OpenApiTypes.STR, enum=[k.value for k in Kind], description="Nature de collectivité."),
-    ]
+        OpenApiParameter(
+            "kind", OpenApiTypes.STR, enum=[k.value for k in Kind], description=_("Nature de collectivité.")
+        ),
+    ],
+    description=_("Recherche dans le registre des collectivités (population municipale INSEE)."),
 )
 class AuthorityList(generics.ListAPIView[Authority]):
-    """Recherche dans le registre des collectivités (population municipale INSEE)."""
+    """Search of the registry."""
 
     serializer_class = AuthoritySerializer
     pagination_class = Pagination
@@ -247,9 +258,11 @@ class AuthorityList(generics.ListAPIView[Authority]):
 
 
 class AuthorityDetail(APIView):
-    """Une collectivité du registre, par code INSEE ou SIREN."""
+    """One authority of the registry."""
 
-    @extend_schema(responses=AuthoritySerializer)
+    @extend_schema(
+        responses=AuthoritySerializer, description=_("Une collectivité du registre, par code INSEE ou SIREN.")
+    )
     def get(self, request: Request, code: str) -> Response:
         authority = get_authority(code)
         if authority is None:
@@ -311,10 +324,13 @@ INDICATOR_SCHEMA = inline_serializer(
 
 
 class IndicatorList(APIView):
-    """Catalogue des indicateurs : définition, champ, ventilations, valeurs publiées et leurs sources."""
+    """The indicator catalogue."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("theme", OpenApiTypes.STR, description="Thème (data, ia, cyber, …).")],
+        description=_(
+            "Catalogue des indicateurs : définition, champ, ventilations, valeurs publiées et leurs sources."
+        ),
+        parameters=[OpenApiParameter("theme", OpenApiTypes.STR, description=_("Thème (data, ia, cyber, …)."))],
         responses=inline_serializer(
             "IndicatorList",
             fields={"count": serializers.IntegerField(), "results": INDICATOR_SCHEMA.__class__(many=True)},
@@ -332,9 +348,9 @@ class IndicatorList(APIView):
 
 
 class IndicatorDetail(APIView):
-    """Un indicateur du catalogue."""
+    """One indicator of the catalogue."""
 
-    @extend_schema(responses=INDICATOR_SCHEMA)
+    @extend_schema(responses=INDICATOR_SCHEMA, description=_("Un indicateur du catalogue."))
     def get(self, request: Request, indicator_id: str) -> Response:
         from barometre.apps.editions.queries import catalogue
         from barometre.core.errors import NotFound
@@ -347,12 +363,13 @@ class IndicatorDetail(APIView):
 
 
 class ApiRoot(APIView):
-    """Point d'entrée : liens vers les ressources."""
+    """Entry point."""
 
     @extend_schema(
+        description=_("Point d'entrée : liens vers les ressources."),
         responses=inline_serializer(
             "ApiRoot", fields={"resources": serializers.DictField(child=serializers.URLField())}
-        )
+        ),
     )
     def get(self, request: Request) -> Response:
         base = request.build_absolute_uri("/api/v1/")
