@@ -2,8 +2,9 @@
 
 Source figures were counted in ``@etalab/decoupage-administratif`` 6.0.0
 (data/communes.json, data/epci.json); see data/registry/README.md.
-Set ``BAROMETRE_REGISTRY_PACKAGE_DIR`` to an unpacked copy of the package to also
-rebuild the snapshot and compare it byte for byte.
+The snapshot is also rebuilt from the package and compared byte for byte: ``make test``
+installs the package from the npm registry (package-lock.json, checked by its integrity hash) into
+``node_modules``; ``BAROMETRE_REGISTRY_PACKAGE_DIR`` points at another unpacked copy.
 """
 
 from __future__ import annotations
@@ -163,12 +164,19 @@ def test_sirens_are_unique_and_present_for_communes_and_epci(frame: Frame) -> No
             assert a.siren is None  # the source has no SIREN for councils
 
 
+SOURCE_PACKAGE = Path(
+    os.environ.get("BAROMETRE_REGISTRY_PACKAGE_DIR")
+    or Path(__file__).resolve().parents[3] / "node_modules" / "@etalab" / "decoupage-administratif"
+)
+
+
 @pytest.mark.skipif(
-    not os.environ.get("BAROMETRE_REGISTRY_PACKAGE_DIR"),
-    reason="set BAROMETRE_REGISTRY_PACKAGE_DIR to an unpacked @etalab/decoupage-administratif 6.0.0",
+    not (SOURCE_PACKAGE / "data" / "communes.json").exists() and os.environ.get("CI") != "true",
+    reason="@etalab/decoupage-administratif 6.0.0 not installed (make npm-deps)",
 )
 def test_rebuilding_from_the_source_gives_the_committed_payload(frame: Frame, tmp_path: Path) -> None:
-    package = Path(os.environ["BAROMETRE_REGISTRY_PACKAGE_DIR"])
+    package = SOURCE_PACKAGE
+    assert json.loads((package / "package.json").read_text(encoding="utf-8"))["version"] == "6.0.0"
     out = build_snapshot(tmp_path / "rebuilt", "6.0.0", package_dir=package)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["payload"]["sha256"] == frame.info.sha256
