@@ -35,6 +35,21 @@ def make_authority(**overrides: Any) -> Authority:
     return Authority.objects.create(**fields)
 
 
+#: A large commune (Rennes, INSEE 2023 population), for rules that depend on size and région.
+RENNES: dict[str, Any] = {
+    "code": "35238",
+    "name": "Rennes",
+    "population_municipale": 230_890,
+    "stratum": "communes_100000_plus",
+    "region": "53",
+    "departement": "35",
+}
+
+
+def make_rennes(**overrides: Any) -> Authority:
+    return make_authority(**{**RENNES, **overrides})
+
+
 def make_edition(year: int = 2025, **overrides: Any) -> Edition:
     fields: dict[str, Any] = {
         "year": year,

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import axe_audit
-from tests.factories import make_authority, make_edition, make_estimate, make_response
+from tests.factories import make_edition, make_estimate, make_rennes, make_response
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,14 +18,7 @@ def data() -> None:
     e25 = make_edition(2025)
     make_response(
         e25,
-        make_authority(
-            code="35238",
-            name="Rennes",
-            population_municipale=230_890,
-            stratum="communes_100000_plus",
-            region="53",
-            departement="35",
-        ),
+        make_rennes(),
     )
     make_estimate(e24, "ai_done_or_planned", estimate=45.0, ci_low=40.0, ci_high=50.0)
     make_estimate(e25, "ai_done_or_planned", estimate=58.4, ci_low=52.1, ci_high=64.7)

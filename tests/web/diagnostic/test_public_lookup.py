@@ -5,21 +5,14 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.factories import make_authority
+from tests.factories import make_rennes
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def rennes() -> None:
-    make_authority(
-        code="35238",
-        name="Rennes",
-        population_municipale=230_890,
-        stratum="communes_100000_plus",
-        region="53",
-        departement="35",
-    )
+    make_rennes()
 
 
 def test_search_finds_an_authority_ignoring_accents_and_case(client: Client, rennes: None) -> None:
