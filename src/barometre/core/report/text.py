@@ -373,6 +373,13 @@ class Num:
     suppressed: bool = False
     title: str = ""
 
+    @classmethod
+    def of(
+        cls, row: Row, kind: str, text: str, *, previous: int | None = None, suppressed: bool = False, title: str = ""
+    ) -> Num:
+        """A number about ``row``: its indicator, breakdown, domain and edition."""
+        return cls(text, row.indicator, row.breakdown, row.domain_value, row.edition, kind, previous, suppressed, title)
+
 
 Segment = str | Num
 Paragraph = tuple[Segment, ...]
@@ -401,36 +408,20 @@ def translate_reason(reason: str, lang: str) -> str:
 
 def estimate_num(row: Row, lang: str) -> Num:
     if not row.shown or row.estimate is None:
-        return Num(
-            strings(lang)["nd"],
-            row.indicator,
-            row.breakdown,
-            row.domain_value,
-            row.edition,
-            "estimate",
-            suppressed=True,
-            title=translate_reason(row.reason, lang) or strings(lang)["secret"],
-        )
-    return Num(pct(row.estimate, lang), row.indicator, row.breakdown, row.domain_value, row.edition, "estimate")
+        title = translate_reason(row.reason, lang) or strings(lang)["secret"]
+        return Num.of(row, "estimate", strings(lang)["nd"], suppressed=True, title=title)
+    return Num.of(row, "estimate", pct(row.estimate, lang))
 
 
 def bound_num(row: Row, which: str, lang: str) -> Num:
     v = row.ci_low if which == "ci_low" else row.ci_high
     if not row.shown or v is None:
-        return Num(
-            strings(lang)["nd"],
-            row.indicator,
-            row.breakdown,
-            row.domain_value,
-            row.edition,
-            which,
-            suppressed=True,
-        )
-    return Num(pct(v, lang), row.indicator, row.breakdown, row.domain_value, row.edition, which)
+        return Num.of(row, which, strings(lang)["nd"], suppressed=True)
+    return Num.of(row, which, pct(v, lang))
 
 
 def n_num(row: Row, lang: str) -> Num:
-    return Num(format_number(row.n, 0, lang), row.indicator, row.breakdown, row.domain_value, row.edition, "n")
+    return Num.of(row, "n", format_number(row.n, 0, lang))
 
 
 def change_value(cur: Row, prev: Row) -> float | None:
@@ -442,25 +433,8 @@ def change_value(cur: Row, prev: Row) -> float | None:
 def change_num(cur: Row, prev: Row, lang: str) -> Num:
     d = change_value(cur, prev)
     if d is None:
-        return Num(
-            strings(lang)["nd"],
-            cur.indicator,
-            cur.breakdown,
-            cur.domain_value,
-            cur.edition,
-            "change",
-            previous=prev.edition,
-            suppressed=True,
-        )
-    return Num(
-        format_points(d, DECIMALS, lang),
-        cur.indicator,
-        cur.breakdown,
-        cur.domain_value,
-        cur.edition,
-        "change",
-        previous=prev.edition,
-    )
+        return Num.of(cur, "change", strings(lang)["nd"], previous=prev.edition, suppressed=True)
+    return Num.of(cur, "change", format_points(d, DECIMALS, lang), previous=prev.edition)
 
 
 def published_num(indicator: str, breakdown: str, domain: str, edition: int, value: float, lang: str) -> Num:
