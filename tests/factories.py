@@ -90,3 +90,13 @@ def make_estimate(edition: Edition, indicator: str = "ai_deployed", **overrides:
     }
     fields.update(overrides)
     return IndicatorEstimate.objects.create(**fields)
+
+
+def make_suppressed_estimate(
+    edition: Edition, indicator: str = "ai_deployed", *, n: int = 3, **overrides: Any
+) -> IndicatorEstimate:
+    """A cell withheld by the disclosure rule: no number, a reason, fewer than 10 respondents."""
+    withheld: dict[str, Any] = {"estimate": None, "se": None, "ci_low": None, "ci_high": None}
+    return make_estimate(
+        edition, indicator, n=n, suppressed=True, reason="moins de 10 répondants", **{**withheld, **overrides}
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.factories import make_authority, make_edition, make_estimate, make_response
+from tests.factories import make_authority, make_edition, make_estimate, make_response, make_suppressed_estimate
 
 pytestmark = pytest.mark.django_db
 
@@ -17,19 +17,7 @@ def published() -> None:
     a = make_authority(name="Saint-Étienne-du-Bois", population_municipale=2600)
     make_response(edition, a)
     make_estimate(edition, "ai_deployed")
-    make_estimate(
-        edition,
-        "ai_deployed",
-        breakdown="strate",
-        domain_value="communes_moins_3500",
-        estimate=None,
-        se=None,
-        ci_low=None,
-        ci_high=None,
-        suppressed=True,
-        reason="moins de 10 répondants",
-        n=3,
-    )
+    make_suppressed_estimate(edition, "ai_deployed", breakdown="strate", domain_value="communes_moins_3500", n=3)
     make_estimate(edition, "cyber_attack_suffered", estimate=17.0)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.factories import make_authority, make_edition, make_estimate, make_response
+from tests.factories import make_authority, make_edition, make_estimate, make_response, make_suppressed_estimate
 
 pytestmark = pytest.mark.django_db
 
@@ -27,19 +27,7 @@ def published() -> None:
         ci_high=97.0,
         n=12,
     )
-    make_estimate(
-        e25,
-        "ai_done_or_planned",
-        breakdown="strate",
-        domain_value="communes_moins_3500",
-        estimate=None,
-        se=None,
-        ci_low=None,
-        ci_high=None,
-        suppressed=True,
-        reason="moins de 10 répondants",
-        n=4,
-    )
+    make_suppressed_estimate(e25, "ai_done_or_planned", breakdown="strate", domain_value="communes_moins_3500", n=4)
     make_edition(2026, state="open", simulated=False)
 
 
@@ -97,19 +85,7 @@ def test_region_breakdown_shows_a_map_with_every_region_and_unpublished_ones_gre
     make_estimate(
         e25, "ai_done_or_planned", breakdown="region", domain_value="53", estimate=61.0, ci_low=50.0, ci_high=70.0, n=25
     )
-    make_estimate(
-        e25,
-        "ai_done_or_planned",
-        breakdown="region",
-        domain_value="04",
-        estimate=None,
-        se=None,
-        ci_low=None,
-        ci_high=None,
-        suppressed=True,
-        reason="moins de 10 répondants",
-        n=3,
-    )
+    make_suppressed_estimate(e25, "ai_done_or_planned", breakdown="region", domain_value="04", n=3)
     html = client.get("/resultats/ai_done_or_planned/", {"breakdown": "region"}).content.decode()
     assert html.count("data-region=") == 18  # 13 mainland régions and Corse + 5 overseas insets
     assert "<title>Bretagne : 61\u00a0%</title>" in html
