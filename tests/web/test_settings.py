@@ -9,6 +9,7 @@ import pytest
 from django.test import override_settings
 
 from barometre.web.checks import check_production_settings
+from barometre.web.settings import caches_for
 
 GOOD_KEY = "k" * 10 + "x7Qz!r9LmN2pW4sT6vY8bD0fH3jK5nP7qR9tV1wX3zA5cE"
 
@@ -70,8 +71,7 @@ def test_without_environment_a_local_key_is_generated_once_and_sqlite_is_used(tm
 @override_settings(DEBUG=False, ALLOWED_HOSTS=["barometre.example.org"], SECRET_KEY=GOOD_KEY, SECRET_KEY_IS_LOCAL=False)
 def test_it_warns_when_a_public_host_counts_portal_attempts_per_process() -> None:
     assert "barometre.W001" in [e.id for e in check_production_settings()]
-    shared = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://cache.example:6379/0"}
-    with override_settings(CACHES={"default": shared}):
+    with override_settings(CACHES=caches_for("redis://cache.example:6379/0")):
         assert check_production_settings() == []
 
 

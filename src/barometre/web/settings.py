@@ -134,7 +134,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
-def _caches(url: str) -> dict[str, dict[str, Any]]:
+def caches_for(url: str) -> dict[str, dict[str, Any]]:
     """``default``: what every process must share (the portal's failed-lookup counts): Redis when
     ``CACHE_URL`` names one, else this process's memory (fine for one process, flagged by a
     deployment check otherwise). ``local``: per-process memory, for caches of derived pages that
@@ -149,7 +149,7 @@ def _caches(url: str) -> dict[str, dict[str, Any]]:
     return {"default": default, "local": local}
 
 
-CACHES = _caches(os.environ.get("CACHE_URL", ""))
+CACHES = caches_for(os.environ.get("CACHE_URL", ""))
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]

@@ -306,9 +306,10 @@ def shared_cache() -> Iterator[str]:
         if os.environ.get("CI") == "true":
             pytest.fail(f"Redis unreachable at {REDIS_TEST_URL}: {exc}")
         pytest.skip(f"Redis unreachable at {REDIS_TEST_URL}")
-    local = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "barometre-local"}
-    shared = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_TEST_URL}
-    with override_settings(CACHES={"default": {**shared, "KEY_PREFIX": "barometre"}, "local": local}):
+    from barometre.web.settings import caches_for
+
+    # the caches the server builds from CACHE_URL, as the subprocess below builds them
+    with override_settings(CACHES=caches_for(REDIS_TEST_URL)):
         caches["default"].clear()
         yield REDIS_TEST_URL
         caches["default"].clear()
