@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 #: Root of the source checkout (``src/barometre/core/paths.py`` → 3 levels up).
@@ -13,9 +12,7 @@ DATA_DIR = PROJECT_ROOT / "data"
 QUESTIONNAIRES_DIR = PROJECT_ROOT / "questionnaires"
 
 
-def shared_dir() -> Path:
-    """The ``shared/`` folder beside the checkout (domain facts, R cases)."""
-    env = os.environ.get("BAROMETRE_SHARED_DIR")
-    if env:
-        return Path(env)
-    return PROJECT_ROOT.parent / "shared"
+#: The observatory's compiled domain sources (published figures, facts, census margins).
+DOMAIN_DIR = DATA_DIR / "domain"
+#: R reference cases the statistics must reproduce (test data, shipped in the repository).
+REFERENCE_DIR = PROJECT_ROOT / "tests" / "reference"

@@ -47,7 +47,7 @@ def raw_directory() -> dict[str, Any]:
 # Directory data: nothing invented
 # ---------------------------------------------------------------------------
 
-#: Phone numbers confirmed by shared/domain/facts.md §4.2 — the directory may hold no other.
+#: Phone numbers confirmed by data/domain/facts.md §4.2 — the directory may hold no other.
 FACTS_PHONES = {
     "0 800 200 008",
     "0 800 800 001",

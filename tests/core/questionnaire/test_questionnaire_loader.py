@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from barometre.core.paths import shared_dir
+from barometre.core.paths import DOMAIN_DIR
 from barometre.core.questionnaire import QType, QuestionnaireInvalid, available_editions, check_file, load, load_edition
 
 EDITIONS = [2022, 2023, 2024, 2025]
@@ -64,9 +64,7 @@ def test_same_as_names_a_question_of_an_earlier_edition() -> None:
 
 
 def _figures() -> list[dict[str, str]]:
-    path = shared_dir() / "domain" / "published-figures.csv"
-    if not path.exists():
-        pytest.skip("shared/domain/published-figures.csv not available")
+    path = DOMAIN_DIR / "published-figures.csv"
     with path.open(encoding="utf-8") as f:
         return list(csv.DictReader(f))
 

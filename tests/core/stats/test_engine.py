@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from barometre.core.errors import StatsError
-from barometre.core.paths import shared_dir
+from barometre.core.paths import REFERENCE_DIR
 from barometre.core.stats.adjust import calibrate, poststratify, rake
 from barometre.core.stats.design import SurveyDesign, design_from_arrays
 from barometre.core.stats.disclosure import DisclosureRule, check_disclosure
@@ -20,7 +20,7 @@ from barometre.core.stats.estimators import confint, svymean, svytotal
 from barometre.core.stats.fast import domain_means
 from barometre.core.stats.frame import Frame, build_design, run_case
 
-CASE = shared_dir() / "reference" / "survey" / "apistrat_strat_fpc.json"
+CASE = REFERENCE_DIR / "survey" / "apistrat_strat_fpc.json"
 
 
 def _design(n: int = 40, seed: int = 0) -> tuple[SurveyDesign, np.ndarray, np.ndarray]:

@@ -1,4 +1,4 @@
-"""Every number of every R reference case (shared/reference/survey) is reproduced."""
+"""Every number of every R reference case (tests/reference/survey) is reproduced."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from barometre.core.paths import shared_dir
+from barometre.core.paths import REFERENCE_DIR
 from barometre.core.stats.frame import run_case
 
-CASE_DIR = shared_dir() / "reference" / "survey"
+CASE_DIR = REFERENCE_DIR / "survey"
 CASES = sorted(CASE_DIR.glob("*.json"))
 
 

@@ -4,7 +4,7 @@ National list: 1 January, Easter Monday, 1 May, 8 May, Ascension (Easter + 39),
 Whit Monday (Easter + 50), 14 July, 15 August, 1 November, 11 November,
 25 December. Alsace-Moselle (départements 57, 67, 68) adds Good Friday
 (Easter − 2) and 26 December. Overseas-specific days (abolition of slavery...)
-are not covered: no source in ``shared/domain/facts.md``.
+are not covered: no source in ``data/domain/facts.md``.
 """
 
 from __future__ import annotations

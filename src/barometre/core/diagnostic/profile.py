@@ -3,7 +3,7 @@
 The registry (``barometre.core.registry``) and the questionnaire are built
 separately; the CLI adapts their records to :class:`AuthorityProfile`.
 
-Population conventions (INSEE, see ``shared/domain/facts.md`` §5.1):
+Population conventions (INSEE, see ``data/domain/facts.md`` §5.1):
 ``population_municipale`` (PMUN) is what geo.api / decoupage-administratif
 give for communes; ``population_totale`` (PTOT = PMUN + population comptée à
 part) is the legal reference of most regulatory thresholds. PTOT ≥ PMUN always.
