@@ -1,4 +1,5 @@
-# Baromètre — the two commands a newcomer needs: `make run` and `make test`.
+# Baromètre — the commands a newcomer needs: `make run`, `make check` (the minute-long gate to run
+# before each commit) and `make test` (the full gate, as CI runs it).
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -7,7 +8,7 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 DATABASE_URL_PG ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run setup install system-deps npm-deps test test-sqlite test-postgres lint typecheck bench bench-r clean messages
+.PHONY: run setup install system-deps npm-deps check test test-sqlite test-postgres lint typecheck bench bench-r clean messages
 
 run: setup
 	DEBUG=$${DEBUG:-1} $(BIN)/barometre serve --host 127.0.0.1 --port 8000
@@ -19,8 +20,8 @@ setup: install
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q uv==0.13.8
-	$(BIN)/uv pip sync -q requirements.lock --python $(PY)
-	$(BIN)/uv pip install -q --no-deps -e . --python $(PY)
+	$(BIN)/uv pip sync -q --compile-bytecode requirements.lock --python $(PY)
+	$(BIN)/uv pip install -q --compile-bytecode --no-deps -e . --python $(PY)
 	touch $(STAMP)
 
 install: $(STAMP) locale/en/LC_MESSAGES/django.mo
@@ -47,6 +48,10 @@ lint: install
 
 typecheck: install
 	$(BIN)/mypy
+
+# Lint, types and every test not marked `slow` or `browser`, on SQLite, spread over the cores.
+check: install
+	bash scripts/test.sh check
 
 test: install system-deps npm-deps
 	bash scripts/test.sh

@@ -9,6 +9,7 @@ import argparse
 import importlib
 
 MODULES: list[str] = [
+    "benchmarks.cli_startup",
     "benchmarks.stats_bench",
     "benchmarks.questionnaire_bench",
     "benchmarks.edition_bench",

@@ -1,19 +1,30 @@
 #!/usr/bin/env bash
-# The quality gate: ruff, mypy strict on the core, makemigrations --check,
-# pytest (warnings are errors) on SQLite, then on PostgreSQL.
-# Usage: scripts/test.sh [sqlite|postgres|all]   (default: all)
+# The quality gates.
+#   check     ruff, mypy, and every test not marked `slow` or `browser`, on SQLite, spread over the
+#             cores by pytest-xdist: the gate to run before each commit (about a minute).
+#   sqlite    ruff, mypy, makemigrations --check, then every test on SQLite.
+#   postgres  the same checks, then only the tests that touch the database, on PostgreSQL.
+#   all       (default, `make test`) sqlite then postgres.
+# PYTEST_WORKERS sets the number of pytest-xdist workers (default: auto, one per core).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 which="${1:-all}"
 PG_URL="${DATABASE_URL_PG:-postgres://postgres@127.0.0.1:5432/test}"
-export PYTHONDONTWRITEBYTECODE=1
+WORKERS="${PYTEST_WORKERS:-auto}"
 
 echo "== ruff"
-$BIN/ruff check src tests $(ls -d benchmarks scripts 2>/dev/null)
-$BIN/ruff format --check src tests $(ls -d benchmarks scripts 2>/dev/null)
-echo "== mypy (strict, pure core)"
+$BIN/ruff check src tests benchmarks scripts
+$BIN/ruff format --check src tests benchmarks scripts
+echo "== mypy"
 $BIN/mypy
+
+if [ "$which" = check ]; then
+  echo "== pytest on SQLite, not slow, not browser ($WORKERS workers)"
+  DATABASE_URL= $BIN/pytest -q -n "$WORKERS" --dist loadgroup -m "not slow and not browser"
+  exit 0
+fi
+
 echo "== makemigrations --check"
 DATABASE_URL= $BIN/barometre manage makemigrations --check --dry-run
 
@@ -29,15 +40,15 @@ PY
 }
 
 if [ "$which" = all ] || [ "$which" = sqlite ]; then
-  echo "== pytest on SQLite"
-  DATABASE_URL= $BIN/pytest -q
+  echo "== pytest on SQLite ($WORKERS workers)"
+  DATABASE_URL= $BIN/pytest -q -n "$WORKERS" --dist loadgroup
 fi
 if [ "$which" = all ] || [ "$which" = postgres ]; then
   if pg_reachable; then
-    echo "== pytest on PostgreSQL ($PG_URL)"
-    # The pure-core and browser tests do not touch the database: run the
-    # database-backed tests again on PostgreSQL.
-    DATABASE_URL="$PG_URL" $BIN/pytest -q -m "not browser" --ignore=tests/core
+    echo "== pytest on PostgreSQL ($PG_URL): the tests that touch the database"
+    # The others (pure core, checks of the code itself) gave the same answer on SQLite; the browser
+    # tests drive the same views through a live server.
+    DATABASE_URL="$PG_URL" BAROMETRE_ONLY_DATABASE_TESTS=1 $BIN/pytest -q -n "$WORKERS" --dist loadgroup -m "not browser"
   elif [ "${CI:-}" = "true" ] || [ "$which" = postgres ]; then
     echo "PostgreSQL is required here but not reachable" >&2
     exit 1

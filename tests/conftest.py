@@ -15,6 +15,28 @@ settings.register_profile("explore", deadline=None, max_examples=1000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+#: Fixtures through which a test reaches the database (pytest-django's, and what builds on them).
+DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"})
+
+
+def touches_database(item: pytest.Item) -> bool:
+    """Whether ``item`` may use the database: pytest-django refuses access to any test that does not say so."""
+    names = set(getattr(item, "fixturenames", ()))
+    return item.get_closest_marker("django_db") is not None or bool(names & DATABASE_FIXTURES)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With ``BAROMETRE_ONLY_DATABASE_TESTS=1`` (the PostgreSQL pass of ``make test``), keep only the tests
+    that touch the database: the others gave the same answer on SQLite."""
+    if os.environ.get("BAROMETRE_ONLY_DATABASE_TESTS") != "1":
+        return
+    kept = [item for item in items if touches_database(item)]
+    deselected = [item for item in items if not touches_database(item)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache() -> Iterator[None]:
     """Each test starts with empty caches (rate-limit counters, cached API pages)."""

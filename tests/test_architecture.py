@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 SRC = Path(__file__).resolve().parents[1] / "src" / "barometre"
 CORE = SRC / "core"
 
@@ -31,6 +33,7 @@ def test_core_imports_no_django_statically() -> None:
     assert offenders == []
 
 
+@pytest.mark.slow
 def test_importing_the_whole_core_loads_no_django() -> None:
     modules = sorted(
         "barometre." + ".".join(p.relative_to(SRC).with_suffix("").parts).removesuffix(".__init__")

@@ -32,6 +32,7 @@ def fake_reporting(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
     return calls
 
 
+@pytest.mark.slow
 def test_report_build_writes_html_and_figures_and_reports_json(
     fake_reporting: list[tuple[int, str]], tmp_path: Path
 ) -> None:

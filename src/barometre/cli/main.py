@@ -6,12 +6,80 @@ Each command group lives in its own module and is registered here.
 from __future__ import annotations
 
 import functools
+import importlib
 import sys
 from typing import Any
 
 import typer
+import typer.main
+from typer.core import TyperCommand, TyperGroup
 
 from barometre.core.errors import BarometreError
+
+#: Commands registered on first use, in the order ``--help`` lists them: name → (module of
+#: ``barometre.cli``, one-line help). ``barometre --help`` imports none of these modules, and running
+#: a command imports only its own module (so ``questionnaire validate`` never loads the statistics
+#: stack). ``tests/cli/test_cli_startup.py`` checks each line against the command's own help.
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "serve": ("serve", "Sert l'application web avec gunicorn (fichiers statiques servis par whitenoise)."),
+    "manage": ("serve", "Lance une commande d'administration Django (migrate, createsuperuser…)."),
+    "demo": ("demo", "Prépare le site de démonstration (idempotent) : registre, éditions simulées, indicateurs."),
+    "csirt": ("diagnostic", "CSIRT régional de la collectivité : coordonnées, ouvert maintenant ?, recours sinon."),
+    "diagnostic": (
+        "diagnostic",
+        "Diagnostic personnel d'une collectivité : obligations légales, scores de maturité, plan d'action cyber.",
+    ),
+    "edition": ("edition", "Éditions du baromètre : cycle de vie, échantillon, pondération, simulation."),
+    "indicators": ("indicators", "Indicateurs : calcul pondéré et comparaison avec les valeurs publiées."),
+    "invitations": ("invitations", "Liens d'invitation des collectivités (secrets, affichés une seule fois)."),
+    "opendata": ("opendata", "Données ouvertes : agrégats en CSV, Parquet et JSON avec datapackage.json."),
+    "questionnaire": (
+        "questionnaire",
+        "Questionnaires : valider, comparer deux éditions, exporter et importer (XLSForm).",
+    ),
+    "registry": (
+        "registry",
+        "Registre des collectivités (base de sondage) : chargement, mise à jour, consultation.",
+    ),
+    "report": ("report", "Note de conjoncture d'une édition : HTML autonome, PDF A4 et figures."),
+    "responses": (
+        "responses",
+        "Réponses des collectivités : réouverture, export, contrôle de cohérence, effacement des noms.",
+    ),
+    "stats": ("stats", "Estimations d'enquête (moyennes, totaux, quantiles, ratios)."),
+}
+
+
+def load_commands(module_name: str) -> dict[str, Any]:
+    """The click commands that ``barometre.cli.<module_name>`` registers (imported on first use)."""
+    module = importlib.import_module(f"barometre.cli.{module_name}")
+    holder = typer.Typer()
+    module.register(holder)
+    _guard(holder)
+    return dict(typer.main.get_group(holder).commands)
+
+
+class _LazyGroup(TyperGroup):
+    """Lists every command from :data:`LAZY_COMMANDS` and imports a command's module only to run it."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*super().list_commands(ctx), *(n for n in LAZY_COMMANDS if n not in self.commands)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in LAZY_COMMANDS:
+            # What --help lists: the name and its line, without importing the module.
+            text = LAZY_COMMANDS[cmd_name][1]
+            command = TyperCommand(cmd_name, help=text, short_help=text)
+        return command
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name = args[0] if args else None
+        if name in LAZY_COMMANDS and name not in self.commands:
+            for loaded_name, command in load_commands(LAZY_COMMANDS[name][0]).items():
+                self.add_command(command, loaded_name)
+        return super().resolve_command(ctx, args)
+
 
 app = typer.Typer(
     name="barometre",
@@ -19,36 +87,14 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=_LazyGroup,
+    rich_markup_mode=None,  # plain help: rich's help formatter alone costs more than the rest of start-up
 )
 
 
-def _register() -> None:
-    from barometre.cli import serve
-
-    serve.register(app)
-    # Command groups (one module each) — keep this list sorted.
-    import importlib
-
-    for name in (
-        "demo",
-        "diagnostic",
-        "edition",
-        "indicators",
-        "invitations",
-        "opendata",
-        "questionnaire",
-        "registry",
-        "report",
-        "responses",
-        "stats",
-    ):
-        try:
-            module = importlib.import_module(f"barometre.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"barometre.cli.{name}":
-                continue  # group not built yet
-            raise
-        module.register(app)
+@app.callback()
+def _root() -> None:
+    """Baromètre : data, IA et cybersécurité des collectivités territoriales."""
 
 
 def _guard(typer_app: typer.Typer) -> None:
@@ -76,10 +122,6 @@ def _guard(typer_app: typer.Typer) -> None:
     for group in typer_app.registered_groups:
         if group.typer_instance is not None:
             _guard(group.typer_instance)
-
-
-_register()
-_guard(app)
 
 
 def main() -> None:

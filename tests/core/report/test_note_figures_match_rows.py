@@ -13,6 +13,8 @@ from barometre.core.report.text import DECIMALS, strings
 
 from .conftest import Built, parse
 
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("note")]  # builds the note once per session (one worker)
+
 
 def _index(b: Built) -> dict[tuple[int, str, str, str], Row]:
     out = {(r.edition, r.indicator, r.breakdown, r.domain_value): r for r in b.data.rows}

@@ -16,6 +16,8 @@ from barometre.core.report.synthetic import synthetic_input
 
 from .conftest import Built, norm, parse
 
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("note")]  # builds the note once per session (one worker)
+
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 
 

@@ -10,6 +10,8 @@ from barometre.core.registry import load_snapshot
 from barometre.core.simulate import DEFAULT_RESPONDENTS, simulate_edition
 from barometre.core.weighting import FrameMargins, frame_arrays, weight_edition
 
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("simulation")]  # simulates editions once per module
+
 YEAR, SEED, N = 2024, 11, 3000
 
 

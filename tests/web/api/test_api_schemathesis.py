@@ -13,6 +13,8 @@ from hypothesis import HealthCheck, settings
 from barometre.web.wsgi import application
 from tests.factories import make_authority, make_edition, make_estimate, make_response
 
+pytestmark = pytest.mark.slow  # generates hundreds of requests
+
 # The schema endpoint reads no database: it can be fetched at collection time.
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 

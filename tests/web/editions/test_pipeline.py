@@ -17,7 +17,8 @@ from barometre.core.registry import load_snapshot
 from barometre.core.stats.korn_graubard import korn_graubard
 from tests.web.editions.conftest import SEED
 
-pytestmark = pytest.mark.django_db
+# Loads the real registry and simulates an edition once for the module (so on one worker).
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.xdist_group("pipeline")]
 
 
 def test_simulated_edition_is_published_and_labelled(simulated_2025: int) -> None:

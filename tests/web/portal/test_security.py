@@ -315,6 +315,7 @@ def shared_cache() -> Iterator[str]:
         caches["default"].clear()
 
 
+@pytest.mark.slow
 def test_failed_lookups_are_counted_across_server_processes(
     client: Client, link_a: Link, shared_cache: str, tmp_path: Path
 ) -> None:
