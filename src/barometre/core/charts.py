@@ -10,12 +10,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
+from typing import Protocol
 
 from barometre.core.formatting import format_percent
 
 BLUE = "#000091"
 GREY = "#666666"
 PUBLISHED = "#c9191e"
+
+
+class Estimate(Protocol):
+    """What a bar reads of an estimate row (``core.indicators.compute.EstimateRow``)."""
+
+    @property
+    def estimate(self) -> float | None: ...
+    @property
+    def ci_low(self) -> float | None: ...
+    @property
+    def ci_high(self) -> float | None: ...
 
 
 @dataclass(frozen=True)
@@ -25,6 +37,11 @@ class Bar:
     ci_low: float | None = None
     ci_high: float | None = None
     note: str = ""
+
+    @classmethod
+    def of(cls, row: Estimate, label: str, note: str = "") -> Bar:
+        """The bar of an estimate row: its value and 95 % interval under ``label``."""
+        return cls(label, row.estimate, row.ci_low, row.ci_high, note)
 
 
 def interval_bars(bars: Sequence[Bar], *, title: str, desc: str, lang: str = "fr", width: int = 640) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from barometre.apps.editions import estimates
 from barometre.apps.editions.models import Edition, EditionState
 from barometre.apps.editions.pipeline import DISCLOSURE_RULE
 from barometre.apps.editions.queries import catalogue
@@ -20,25 +21,11 @@ def export_edition(year: int, directory: Path) -> opendata.ExportSummary:
     cat = catalogue()
     labels = {i.id: i for i in cat.indicators}
     rows = []
-    for e in edition.estimates.all():
-        ind = labels.get(e.indicator)
-        rows.append(
-            {
-                "indicator": e.indicator,
-                "theme": ind.theme if ind else "",
-                "label": ind.short_label.fr if ind else e.indicator,
-                "breakdown": e.breakdown,
-                "domain_value": e.domain_value,
-                "estimate": e.estimate,
-                "se": e.se,
-                "ci_low": e.ci_low,
-                "ci_high": e.ci_high,
-                "n": e.n,
-                "population": e.population,
-                "suppressed": e.suppressed,
-                "reason": e.reason,
-            }
-        )
+    for row in estimates.load(edition):
+        ind = labels.get(row.indicator)
+        label = ind.short_label.fr if ind else row.indicator
+        theme = ind.theme if ind else ""
+        rows.append({"indicator": row.indicator, "theme": theme, "label": label, **estimates.record(row)})
     indicators = [
         {
             "indicator": i.id,

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from barometre.apps.editions import estimates
 from barometre.apps.editions.answers import cleaned, edition_answer_arrays
 from barometre.apps.editions.lifecycle import mark_weighted
 from barometre.apps.editions.models import (
@@ -23,7 +24,6 @@ from barometre.apps.editions.models import (
     CollectionKind,
     Edition,
     EditionState,
-    IndicatorEstimate,
     Response,
     ResponseStatus,
 )
@@ -222,27 +222,7 @@ def compute(year: int) -> Computed:
     arrays, result = _weighting(edition, WeightingOptions(collapse=collapse) if collapse else None)
     rows = compute_indicators(arrays, result, catalogue(), questionnaire_for(edition), rule=DISCLOSURE_RULE)
     with transaction.atomic():
-        IndicatorEstimate.objects.filter(edition=edition).delete()
-        IndicatorEstimate.objects.bulk_create(
-            [
-                IndicatorEstimate(
-                    edition=edition,
-                    indicator=r.indicator,
-                    breakdown=r.breakdown,
-                    domain_value=r.domain_value,
-                    estimate=r.estimate,
-                    se=r.se,
-                    ci_low=r.ci_low,
-                    ci_high=r.ci_high,
-                    n=r.n,
-                    population=r.population,
-                    suppressed=r.suppressed,
-                    reason=r.reason,
-                )
-                for r in rows
-            ],
-            batch_size=2000,
-        )
+        estimates.store(edition, rows)
         edition.indicators_computed_at = timezone.now()
         edition.save(update_fields=["indicators_computed_at"])
     shown = sum(1 for r in rows if not r.suppressed)
@@ -250,25 +230,7 @@ def compute(year: int) -> Computed:
 
 
 def stored_rows(year: int) -> list[EstimateRow]:
-    edition = _get(year)
-    return [
-        EstimateRow(
-            e.indicator,
-            e.breakdown,
-            e.domain_value,
-            e.estimate,
-            e.se,
-            e.ci_low,
-            e.ci_high,
-            e.n,
-            e.population,
-            e.suppressed,
-            e.reason,
-            edition.year,
-            edition.simulated,
-        )
-        for e in edition.estimates.all()
-    ]
+    return estimates.load(_get(year))
 
 
 def comparison(year: int) -> list[Any]:

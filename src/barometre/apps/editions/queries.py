@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from django.db.models import QuerySet
 
+from barometre.apps.editions import estimates
 from barometre.apps.editions.labels import domain_label
 from barometre.apps.editions.models import Edition, EditionState, IndicatorEstimate
 from barometre.core.formatting import format_percent
-from barometre.core.indicators.catalogue import Catalogue, Indicator, load_catalogue
+from barometre.core.indicators.catalogue import Catalogue, Indicator, Published, load_catalogue
+from barometre.core.indicators.compute import EstimateRow
 
 THEMES: dict[str, dict[str, str]] = {
     "data": {"fr": "Données", "en": "Data"},
@@ -43,10 +46,7 @@ def pick_edition(year: Any) -> Edition | None:
 
 def themes_with_indicators(edition: Edition, lang: str) -> list[dict[str, Any]]:
     cat = catalogue()
-    overall = {
-        e.indicator: e
-        for e in IndicatorEstimate.objects.filter(edition=edition, breakdown="ensemble", domain_value="ensemble")
-    }
+    overall = {r.indicator: r for r in estimates.load(edition, breakdown="ensemble", domain_value="ensemble")}
     out = []
     for theme, label in THEMES.items():
         items = []
@@ -59,58 +59,84 @@ def themes_with_indicators(edition: Edition, lang: str) -> list[dict[str, Any]]:
     return out
 
 
-def estimate_rows(edition: Edition, indicator: Indicator, breakdown: str, lang: str) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class ExplorerRow:
+    """One domain of a breakdown as the explorer shows it: the estimate, its label and its formatted values."""
+
+    estimate: EstimateRow
+    label: str
+    value: str | None
+    interval: str | None
+
+
+def estimate_rows(edition: Edition, indicator: Indicator, breakdown: str, lang: str) -> list[ExplorerRow]:
     cat = catalogue()
     rows = []
-    for e in IndicatorEstimate.objects.filter(edition=edition, indicator=indicator.id, breakdown=breakdown):
+    for e in estimates.load(edition, indicator=indicator.id, breakdown=breakdown):
         rows.append(
-            {
-                "estimate": e,
-                "label": domain_label(cat, breakdown, e.domain_value, lang),
-                "value": None if e.estimate is None else format_percent(e.estimate, 0, lang),
-                "interval": None
+            ExplorerRow(
+                estimate=e,
+                label=domain_label(cat, breakdown, e.domain_value, lang),
+                value=None if e.estimate is None else format_percent(e.estimate, 0, lang),
+                interval=None
                 if e.ci_low is None or e.ci_high is None
                 else f"{format_percent(e.ci_low, 0, lang)} – {format_percent(e.ci_high, 0, lang)}",
-            }
+            )
         )
-    rows.sort(key=lambda r: r["label"])
+    rows.sort(key=lambda r: r.label)
     return rows
 
 
-def series(indicator: Indicator, lang: str) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class SeriesPoint:
+    """One point of an indicator's series: our estimate for an edition, or the value published at the time."""
+
+    edition: int
+    row: EstimateRow | None = None
+    published: Published | None = None
+
+    @property
+    def kind(self) -> str:
+        return "estimate" if self.row is not None else "published"
+
+    @property
+    def value(self) -> float | None:
+        return self.row.estimate if self.row is not None else (self.published.value if self.published else None)
+
+    @property
+    def ci_low(self) -> float | None:
+        return self.row.ci_low if self.row is not None else None
+
+    @property
+    def ci_high(self) -> float | None:
+        return self.row.ci_high if self.row is not None else None
+
+    @property
+    def simulated(self) -> bool:
+        return self.row.simulated if self.row is not None else False
+
+    @property
+    def source(self) -> str:
+        return self.published.source if self.published is not None else ""
+
+    @property
+    def base(self) -> str:
+        return self.published.base if self.published is not None else ""
+
+
+def series(indicator: Indicator, lang: str) -> list[SeriesPoint]:
     """Our overall estimate per published edition, and the values published at the time."""
-    points: list[dict[str, Any]] = []
-    for e in IndicatorEstimate.objects.filter(
+    stored = IndicatorEstimate.objects.filter(
         indicator=indicator.id,
         breakdown="ensemble",
         domain_value="ensemble",
         edition__state=EditionState.PUBLISHED,
-    ).select_related("edition"):
-        points.append(
-            {
-                "edition": e.edition.year,
-                "kind": "estimate",
-                "value": e.estimate,
-                "ci_low": e.ci_low,
-                "ci_high": e.ci_high,
-                "simulated": e.edition.simulated,
-                "source": "",
-                "base": "",
-            }
-        )
-    for p in indicator.published:
-        if p.breakdown == "ensemble" or p.domain in ("ensemble", ""):
-            points.append(
-                {
-                    "edition": p.edition,
-                    "kind": "published",
-                    "value": p.value,
-                    "ci_low": None,
-                    "ci_high": None,
-                    "simulated": False,
-                    "source": p.source,
-                    "base": p.base,
-                }
-            )
-    points.sort(key=lambda p: (p["edition"], p["kind"]))
+    )
+    points = [SeriesPoint(r.edition, row=r) for r in estimates.rows_of(stored)]
+    points += [
+        SeriesPoint(p.edition, published=p)
+        for p in indicator.published
+        if p.breakdown == "ensemble" or p.domain in ("ensemble", "")
+    ]
+    points.sort(key=lambda p: (p.edition, p.kind))
     return points

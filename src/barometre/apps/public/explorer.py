@@ -10,6 +10,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext
 
 from barometre.apps.editions import queries
+from barometre.apps.editions.models import Edition
+from barometre.apps.editions.queries import ExplorerRow
 from barometre.apps.i18n import active_lang
 from barometre.core import charts
 from barometre.core.errors import NotFound
@@ -34,8 +36,8 @@ CSV_COLUMNS = [
 ]
 
 
-def _edition_label(edition: object) -> str:
-    return gettext("Édition %(y)s") % {"y": edition.year}  # type: ignore[attr-defined]
+def _edition_label(edition: Edition) -> str:
+    return gettext("Édition %(y)s") % {"y": edition.year}
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -59,7 +61,7 @@ def _indicator(indicator_id: str) -> Indicator:
         raise Http404("unknown indicator") from None
 
 
-def _view_state(request: HttpRequest, indicator_id: str) -> tuple[Indicator, object, str, list[dict[str, object]]]:
+def _view_state(request: HttpRequest, indicator_id: str) -> tuple[Indicator, Edition, str, list[ExplorerRow]]:
     indicator = _indicator(indicator_id)
     edition = queries.pick_edition(request.GET.get("edition"))
     if edition is None:
@@ -71,20 +73,10 @@ def _view_state(request: HttpRequest, indicator_id: str) -> tuple[Indicator, obj
     return indicator, edition, breakdown, rows
 
 
-def _bars_svg(indicator: Indicator, edition: object, breakdown: str, rows: list[dict[str, object]]) -> str:
+def _bars_svg(indicator: Indicator, edition: Edition, breakdown: str, rows: list[ExplorerRow]) -> str:
     lang = active_lang()
-    bars = []
-    for r in rows:
-        e = r["estimate"]
-        bars.append(
-            charts.Bar(
-                label=str(r["label"]),
-                estimate=e.estimate,  # type: ignore[attr-defined]
-                ci_low=e.ci_low,  # type: ignore[attr-defined]
-                ci_high=e.ci_high,  # type: ignore[attr-defined]
-                note="secret statistique" if lang == "fr" else "suppressed",
-            )
-        )
+    note = "secret statistique" if lang == "fr" else "suppressed"
+    bars = [charts.Bar.of(r.estimate, r.label, note) for r in rows]
     shown = [b for b in bars if b.estimate is not None]
     if shown:
         top = max(shown, key=lambda b: b.estimate or 0.0)
@@ -105,9 +97,9 @@ def indicator_page(request: HttpRequest, indicator_id: str) -> HttpResponse:
     series = queries.series(indicator, lang)
     trend_svg = charts.trend(
         [
-            charts.Point(p["edition"], p["value"], p["ci_low"], p["ci_high"], p["kind"] == "published")
+            charts.Point(p.edition, p.value, p.ci_low, p.ci_high, p.kind == "published")
             for p in series
-            if p["value"] is not None
+            if p.value is not None
         ],
         title=(
             f"Évolution — {indicator.short_label.get(lang)}"
@@ -124,7 +116,7 @@ def indicator_page(request: HttpRequest, indicator_id: str) -> HttpResponse:
     cat = queries.catalogue()
     map_svg = ""
     if breakdown == "region":
-        values = {r["estimate"].domain_value: r["estimate"].estimate for r in rows}  # type: ignore[attr-defined]
+        values = {r.estimate.domain_value: r.estimate.estimate for r in rows}
         shown = {k: v for k, v in values.items() if v is not None}
         desc = (
             f"{len(shown)} régions publiées sur {len(values)} ; les autres reposent sur trop peu de répondants."
@@ -139,7 +131,7 @@ def indicator_page(request: HttpRequest, indicator_id: str) -> HttpResponse:
         "label": indicator.label.get(lang),
         "description": indicator.description.get(lang) if indicator.description else "",
         "universe": cat.universes[indicator.universe].label.get(lang),
-        "definition": indicator.definition(edition.year),  # type: ignore[attr-defined]
+        "definition": indicator.definition(edition.year),
         "edition": edition,
         "editions": list(queries.published_editions()),
         "breakdown": breakdown,
@@ -150,7 +142,7 @@ def indicator_page(request: HttpRequest, indicator_id: str) -> HttpResponse:
         "map_svg": map_svg,
         "series": series,
         "published": indicator.published,
-        "simulated_banner": bool(edition.simulated),  # type: ignore[attr-defined]
+        "simulated_banner": bool(edition.simulated),
     }
     return render(request, "public/indicator.html", context)
 
@@ -161,25 +153,25 @@ def indicator_csv(request: HttpRequest, indicator_id: str) -> HttpResponse:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for r in rows:
-        e = r["estimate"]
+        e = r.estimate
         writer.writerow(
             [
-                edition.year,  # type: ignore[attr-defined]
+                edition.year,
                 indicator.id,
                 breakdown,
-                e.domain_value,  # type: ignore[attr-defined]
-                r["label"],
-                *["" if v is None else v for v in (e.estimate, e.se, e.ci_low, e.ci_high)],  # type: ignore[attr-defined]
-                e.n,  # type: ignore[attr-defined]
-                e.population,  # type: ignore[attr-defined]
-                "true" if e.suppressed else "false",  # type: ignore[attr-defined]
-                e.reason,  # type: ignore[attr-defined]
-                "true" if edition.simulated else "false",  # type: ignore[attr-defined]
+                e.domain_value,
+                r.label,
+                *["" if v is None else v for v in (e.estimate, e.se, e.ci_low, e.ci_high)],
+                e.n,
+                e.population,
+                "true" if e.suppressed else "false",
+                e.reason,
+                "true" if edition.simulated else "false",
             ]
         )
     response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
-    suffix = "-donnees-simulees" if edition.simulated else ""  # type: ignore[attr-defined]
-    response["Content-Disposition"] = f'attachment; filename="{indicator.id}-{edition.year}-{breakdown}{suffix}.csv"'  # type: ignore[attr-defined]
+    suffix = "-donnees-simulees" if edition.simulated else ""
+    response["Content-Disposition"] = f'attachment; filename="{indicator.id}-{edition.year}-{breakdown}{suffix}.csv"'
     return response
 
 
@@ -187,7 +179,7 @@ def indicator_svg(request: HttpRequest, indicator_id: str) -> HttpResponse:
     indicator, edition, breakdown, rows = _view_state(request, indicator_id)
     svg = _bars_svg(indicator, edition, breakdown, rows)
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{indicator.id}-{edition.year}-{breakdown}.svg"'  # type: ignore[attr-defined]
+    response["Content-Disposition"] = f'attachment; filename="{indicator.id}-{edition.year}-{breakdown}.svg"'
     return response
 
 
@@ -200,19 +192,7 @@ def indicator_png(request: HttpRequest, indicator_id: str) -> HttpResponse:
 
     indicator, edition, breakdown, rows = _view_state(request, indicator_id)
     lang = active_lang()
-    bars = tuple(
-        figures.Bar(
-            label=str(r["label"]),
-            estimate=r["estimate"].estimate,  # type: ignore[attr-defined]
-            ci_low=r["estimate"].ci_low,  # type: ignore[attr-defined]
-            ci_high=r["estimate"].ci_high,  # type: ignore[attr-defined]
-            n=r["estimate"].n,  # type: ignore[attr-defined]
-            domain=r["estimate"].domain_value,  # type: ignore[attr-defined]
-            breakdown=breakdown,
-            reason=r["estimate"].reason,  # type: ignore[attr-defined]
-        )
-        for r in rows
-    )
+    bars = tuple(figures.Bar.of(r.estimate, r.label) for r in rows)
     title = f"{indicator.label.get(lang)} — {_edition_label(edition)}"
     with tempfile.TemporaryDirectory(prefix="barometre-chart-") as tmp:
         files = figures.bar_chart(
@@ -226,5 +206,5 @@ def indicator_png(request: HttpRequest, indicator_id: str) -> HttpResponse:
         )
         png = (Path(tmp) / files.png).read_bytes()
     response = HttpResponse(png, content_type="image/png")
-    response["Content-Disposition"] = f'attachment; filename="{indicator.id}-{edition.year}-{breakdown}.png"'  # type: ignore[attr-defined]
+    response["Content-Disposition"] = f'attachment; filename="{indicator.id}-{edition.year}-{breakdown}.png"'
     return response

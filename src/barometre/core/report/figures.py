@@ -24,7 +24,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 
@@ -41,6 +41,9 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from barometre.core.errors import ReportError
 from barometre.core.formatting import format_percent
 from barometre.core.paths import DATA_DIR
+
+if TYPE_CHECKING:
+    from barometre.core.indicators.compute import EstimateRow
 
 BLUE = "#000091"  # DSFR blue-france-sun-113
 BLUE_LIGHT = "#6A6AF4"  # blue-france-main-525
@@ -180,6 +183,11 @@ class Bar:
     domain: str
     breakdown: str
     reason: str = ""
+
+    @classmethod
+    def of(cls, row: EstimateRow, label: str) -> Bar:
+        """The bar of an estimate row as it is stored (suppressed cells have no estimate)."""
+        return cls(label, row.estimate, row.ci_low, row.ci_high, row.n, row.domain_value, row.breakdown, row.reason)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ edition; the tests and the benchmark build a synthetic one (:mod:`.synthetic`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from barometre.core.errors import ReportError
@@ -33,26 +33,21 @@ def coerce_row(obj: Any, edition: int | None = None) -> Row:
     if not ed:
         raise ReportError(f"ligne d'indicateur sans édition : {get('indicator', '?')}")
 
-    def num(key: str) -> float | None:
-        v = get(key, None)
-        return None if v is None else float(v)
-
     suppressed = bool(get("suppressed", False))
-    return Row(
-        indicator=str(get("indicator")),
-        breakdown=str(get("breakdown")),
-        domain_value=str(get("domain_value")),
-        estimate=None if suppressed else num("estimate"),
-        se=None if suppressed else num("se"),
-        ci_low=None if suppressed else num("ci_low"),
-        ci_high=None if suppressed else num("ci_high"),
-        n=int(get("n", 0) or 0),
-        population=float(get("population", 0.0) or 0.0),
-        suppressed=suppressed,
-        reason=str(get("reason", "") or ""),
-        edition=int(ed),
-        simulated=bool(get("simulated", False)),
-    )
+    values: dict[str, Any] = {}
+    for f in fields(Row):  # by declared type: the one list of fields is EstimateRow's
+        v = get(f.name, None)
+        if f.type == "float | None":
+            values[f.name] = None if suppressed or v is None else float(v)
+        elif f.type in ("int", "float", "bool"):
+            values[f.name] = _CASTS[str(f.type)](v or 0)
+        else:
+            values[f.name] = "" if v is None and f.name == "reason" else str(v)
+    values["edition"] = int(ed)
+    return Row(**values)
+
+
+_CASTS: dict[str, Any] = {"int": int, "float": float, "bool": bool}
 
 
 def rows_from(items: Iterable[Any], edition: int | None = None) -> tuple[Row, ...]:

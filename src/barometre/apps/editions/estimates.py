@@ -1,0 +1,55 @@
+"""The one mapper between the engine's :class:`EstimateRow` and the stored ``IndicatorEstimate``.
+
+This is the only module (migrations aside) that knows the estimate's fields: the pipeline stores
+through :func:`store`, and the pages, the explorer, the open data and the note read
+:class:`EstimateRow` through :func:`load` / :func:`to_row`. A field added to ``EstimateRow`` and to the
+model is carried everywhere without touching the readers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from barometre.apps.editions.models import Edition, IndicatorEstimate
+from barometre.core.indicators.compute import EstimateRow
+
+#: Fields of a row that the database stores as columns (``edition`` and ``simulated`` come from the edition).
+STORED_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in dataclasses.fields(EstimateRow) if f.name not in ("edition", "simulated")
+)
+
+
+def store(edition: Edition, rows: Iterable[EstimateRow]) -> int:
+    """Replace the stored estimates of ``edition`` by ``rows`` in one transaction; how many were stored."""
+    objects = [IndicatorEstimate(edition=edition, **{name: getattr(r, name) for name in STORED_FIELDS}) for r in rows]
+    with transaction.atomic():
+        IndicatorEstimate.objects.filter(edition=edition).delete()
+        IndicatorEstimate.objects.bulk_create(objects, batch_size=2000)
+    return len(objects)
+
+
+def to_row(stored: IndicatorEstimate, edition: Edition | None = None) -> EstimateRow:
+    """The row of a stored estimate (``edition``: its edition when already at hand, saves a query)."""
+    ed = edition if edition is not None else stored.edition
+    values: dict[str, Any] = {name: getattr(stored, name) for name in STORED_FIELDS}
+    return EstimateRow(**values, edition=ed.year, simulated=ed.simulated)
+
+
+def load(edition: Edition, **filters: Any) -> list[EstimateRow]:
+    """The stored rows of ``edition`` (``filters``: on the stored fields, e.g. ``indicator=…``), in storage order."""
+    return [to_row(e, edition) for e in IndicatorEstimate.objects.filter(edition=edition, **filters)]
+
+
+def rows_of(queryset: QuerySet[IndicatorEstimate]) -> list[EstimateRow]:
+    """The rows of any selection of stored estimates, their editions read in the same query."""
+    return [to_row(e) for e in queryset.select_related("edition")]
+
+
+def record(row: EstimateRow) -> dict[str, Any]:
+    """The stored fields of ``row`` as a plain mapping, in the row's order (exports, JSON)."""
+    return {name: getattr(row, name) for name in STORED_FIELDS}
