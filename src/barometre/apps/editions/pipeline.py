@@ -28,10 +28,11 @@ from barometre.apps.editions.models import (
     ResponseStatus,
 )
 from barometre.apps.editions.queries import catalogue
+from barometre.apps.editions.sources import frame_version, questionnaire_for
 from barometre.apps.registry.models import Authority
 from barometre.core.errors import EditionError
 from barometre.core.indicators.compute import EstimateRow, compare, compute_indicators
-from barometre.core.questionnaire import Questionnaire, load_edition
+from barometre.core.questionnaire import load_edition
 from barometre.core.registry import load_snapshot
 from barometre.core.simulate import simulate_edition
 from barometre.core.stats import DisclosureRule
@@ -44,15 +45,6 @@ DISCLOSURE_RULE = DisclosureRule()
 Progress = Callable[[str], None]
 
 
-def _frame_version() -> str:
-    info = load_snapshot().info
-    return f"{info.package} {info.version} (COG {info.cog}, population municipale {info.population_millesime})"
-
-
-def questionnaire_for(edition: Edition) -> Questionnaire:
-    return load_edition(edition.questionnaire_year)
-
-
 def simulation_key(year: int, seed: int, respondents: int | None) -> str:
     """Fingerprint of the inputs of a simulated edition (seed, size, files, simulator, frame)."""
     import hashlib
@@ -61,7 +53,7 @@ def simulation_key(year: int, seed: int, respondents: int | None) -> str:
     from barometre.core import simulate as simulate_pkg
     from barometre.core.paths import DATA_DIR, QUESTIONNAIRES_DIR
 
-    h = hashlib.sha256(f"{year}:{seed}:{respondents}:{_frame_version()}".encode())
+    h = hashlib.sha256(f"{year}:{seed}:{respondents}:{frame_version()}".encode())
     for path in (QUESTIONNAIRES_DIR / f"{year}.yaml", DATA_DIR / "indicators.yaml"):
         h.update(path.read_bytes())
     from barometre.core.indicators import compute as compute_module
@@ -97,7 +89,7 @@ def simulate(year: int, seed: int, respondents: int | None = None, *, publish: b
             simulated=True,
             simulation_seed=seed,
             simulation_key=key,
-            frame_version=_frame_version(),
+            frame_version=frame_version(),
         )
         responses = Response.objects.bulk_create(
             [

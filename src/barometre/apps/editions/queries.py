@@ -12,16 +12,8 @@ from barometre.apps.editions import estimates
 from barometre.apps.editions.labels import domain_label
 from barometre.apps.editions.models import Edition, EditionState, IndicatorEstimate
 from barometre.core.formatting import format_percent
-from barometre.core.indicators.catalogue import Catalogue, Indicator, Published, load_catalogue
+from barometre.core.indicators.catalogue import THEMES, Catalogue, Indicator, Published, load_catalogue
 from barometre.core.indicators.compute import EstimateRow
-
-THEMES: dict[str, dict[str, str]] = {
-    "data": {"fr": "Données", "en": "Data"},
-    "ia": {"fr": "Intelligence artificielle", "en": "Artificial intelligence"},
-    "cyber": {"fr": "Cybersécurité", "en": "Cybersecurity"},
-    "numerique_responsable": {"fr": "Numérique responsable", "en": "Responsible digital"},
-    "rgpd": {"fr": "RGPD et protection des données", "en": "GDPR and data protection"},
-}
 
 
 @cache
@@ -55,7 +47,7 @@ def themes_with_indicators(edition: Edition, lang: str) -> list[dict[str, Any]]:
                 continue
             items.append({"indicator": ind, "label": ind.label.get(lang), "overall": overall.get(ind.id)})
         if items:
-            out.append({"id": theme, "label": label[lang], "indicators": items})
+            out.append({"id": theme, "label": label.get(lang), "indicators": items})
     return out
 
 

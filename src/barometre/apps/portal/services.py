@@ -19,9 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -33,6 +31,7 @@ from barometre.apps.editions.models import (
     Response,
     ResponseStatus,
 )
+from barometre.apps.editions.sources import frame_version, questionnaire_for, questionnaires_dir
 from barometre.apps.portal.models import Invitation
 from barometre.core.errors import EditionError, NotFound
 from barometre.core.questionnaire import (
@@ -75,16 +74,6 @@ class ReadOnly(EditionError):
 # --------------------------------------------------------------------------- questionnaire
 
 
-def questionnaires_dir() -> Path | None:
-    """Directory of the questionnaire files (``BAROMETRE_QUESTIONNAIRES_DIR`` in tests)."""
-    value = getattr(settings, "BAROMETRE_QUESTIONNAIRES_DIR", None)
-    return Path(value) if value else None
-
-
-def questionnaire_for(edition: Edition) -> Questionnaire:
-    return load_edition(edition.questionnaire_year, questionnaires_dir())
-
-
 def is_calculated(q: Question) -> bool:
     return q.type is QType.CALCULATE
 
@@ -118,7 +107,7 @@ def ensure_open_edition(year: int = 2026, *, today: date | None = None) -> tuple
             year=year,
             questionnaire_version=qn.version,
             questionnaire_year=q_year,
-            frame_version=_frame_version(),
+            frame_version=frame_version(),
             opens_on=today,
             closes_on=closes,
         )
@@ -142,16 +131,6 @@ def _shift_year(d: date, year: int) -> date:
         return d.replace(year=year)
     except ValueError:  # 29 February
         return d.replace(year=year, day=28)
-
-
-def _frame_version() -> str:
-    try:
-        from barometre.apps.registry.models import RegistryLoad
-
-        last = RegistryLoad.objects.order_by("-loaded_at").first()
-    except Exception:  # pragma: no cover - registry app not migrated
-        last = None
-    return f"{last.package} {last.version}" if last else "registre non chargé"
 
 
 def closing_datetime(edition: Edition) -> datetime | None:
