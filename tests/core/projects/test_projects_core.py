@@ -116,3 +116,54 @@ def test_unrelated_texts_share_nothing_and_are_not_returned() -> None:
 @pytest.mark.parametrize(("count", "klass"), [(0, -1), (1, 0), (2, 0), (3, 1), (5, 1), (6, 2), (20, 3), (21, 4)])
 def test_map_count_classes_at_their_bounds(count: int, klass: int) -> None:
     assert count_class(count) == klass
+
+
+# --------------------------------------------------------------------------- mutualisation aggregates
+
+import itertools  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from barometre.core.projects.mutualisation import Reason, aggregate, complementary  # noqa: E402
+
+MIN = 10
+
+
+@pytest.mark.parametrize(("n", "hidden"), [(9, True), (10, False)])
+def test_an_aggregate_needs_the_minimum_of_responding_members(n: int, hidden: bool) -> None:
+    agg = aggregate("x", np.array([1.0] * n + [np.nan] * 5), minimum=MIN)
+    assert agg.suppressed is hidden
+    if hidden:
+        assert (agg.n, agg.k, agg.share, agg.reason) == (None, None, None, Reason.CONFIDENTIALITY)
+    else:
+        assert (agg.n, agg.k, agg.share) == (10, 10, 100.0)
+
+
+def test_a_single_hidden_child_forces_the_smallest_sibling_to_be_hidden() -> None:
+    # 22 members of the parent outside a and b: c (1) cannot be isolated
+    assert complementary(45, {"a": 12, "b": 11, "c": 1}, MIN) == {"c"}
+    # no remainder besides c: parent − a − b = c → b (the smallest published) is hidden too
+    assert complementary(24, {"a": 12, "b": 11, "c": 1}, MIN) == {"b", "c"}
+
+
+def test_a_differencing_attacker_never_isolates_fewer_than_the_minimum_of_members() -> None:
+    """Every partition of a parent into views (with or without members outside them): whatever sum of
+    published views the attacker subtracts from the published parent, what is left is 0 or at least
+    the minimum of members (it suffices that parent − all published views is)."""
+    rng = np.random.default_rng(3)
+    for sizes in itertools.product([0, 1, 3, 9, 10, 12], repeat=3):
+        for outside_n in (0, 1, 10):
+            views = {f"v{i}": rng.integers(0, 2, size).astype(float) for i, size in enumerate(sizes)}
+            parent = np.concatenate([*views.values(), rng.integers(0, 2, outside_n).astype(float)])
+            top = aggregate("x", parent, minimum=MIN)
+            if top.suppressed:
+                continue
+            published = []
+            for name, values in views.items():
+                others = {k: v for k, v in views.items() if k != name}
+                agg = aggregate("x", values, minimum=MIN, view=name, parent=parent, siblings=others)
+                if not agg.suppressed:
+                    published.append(agg.n)
+                    assert agg.n == len(values) and agg.n >= MIN
+            remainder = int(top.n) - sum(int(n) for n in published)  # type: ignore[arg-type]
+            assert remainder == 0 or remainder >= MIN, (sizes, outside_n, published)
