@@ -341,3 +341,20 @@ def similar_to_project(project: Project, *, limit: int = 5, lang: str = "fr") ->
     title, summary = project.text(lang)
     others = {k for k, p in by_key.items() if p.authority_id != project.authority_id}
     return [(by_key[m.project.key], m) for m in index.similar(f"{title} {title} {summary}", limit=limit, among=others)]
+
+
+def opsn_context(departement: str | None, lang: str = "fr") -> dict[str, Any]:
+    """The public digital service operators serving ``departement`` (directory entries), and the federation
+    to ask when the directory knows none — for the diagnostic pages."""
+    from barometre.core.formatting import format_source_date
+
+    operators = catalogue.operators_for_departement(departement) if departement else []
+    federation = catalogue.sources()["declic"]
+    return {
+        "operators": operators,
+        "federation": {
+            "title": federation.title[lang],
+            "url": federation.url,
+            "date": format_source_date(federation.date, lang),
+        },
+    }

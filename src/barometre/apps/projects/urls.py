@@ -8,5 +8,6 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("carte/", views.region_map, name="map"),
     path("projets.<str:fmt>", views.download, name="download"),
+    path("mutualisation/<str:code>/", views.mutualisation_view, name="mutualisation"),
     path("<slug:key>/", views.detail, name="detail"),
 ]

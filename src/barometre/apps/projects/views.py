@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _lazy
 
 from barometre.apps.i18n import active_lang
 from barometre.apps.projects import services
@@ -159,3 +160,48 @@ def download(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Http404("unknown format")
     response["Content-Disposition"] = f'attachment; filename="projets.{fmt}"'
     return response
+
+
+REASON_LABELS = {
+    "confidentiality": _lazy("secret statistique : moins de répondantes que le minimum"),
+    "complementary": _lazy("secret statistique : masqué pour en protéger un autre"),
+}
+GAP_LABELS = {
+    "no_dpo": _lazy("Sans délégué à la protection des données (DPO)"),
+    "no_rssi": _lazy("Sans responsable de la sécurité des systèmes d’information (RSSI)"),
+}
+
+
+def mutualisation_view(request: HttpRequest, code: str) -> HttpResponse:
+    from barometre.apps.editions import queries
+    from barometre.apps.projects import mutualisation
+    from barometre.core.errors import BarometreError
+
+    edition = queries.pick_edition(request.GET.get("edition"))
+    if edition is None:
+        raise Http404("no published edition")
+    try:
+        data = mutualisation.show(code, edition.year)
+    except NotFound:
+        raise Http404("unknown body") from None
+    except BarometreError:
+        raise Http404("not a pooling body") from None
+    lang = active_lang()
+    labels = {i.id: i.label.get(lang) for i in queries.catalogue().indicators}
+
+    def rows(items: list[dict[str, Any]], names: dict[str, Any]) -> list[dict[str, Any]]:
+        return [
+            {**a, "label": names.get(a["key"], a["key"]), "reason_label": REASON_LABELS.get(a["reason"] or "")}
+            for a in items
+        ]
+
+    context = {
+        "data": data,
+        "edition": edition,
+        "editions": list(queries.published_editions()),
+        "indicators": rows(data["indicators"], labels),
+        "shared": rows(data["shared_resources"], labels),
+        "gaps": rows(data["gaps"], GAP_LABELS),
+        "simulated_banner": data["simulated"],
+    }
+    return render(request, "projects/mutualisation.html", context)
