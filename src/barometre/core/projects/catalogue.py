@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from barometre.core.diagnostic._yaml import display_path, line_of, load_yaml
+from barometre.core.yamlfile import display_path, line_of, load_file
 from barometre.core.errors import ProjectError
 from barometre.core.paths import DATA_DIR
 from barometre.core.projects.model import Domain, Origin, Project, Status
@@ -91,7 +91,7 @@ def _text(path: Path, entry: Any, key: str) -> str:
 
 
 def _entries(path: Path, key: str) -> list[Any]:
-    data = load_yaml(path, "fichier de données")
+    data = load_file(path)
     if not isinstance(data, dict) or not isinstance(data.get(key), list | dict):
         raise ProjectError(f"clé « {key} » attendue", location=display_path(path))
     value = data[key]
