@@ -123,3 +123,26 @@ def test_the_map_counts_projects_by_region(client: Client, examples_loaded: int)
     # Saint-Sulpice-la-Forêt, Redon, Rennes (35) and Brest Métropole (29)
     expected = sum(1 for e in catalogue.examples() if e.authority_code in {"35315", "35236", "35238", "242900314"})
     assert f"{expected} projets" in bretagne.group(1)
+
+
+def test_demo_projects_are_labelled_simulated_plausible_by_size_and_idempotent(client: Client, db: Any) -> None:
+    from barometre.core.projects.model import Domain
+
+    edition = make_edition(2025, simulated=True)
+    for i in range(120):
+        population = 150 if i % 2 else 250_000
+        make_response(edition, make_authority(name=f"Demo {i}", population_municipale=population))
+    made = services.simulate_projects(edition, seed=3)
+    assert made == services.simulate_projects(edition, seed=3) == Project.objects.filter(edition=edition).count()
+    projects = Project.objects.filter(edition=edition).select_related("authority")
+    assert all(p.simulated and p.origin == "simulated" for p in projects)
+    small = [p for p in projects if p.authority.population_municipale < 3500]
+    large = [p for p in projects if p.authority.population_municipale >= 3500]
+    assert len(small) < len(large)
+    assert not any(p.domain in {Domain.ADMINISTRATION.value, Domain.MOBILITE.value} for p in small)
+    public = [p for p in projects if p.publish]
+    if public:
+        html = client.get(f"/projets/{public[0].key}/").content.decode()
+        assert "Données simulées" in html
+    csv_rows = list(csv.DictReader(io.StringIO(client.get("/projets/projets.csv").content.decode())))
+    assert all(r["simulated"] == "true" for r in csv_rows if r["origin"] == "simulated")

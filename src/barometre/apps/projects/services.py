@@ -199,9 +199,19 @@ DEMO_TEMPLATES: dict[Domain, list[tuple[str, str, str, str]]] = {
 }
 
 
+#: Probability that a simulated respondent declares a project, by size class.
+DEMO_PROJECT_SHARE = {"moins_3500": 0.08, "3500_20000": 0.3, "20000_100000": 0.5, "100000_plus": 0.7}
+#: Demo domains only larger authorities get (AI assistants, mobility sensors, a GIS of their own).
+DEMO_LARGE_ONLY = frozenset({Domain.ADMINISTRATION, Domain.MOBILITE, Domain.URBANISME})
+
+
 @transaction.atomic
-def simulate_projects(edition: Edition, seed: int = 2025, share: float = 0.25) -> int:
-    """Demo projects ("données simulées") for a share of the simulated respondents of ``edition``; idempotent."""
+def simulate_projects(edition: Edition, seed: int = 2025) -> int:
+    """Demo projects ("données simulées") for some simulated respondents of ``edition``; idempotent.
+
+    Plausible by size: a respondent declares a project with a probability that grows with its population
+    (:data:`DEMO_PROJECT_SHARE`), and AI projects only from 3,500 inhabitants.
+    """
     if not edition.simulated:
         raise ProjectError(f"l'édition {edition.year} n'est pas simulée : pas de projets simulés")
     Project.objects.filter(edition=edition, origin=Origin.SIMULATED.value).delete()
@@ -211,11 +221,12 @@ def simulate_projects(edition: Edition, seed: int = 2025, share: float = 0.25) -
         .select_related("authority")
         .order_by("authority__code")
     )
-    domains = sorted(DEMO_TEMPLATES)
     made = 0
     for response in responses:
-        if rng.random() >= share:
+        population = response.authority.population_municipale
+        if rng.random() >= DEMO_PROJECT_SHARE[size_class(population)]:
             continue
+        domains = sorted(d for d in DEMO_TEMPLATES if population >= 3500 or d not in DEMO_LARGE_ONLY)
         domain = domains[rng.randrange(len(domains))]
         title, summary, title_en, summary_en = DEMO_TEMPLATES[domain][rng.randrange(len(DEMO_TEMPLATES[domain]))]
         Project.objects.create(

@@ -154,7 +154,9 @@ def download(request: HttpRequest, fmt: str) -> HttpResponse:
         writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: neutralize(v) for k, v in row.items()})
+            writer.writerow(
+                {k: ("true" if v else "false") if isinstance(v, bool) else neutralize(v) for k, v in row.items()}
+            )
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     else:
         raise Http404("unknown format")

@@ -10,10 +10,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from barometre.core.yamlfile import display_path, line_of, load_file
 from barometre.core.errors import ProjectError
 from barometre.core.paths import DATA_DIR
 from barometre.core.projects.model import Domain, Origin, Project, Status
+from barometre.core.yamlfile import display_path, line_of, load_file
 
 SOURCES_FILE = DATA_DIR / "sources.yaml"
 EXAMPLES_FILE = DATA_DIR / "project_examples.yaml"
