@@ -40,3 +40,11 @@ KIND_LABELS = {
     "departement": _("Département"),
     "region": _("Région"),
 }
+REASON_LABELS = {
+    "confidentiality": _("secret statistique : moins de répondantes que le minimum"),
+    "complementary": _("secret statistique : masqué pour en protéger un autre"),
+}
+GAP_LABELS = {
+    "no_dpo": _("Sans délégué à la protection des données (DPO)"),
+    "no_rssi": _("Sans responsable de la sécurité des systèmes d’information (RSSI)"),
+}

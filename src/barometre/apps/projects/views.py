@@ -8,11 +8,17 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext, ngettext
-from django.utils.translation import gettext_lazy as _lazy
 
 from barometre.apps.i18n import active_lang
 from barometre.apps.projects import services
-from barometre.apps.projects.labels import DOMAIN_LABELS, KIND_LABELS, SIZE_LABELS, STATUS_LABELS
+from barometre.apps.projects.labels import (
+    DOMAIN_LABELS,
+    GAP_LABELS,
+    KIND_LABELS,
+    REASON_LABELS,
+    SIZE_LABELS,
+    STATUS_LABELS,
+)
 from barometre.apps.projects.models import Project
 from barometre.apps.projects.rows import EXPORT_COLUMNS, project_row, source_of
 from barometre.core.errors import NotFound
@@ -162,16 +168,6 @@ def download(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Http404("unknown format")
     response["Content-Disposition"] = f'attachment; filename="projets.{fmt}"'
     return response
-
-
-REASON_LABELS = {
-    "confidentiality": _lazy("secret statistique : moins de répondantes que le minimum"),
-    "complementary": _lazy("secret statistique : masqué pour en protéger un autre"),
-}
-GAP_LABELS = {
-    "no_dpo": _lazy("Sans délégué à la protection des données (DPO)"),
-    "no_rssi": _lazy("Sans responsable de la sécurité des systèmes d’information (RSSI)"),
-}
 
 
 def mutualisation_view(request: HttpRequest, code: str) -> HttpResponse:
