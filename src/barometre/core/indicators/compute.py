@@ -218,8 +218,12 @@ def compute_indicators(
     questionnaire: Questionnaire,
     *,
     rule: DisclosureRule | None = None,
+    paths: dict[str, int] | None = None,
 ) -> list[EstimateRow]:
-    """Every indicator × every published breakdown × every domain, one row each."""
+    """Every indicator × every published breakdown × every domain, one row each.
+
+    ``paths`` (when given) counts the engine calls by path taken (``vectorised`` or
+    ``per-domain``), so that a fallback on the slow exact path is never silent."""
     rule = rule or DisclosureRule()
     rows = weighting.rows
     mat = indicator_matrix(edition, rows, catalogue, questionnaire)
@@ -238,7 +242,7 @@ def compute_indicators(
         for group in groups:
             live = [(value, mask) for value, mask in group if mask[rows].any()]
             dead = [(value, mask) for value, mask in group if not mask[rows].any()]
-            results = _estimate_group(design, y, rows, cols, live)
+            results = _estimate_group(design, y, rows, cols, live, paths)
             for j in cols:
                 ind = mat.indicators[j]
                 uni = mat.universe_units[:, j]
@@ -277,6 +281,7 @@ def _estimate_group(
     rows: npt.NDArray[np.int64],
     cols: Sequence[int],
     live: Sequence[tuple[str, BoolArray]],
+    paths: dict[str, int] | None = None,
 ) -> dict[tuple[int, str], tuple[float, float, int, int]]:
     """Estimates (estimate, SE, respondents, degrees of freedom) of columns ``cols`` in disjoint
     domains ``live`` with the engine's ``domain_means``.
@@ -302,6 +307,8 @@ def _estimate_group(
             continue
         yk = np.where(valid[:, None], y[:, group_cols], 0.0)
         res = domain_means(design, yk, code)
+        if paths is not None:
+            paths[res.method] = paths.get(res.method, 0) + 1
         for di, value in enumerate(names):
             for ci, j in enumerate(group_cols):
                 out[(j, value)] = (

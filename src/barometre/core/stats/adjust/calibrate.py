@@ -187,9 +187,6 @@ def _grake(
     eta = np.zeros(mm.shape[1])
     fm1: Callable[[FloatArray], FloatArray] = lambda u: _fm1(calfun, u, lower, upper)  # noqa: E731
     dfun: Callable[[FloatArray], FloatArray] = lambda u: _df(calfun, u, lower, upper)  # noqa: E731
-    xeta = mm @ eta
-    g = 1 + fm1(xeta)
-    deriv = dfun(xeta)
     it = 1
     with np.errstate(divide="ignore", invalid="ignore"):
         scales = pop / sample_total
@@ -198,7 +195,30 @@ def _grake(
         scale = float(np.mean(scales))
         ww = ww * scale
         sample_total = sample_total * scale
+    with np.errstate(over="ignore", invalid="ignore"):
+        g, failed, it = _newton(mm, ww, sample_total, pop, eta, fm1, dfun, it, epsilon, maxit)
+    if scale is not None:
+        g = g * scale
+    return np.asarray(g, dtype=np.float64), failed, it
+
+
+def _newton(
+    mm: FloatArray,
+    ww: FloatArray,
+    sample_total: FloatArray,
+    pop: FloatArray,
+    eta: FloatArray,
+    fm1: Callable[[FloatArray], FloatArray],
+    dfun: Callable[[FloatArray], FloatArray],
+    it: int,
+    epsilon: float,
+    maxit: int,
+) -> tuple[FloatArray, float | None, int]:
+    """The Newton iterations of ``grake`` (non-finite steps halved, as R)."""
     failed: float | None = None
+    xeta = mm @ eta
+    g = 1 + fm1(xeta)
+    deriv = dfun(xeta)
     while True:
         tmat = (mm * (ww * deriv)[:, None]).T @ mm
         misfit = pop - sample_total - (mm * (ww * fm1(xeta))[:, None]).sum(axis=0)
@@ -221,6 +241,4 @@ def _grake(
         if it > maxit:
             failed = float(np.max(np.abs(misfit) / (1 + np.abs(pop))))
             break
-    if scale is not None:
-        g = g * scale
-    return np.asarray(g, dtype=np.float64), failed, it
+    return g, failed, it
