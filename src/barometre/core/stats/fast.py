@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.linalg import solve_triangular
 
 from barometre.core.errors import StatsError
 from barometre.core.stats.design import (
@@ -171,21 +172,25 @@ def _variance_greg(
     if consts is None:
         return None
     hcode, nh_, n_h, scale = consts
-    k = yz.shape[1]
+    n, k = yz.shape
     basis = corr.basis
     p = basis.shape[1]
     inv_w = 1.0 / wsum  # (D, k)
     # A: B'(u / gw) = sum_{i in d} A_i m (y - mu) / W ; V: gw * B (the residual's regressors)
     amat = basis * (w / corr.w)[:, None]
     vmat = basis * corr.w[:, None]
-    zd = _indicator(dcode, ndom)
-    bty = np.empty((p, ndom, k))
-    for j in range(p):
-        t1 = np.asarray(zd @ (yz * amat[:, j : j + 1]))
-        t0 = np.asarray(zd @ (mf * amat[:, j : j + 1]))
-        bty[j] = (t1 - mu * t0) * inv_w
-    gram = basis.T @ basis
-    coef = np.linalg.lstsq(gram, bty.reshape(p, ndom * k), rcond=None)[0]  # (p, D*k)
+    rows = np.arange(n)
+    # one sparse product for every (column j of A, domain d): rows (j, d), entries A_ij
+    ajd = sp.csr_matrix(
+        (amat.T.reshape(-1), ((np.arange(p)[:, None] * ndom + dcode[None, :]).reshape(-1), np.tile(rows, p))),
+        shape=(p * ndom, n),
+    )
+    t1 = np.asarray(ajd @ yz).reshape(p, ndom, k)
+    t0 = np.asarray(ajd @ mf).reshape(p, ndom, k)
+    bty = ((t1 - mu[None] * t0) * inv_w[None]).reshape(p, ndom * k)
+    # coef = (B'B)^-1 B'y through the triangular factor of B (as accurate as a least-squares fit)
+    rfac = np.linalg.qr(basis, mode="r")
+    coef = solve_triangular(rfac, solve_triangular(rfac, bty, trans="T"))  # (p, D*k)
     # u sums per (h, d, k)
     zhd = _indicator(hcode * ndom + dcode, nh_ * ndom)
     wy = yz * w[:, None]
@@ -198,13 +203,14 @@ def _variance_greg(
     q0 = np.asarray(zhd @ (mf * w2[:, None])).reshape(nh_, ndom, k)
     sum_u = (s1 - mu[None] * s0) * inv_w[None]
     sum_u2 = (q2 - 2 * mu[None] * q1 + mu[None] ** 2 * q0) * inv_w[None] ** 2
-    # cross terms sum_{i in h, d} u_i V_i . c
-    cross = np.zeros((nh_, ndom * k))
-    for j in range(p):
-        vw = (vmat[:, j] * w)[:, None]
-        e1 = np.asarray(zhd @ (yz * vw)).reshape(nh_, ndom, k)
-        e0 = np.asarray(zhd @ (mf * vw)).reshape(nh_, ndom, k)
-        cross += (((e1 - mu[None] * e0) * inv_w[None]).reshape(nh_, ndom * k)) * coef[j][None, :]
+    # cross terms sum_{i in h, d} u_i V_i . c: rows (j, h, d), entries V_ij w_i
+    vw = vmat * w[:, None]
+    key = (np.arange(p)[:, None] * (nh_ * ndom) + (hcode * ndom + dcode)[None, :]).reshape(-1)
+    vjhd = sp.csr_matrix((vw.T.reshape(-1), (key, np.tile(rows, p))), shape=(p * nh_ * ndom, n))
+    e1 = np.asarray(vjhd @ yz).reshape(p, nh_, ndom, k)
+    e0 = np.asarray(vjhd @ mf).reshape(p, nh_, ndom, k)
+    ue = ((e1 - mu[None, None] * e0) * inv_w[None, None]).reshape(p, nh_, ndom * k)
+    cross = np.einsum("jhc,jc->hc", ue, coef)
     zh = _indicator(hcode, nh_)
     vsum = np.asarray(zh @ vmat)  # (H, p)
     sum_r = sum_u.reshape(nh_, ndom * k) - vsum @ coef
