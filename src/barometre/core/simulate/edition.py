@@ -77,8 +77,7 @@ class SelfSelection:
 
 #: Named strengths of self-selection (``SelfSelection.name``).
 SELF_SELECTION: dict[str, SelfSelection] = {
-    s.name: s
-    for s in (SelfSelection("aucune", 0.0), SelfSelection("moderee", 0.5), SelfSelection("forte", 1.0))
+    s.name: s for s in (SelfSelection("aucune", 0.0), SelfSelection("moderee", 0.5), SelfSelection("forte", 1.0))
 }
 
 
