@@ -49,12 +49,27 @@ def test_calibrated_fast_path_equals_the_exact_per_domain_engine_to_1e_12(
             assert res.df[d, j] == sub.subset(~np.isnan(y[:, j])).degf()
 
 
-def test_a_lonely_stratum_takes_the_exact_path_and_says_so() -> None:
+@pytest.mark.parametrize("option", ["adjust", "remove", "certainty", "average"])
+def test_a_stratum_with_one_respondent_follows_the_lonely_psu_option_on_the_fast_path(option: str) -> None:
     cal, y, dom = _calibrated("raking", (-np.inf, np.inf))
-    lonely = design_from_arrays(
-        weights=cal.weights, strata=np.where(np.arange(cal.n) == 0, 9, cal.stages[0].strata), lonely_psu="certainty"
-    )
+    strata = np.where(np.arange(cal.n) == 0, 9, cal.stages[0].strata)
+    base = design_from_arrays(weights=cal.weights, strata=strata, fpc=np.full(cal.n, 6000.0), lonely_psu=option)
+    x = np.column_stack([np.ones(cal.n), (strata == 1).astype(float), (strata == 2).astype(float)])
+    lonely = calibrate(base, x, np.array([5500.0, 1300.0, 800.0]), calfun="raking")
     res = domain_means(lonely, y, dom)
-    assert res.method == "per-domain"
-    exact = svymean(lonely.subset(dom == 2), y[:, 1], na_rm=True)
-    assert res.se[2, 1] == pytest.approx(exact.se[0], rel=1e-12)
+    assert res.method == "vectorised"
+    for d in range(7):
+        for j in range(y.shape[1]):
+            exact = svymean(lonely.subset(dom == d), y[:, j], na_rm=True)
+            assert abs(res.se[d, j] - exact.se[0]) <= 1e-12 * exact.se[0]
+
+
+def test_lonely_psu_fail_takes_the_exact_path_and_its_error() -> None:
+    from barometre.core.errors import StatsError
+
+    cal, y, dom = _calibrated("raking", (-np.inf, np.inf))
+    strata = np.where(np.arange(cal.n) == 0, 9, cal.stages[0].strata)
+    base = design_from_arrays(weights=cal.weights, strata=strata, fpc=np.full(cal.n, 6000.0))
+    lonely = calibrate(base, np.ones((cal.n, 1)), np.array([5500.0]), calfun="raking")
+    with pytest.raises(StatsError, match="une unité primaire"):
+        domain_means(lonely, y, dom)

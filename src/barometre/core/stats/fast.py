@@ -136,9 +136,13 @@ def _domain_df(
     return np.asarray(npsu - nstrata, dtype=np.int64)
 
 
-def _stratum_constants(design: SurveyDesign) -> tuple[IntArray, int, FloatArray, FloatArray] | None:
-    """Stratum codes, count, sizes and variance scale ``f n_h/(n_h - 1)`` (0 for a self-representing
-    stratum); None when a stratum has a single PSU (the lonely-PSU rules: exact path)."""
+def _stratum_constants(design: SurveyDesign) -> tuple[IntArray, int, FloatArray, FloatArray, FloatArray, float] | None:
+    """Per stratum of a design whose PSUs are the rows (all present): codes, count, sizes ``n_h``,
+    the weight of ``sum r^2`` and of ``-(sum r)^2 / n_h`` in the variance, and the overall factor,
+    following ``_onestage``: ``f n_h/(n_h - 1)`` and centred; 0 for a self-representing stratum;
+    a lonely stratum (one PSU) by the ``lonely_psu`` option: ``adjust`` ``f`` uncentred,
+    ``remove``/``certainty`` 0, ``average`` left out and the rest scaled by strata/usable strata;
+    ``fail``: None (the exact path raises R's error)."""
     st = design.stages[0]
     hcode = codes_of(st.strata)
     nh_ = int(hcode.max()) + 1
@@ -150,10 +154,25 @@ def _stratum_constants(design: SurveyDesign) -> tuple[IntArray, int, FloatArray,
         pop = st.popsize[sfirst]
         f = np.where(np.isinf(pop), 1.0, (pop - n_h) / np.where(np.isinf(pop), 1.0, pop))
     selfrep = f < 1e-7
-    if np.any((n_h < 2) & ~selfrep):
-        return None
+    lonely = (n_h < 2) & ~selfrep
     scale = np.where(selfrep, 0.0, f * n_h / np.where(n_h > 1, n_h - 1, 1.0))
-    return hcode, nh_, n_h, scale
+    centre = np.ones(nh_)
+    factor = 1.0
+    if lonely.any():
+        option = design.lonely_psu
+        if option == "adjust":
+            centre = np.where(lonely, 0.0, 1.0)
+        elif option in ("remove", "certainty"):
+            scale = np.where(lonely, 0.0, scale)
+        elif option == "average":
+            scale = np.where(lonely, 0.0, scale)
+            usable = int((~lonely).sum())
+            if usable == 0:
+                return None
+            factor = nh_ / usable
+        else:
+            return None
+    return hcode, nh_, n_h, scale, centre, factor
 
 
 def _variance_greg(
@@ -171,7 +190,7 @@ def _variance_greg(
     consts = _stratum_constants(design)
     if consts is None:
         return None
-    hcode, nh_, n_h, scale = consts
+    hcode, nh_, n_h, scale, centre, factor = consts
     n, k = yz.shape
     basis = corr.basis
     p = basis.shape[1]
@@ -218,7 +237,7 @@ def _variance_greg(
     for h in range(nh_):
         vh = vmat[hcode == h]
         sum_r2[h] += (coef * ((vh.T @ vh) @ coef)).sum(axis=0)
-    v = (scale[:, None] * (sum_r2 - sum_r**2 / n_h[:, None])).sum(axis=0)
+    v = (scale[:, None] * (sum_r2 - centre[:, None] * sum_r**2 / n_h[:, None])).sum(axis=0) * factor
     return np.asarray(v.reshape(ndom, k), dtype=np.float64)
 
 
