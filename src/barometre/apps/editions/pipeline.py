@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -208,6 +208,8 @@ def weight(year: int, options: WeightingOptions | None = None) -> str:
 class Computed:
     rows: list[EstimateRow]
     summary: str
+    #: engine calls by path (``vectorised``, ``per-domain``: the exact engine, one domain at a time)
+    estimator_paths: dict[str, int] = field(default_factory=dict)
 
 
 def compute(year: int) -> Computed:
@@ -220,7 +222,10 @@ def compute(year: int) -> Computed:
     # the design of the stored weights: same answers, same options (the report keeps the collapsed strata)
     collapse = edition.weighting_report.get("collapse") or {}
     arrays, result = _weighting(edition, WeightingOptions(collapse=collapse) if collapse else None)
-    rows = compute_indicators(arrays, result, catalogue(), questionnaire_for(edition), rule=DISCLOSURE_RULE)
+    paths: dict[str, int] = {}
+    rows = compute_indicators(
+        arrays, result, catalogue(), questionnaire_for(edition), rule=DISCLOSURE_RULE, paths=paths
+    )
     with transaction.atomic():
         IndicatorEstimate.objects.filter(edition=edition).delete()
         IndicatorEstimate.objects.bulk_create(
@@ -246,7 +251,10 @@ def compute(year: int) -> Computed:
         edition.indicators_computed_at = timezone.now()
         edition.save(update_fields=["indicators_computed_at"])
     shown = sum(1 for r in rows if not r.suppressed)
-    return Computed(rows, f"édition {year} : {len(rows)} estimations ({len(rows) - shown} masquées)")
+    summary = f"édition {year} : {len(rows)} estimations ({len(rows) - shown} masquées)"
+    if paths.get("per-domain"):
+        summary += f" ; {paths['per-domain']} calculs par le moteur exact domaine par domaine (plan non vectorisable)"
+    return Computed(rows, summary, paths)
 
 
 def stored_rows(year: int) -> list[EstimateRow]:
