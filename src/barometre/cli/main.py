@@ -40,6 +40,7 @@ def _register() -> None:
         "registry",
         "report",
         "responses",
+        "sae",
         "stats",
     ):
         try:
