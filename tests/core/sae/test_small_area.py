@@ -67,6 +67,8 @@ def test_an_area_below_the_disclosure_minimum_gets_the_synthetic_estimate_and_no
                 seen_small += r.n > 0
                 assert r.method == "synthetic"
                 assert r.direct is None and r.direct_se is None
+                # nothing published per area gives the withheld direct value back
+                assert r.std_residual is None and r.direct_vs_model is None
             else:
                 assert r.method == "eblup"
     assert seen_small > 0
@@ -97,7 +99,8 @@ def test_model_checks_are_reported(results: dict[tuple[str, str], SmallAreaResul
         for r in res.rows:
             if r.n > 0:
                 assert r.shrinkage is not None and 0 <= r.shrinkage <= 1
-                assert r.std_residual is not None
+            if r.direct is not None:
+                assert r.std_residual is not None and r.direct_vs_model is not None
 
 
 def test_area_covariates_cover_overseas_and_have_no_missing_value() -> None:

@@ -90,3 +90,15 @@ def test_open_data_carries_small_area_estimates_without_withheld_direct_figures(
         assert r["simulated"] == "true"
         if int(r["n"]) < 10:
             assert r["direct"] == "" and r["method"] == "synthetic"
+
+
+def test_explorer_draws_the_departement_map_from_model_based_estimates_with_their_cv(
+    simulated_2025: int, client: Any
+) -> None:
+    resp = client.get(f"/resultats/{CYBER}/", {"edition": simulated_2025, "breakdown": "region"})
+    assert resp.status_code == 200
+    html = resp.content.decode()
+    assert "barometre-small-area-map" in html
+    assert html.count('data-area="') == 101 + 18  # every département, and the région map is model-based too
+    assert "estimation par modèle, CV" in html
+    assert "estimation directe" in html

@@ -141,6 +141,7 @@ def indicator_page(request: HttpRequest, indicator_id: str) -> HttpResponse:
     context = {
         "small_area_departement": small_areas.get("departement"),
         "cv_limit": format_percent(30, 0, lang),
+        "map_is_model": breakdown == "region" and "region" in small_areas,
         "indicator": indicator,
         "label": indicator.label.get(lang),
         "description": indicator.description.get(lang) if indicator.description else "",
