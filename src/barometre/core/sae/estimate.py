@@ -39,8 +39,8 @@ Steps, for one indicator and one level (``departement`` or ``region``):
    standardised residuals (ŷ_d − x_dᵀβ̂)/√(σ̂²ᵤ + ψ_d) (per area only where the direct estimate is
    published: it gives ŷ_d back; their standard deviation over all areas in ``ModelCheck``),
    shrinkage factors B_d = ψ_d/(σ̂²ᵤ + ψ_d), and for well-measured areas (published direct
-   estimate) the standardised difference between direct and model-based estimates, (ŷ_d − θ̂_d)/√(ψ_d − mse_d) when positive, else /√ψ_d, flagged
-   beyond 1.96.
+   estimate) the standardised difference between direct and model-based estimates,
+   (ŷ_d − θ̂_d)/√(ψ_d − mse_d) when positive, else /√ψ_d, flagged beyond 1.96.
 """
 
 from __future__ import annotations
