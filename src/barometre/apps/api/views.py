@@ -397,9 +397,17 @@ class SmallAreaEstimateList(APIView):
             "avec son erreur quadratique moyenne et son coefficient de variation."
         ),
         parameters=[
-            OpenApiParameter("edition", OpenApiTypes.INT, required=True, description=_("Année de l'édition.")),
             OpenApiParameter(
-                "indicator", OpenApiTypes.STR, required=True, description=_("Identifiant de l'indicateur.")
+                "edition",
+                {"type": "integer", "minimum": 0, "maximum": 999_999},
+                required=True,
+                description=_("Année de l'édition."),
+            ),
+            OpenApiParameter(
+                "indicator",
+                {"type": "string", "minLength": 1, "maxLength": 80},
+                required=True,
+                description=_("Identifiant de l'indicateur."),
             ),
             OpenApiParameter(
                 "level",
