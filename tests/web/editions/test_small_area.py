@@ -102,3 +102,4 @@ def test_explorer_draws_the_departement_map_from_model_based_estimates_with_thei
     assert html.count('data-area="') == 101 + 18  # every département, and the région map is model-based too
     assert "estimation par modèle, CV" in html
     assert "estimation directe" in html
+    assert "Contrôles du modèle" in html
