@@ -42,7 +42,8 @@ def estimate(
         )
         return
     title = f"{indicator} par {level}, édition {edition}" + (" (données simulées)" if label else "")
-    print_table(rows, ["area", "name", *COLUMNS[1:]], title=title)
+    shown = [{k: round(v, 3 if k == "cv" else 1) if isinstance(v, float) else v for k, v in r.items()} for r in rows]
+    print_table(shown, ["area", "name", *COLUMNS[1:]], title=title)
     c = result.check
     console.print(
         f"Modèle {c.method} sur {c.areas_fitted} aires : σ²ᵤ = {c.refvar:.2f}"
