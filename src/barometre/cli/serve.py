@@ -29,6 +29,8 @@ def register(app: typer.Typer) -> None:
             "--threads",
             str(threads),
             "--preload",
+            "--logger-class",
+            "barometre.web.gunicorn_logging.MaskingLogger",
             "--access-logfile",
             "-",
             # The access log never contains query strings or paths with tokens:

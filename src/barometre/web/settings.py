@@ -85,8 +85,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "barometre.web.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Before the session: a forged session cookie or a NUL byte never reaches the database.
+    "barometre.web.input.CleanInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "barometre.web.locale.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -95,7 +98,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "barometre.web.security.SecurityHeadersMiddleware",
     "barometre.apps.api.middleware.ApiCacheMiddleware",
 ]
 
@@ -184,11 +186,13 @@ BAROMETRE_BASE_URL = os.environ.get("BAROMETRE_BASE_URL", "http://127.0.0.1:8000
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every handler masks the token of portal URLs (/repondre/<token>/…): see web/logs.py.
+    "filters": {"mask_tokens": {"()": "barometre.web.logs.MaskTokensFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_tokens"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {
-        # Never log request paths (they may carry a respondent's token).
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "django.server": {"handlers": [], "level": "CRITICAL", "propagate": False},
     },
 }

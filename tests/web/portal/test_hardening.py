@@ -1,0 +1,117 @@
+"""Hardening of the portal: no token in the logs, text input cleaned at the boundary,
+personal pages never cached, the rate limit that never locks out a valid link."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterator
+
+import pytest
+from django.test import Client
+
+from barometre.apps.editions.models import Answer
+from barometre.apps.portal import services
+from barometre.apps.portal.models import Invitation
+from barometre.core import tokens
+from tests.web.portal.conftest import Link
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def server_log() -> Iterator[io.StringIO]:
+    """What the configured handlers write (Django's console handler, shared by every logger)."""
+    stream = io.StringIO()
+    handlers = {h for name in ("", "django.request", "django.security") for h in logging.getLogger(name).handlers}
+    handlers = {h for h in handlers if type(h) is logging.StreamHandler}
+    assert handlers, "no configured handler to capture"
+    previous = {h: h.setStream(stream) for h in handlers}
+    yield stream
+    for h, old in previous.items():
+        h.setStream(old)
+
+
+def test_a_500_on_a_portal_url_logs_neither_the_token_nor_its_prefix(
+    link_a: Link, server_log: io.StringIO, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError(f"database exploded while reading /repondre/{link_a.token}/enregistrer/")
+
+    monkeypatch.setattr(services, "stored_answers", broken)
+    client = Client(raise_request_exception=False)
+    r = client.get(link_a.url())
+    assert r.status_code == 500
+    logging.getLogger("barometre.test").error("seen at %s", f"/repondre/{link_a.token}/recapitulatif/")
+    text = server_log.getvalue()
+    assert "Internal Server Error: /repondre/" in text  # the 500 was logged…
+    assert "RuntimeError" in text and "seen at /repondre/" in text
+    assert link_a.token not in text  # …without the token…
+    assert link_a.token[: tokens.PREFIX_LENGTH] not in text  # …nor its public prefix
+    assert link_a.token[tokens.PREFIX_LENGTH :] not in text
+
+
+def test_a_nul_byte_in_an_autosaved_answer_is_refused_with_a_clear_400(client: Client, link_a: Link) -> None:
+    r = client.post(
+        link_a.url("enregistrer/"),
+        {"section": "profil", "changed": "commentaire", "commentaire": "avant\x00après"},
+        HTTP_ACCEPT="application/json",
+    )
+    assert r.status_code == 400
+    body = r.json()
+    assert body["ok"] is False and body["field"] == "commentaire"
+    assert "U+0000" in body["error"] and "commentaire" in body["error"]
+    assert body["errors"] == {"commentaire": [body["error"]]}
+    assert not Answer.objects.filter(response=link_a.response).exists()
+    # the session still works: the next autosave is saved
+    r = client.post(
+        link_a.url("enregistrer/"),
+        {"section": "profil", "changed": "commentaire", "commentaire": "sans octet nul"},
+        HTTP_ACCEPT="application/json",
+    )
+    assert r.status_code == 200
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x1b", "\x7f", "\x85"])
+def test_control_characters_are_refused_in_the_respondent_name(client: Client, link_a: Link, char: str) -> None:
+    r = client.post(link_a.url(), {"name": f"Jeanne{char}Martin"})
+    assert r.status_code == 400
+    assert "name" in r.content.decode() and "U+00" in r.content.decode()
+    assert services.SESSION_NAME_KEY not in client.session
+    # every later autosave of that session still works
+    r = client.post(link_a.url("enregistrer/"), {"section": "profil", "changed": "nb_agents", "nb_agents": "3"})
+    assert r.status_code == 200
+
+
+def test_a_nul_byte_in_a_delegation_label_is_refused(client: Client, link_a: Link) -> None:
+    r = client.post(link_a.url("delegations/"), {"section": "cyber", "label": "RSSI\x00"})
+    assert r.status_code == 400
+    assert not Invitation.objects.filter(parent=link_a.invitation).exists()
+
+
+def test_line_breaks_are_allowed_in_text_answers(client: Client, link_a: Link) -> None:
+    r = client.post(
+        link_a.url("enregistrer/"),
+        {"section": "profil", "changed": "commentaire", "commentaire": "ligne 1\r\nligne 2\tfin"},
+    )
+    assert r.status_code == 200
+    assert Answer.objects.get(response=link_a.response, question_id="commentaire").value == "ligne 1\r\nligne 2\tfin"
+
+
+def test_overlong_name_and_label_are_refused_not_truncated(client: Client, link_a: Link) -> None:
+    r = client.post(link_a.url(), {"name": "x" * (services.NAME_MAX_LENGTH + 1)})
+    assert r.status_code == 400 and str(services.NAME_MAX_LENGTH) in r.content.decode()
+    assert client.post(link_a.url(), {"name": "x" * services.NAME_MAX_LENGTH}).status_code == 302
+    r = client.post(link_a.url("delegations/"), {"section": "cyber", "label": "y" * 121})
+    assert r.status_code == 400
+    assert not Invitation.objects.filter(parent=link_a.invitation).exists()
+
+
+def test_a_control_character_in_the_path_or_a_query_parameter_is_a_400(client: Client, link_a: Link) -> None:
+    assert client.get(f"/repondre/{link_a.token}%00/").status_code == 400
+    assert client.get(link_a.url("recapitulatif/"), {"envoye": "1\x00"}).status_code == 400
+
+
+def test_a_forged_session_cookie_with_a_nul_byte_is_ignored(client: Client, link_a: Link) -> None:
+    client.cookies["sessionid"] = "abcdefgh\x00ijkl"
+    assert client.get(link_a.url()).status_code == 200
