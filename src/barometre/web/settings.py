@@ -9,6 +9,7 @@
 - ``BAROMETRE_DATA_DIR``: default ``var/`` at the project root.
 - ``CACHE_URL``: ``redis://…`` for the cache every process shares (several gunicorn workers);
   default this process's memory.
+- ``TRUSTED_PROXIES``: reverse proxies whose ``X-Forwarded-For`` gives the client address.
 """
 
 from __future__ import annotations
@@ -179,6 +180,23 @@ SECURE_REFERRER_POLICY = "no-referrer"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
+
+
+def _trusted_proxies() -> list[str]:
+    import ipaddress
+
+    values = _env_list("TRUSTED_PROXIES", [])
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(f"TRUSTED_PROXIES : adresse ou réseau invalide « {value} »") from None
+    return values
+
+
+#: Reverse proxies whose ``X-Forwarded-For`` is believed (addresses or networks, comma separated);
+#: empty: the peer address is the client (the portal's rate limit counts per client).
+TRUSTED_PROXIES = _trusted_proxies()
 
 #: Base URL used to build absolute links (invitations).
 BAROMETRE_BASE_URL = os.environ.get("BAROMETRE_BASE_URL", "http://127.0.0.1:8000")

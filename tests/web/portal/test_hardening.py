@@ -115,3 +115,71 @@ def test_a_control_character_in_the_path_or_a_query_parameter_is_a_400(client: C
 def test_a_forged_session_cookie_with_a_nul_byte_is_ignored(client: Client, link_a: Link) -> None:
     client.cookies["sessionid"] = "abcdefgh\x00ijkl"
     assert client.get(link_a.url()).status_code == 200
+
+
+# ---------------------------------------------------------------- rate limit
+
+
+def _guess(client: Client, i: int, prefix: str = "") -> int:
+    """A wrong token: on ``prefix`` when given, else with a prefix of its own."""
+    token = (prefix or f"{i:03d}") + "y" * tokens.TOKEN_LENGTH
+    token = token[: tokens.TOKEN_LENGTH - 3] + f"{i:03d}"
+    return client.get(f"/repondre/{token}/").status_code
+
+
+def test_after_100_failed_guesses_a_valid_link_from_that_address_still_opens(client: Client, link_a: Link) -> None:
+    statuses = [_guess(client, i) for i in range(100)]
+    assert statuses.count(404) == services.MAX_FAILED_LOOKUPS and statuses[-1] == 429
+    assert client.get(link_a.url()).status_code == 200
+    assert (
+        client.post(
+            link_a.url("enregistrer/"), {"section": "profil", "changed": "nb_agents", "nb_agents": "3"}
+        ).status_code
+        == 200
+    )
+
+
+def test_guesses_at_one_link_from_many_addresses_are_throttled_per_prefix(link_a: Link) -> None:
+    from barometre.apps.portal.access import MAX_FAILED_LOOKUPS_PER_PREFIX
+
+    prefix = link_a.token[: tokens.PREFIX_LENGTH]
+    statuses = [_guess(Client(REMOTE_ADDR=f"10.1.0.{i}"), i, prefix) for i in range(MAX_FAILED_LOOKUPS_PER_PREFIX + 2)]
+    assert statuses[:MAX_FAILED_LOOKUPS_PER_PREFIX] == [404] * MAX_FAILED_LOOKUPS_PER_PREFIX
+    assert statuses[-1] == 429
+    assert Client(REMOTE_ADDR="10.1.0.200").get(link_a.url()).status_code == 200  # the real link opens
+
+
+def test_forwarded_addresses_are_believed_only_from_trusted_proxies(
+    client: Client, link_a: Link, settings: object
+) -> None:
+    spoofing = Client(REMOTE_ADDR="203.0.113.9")
+    for i in range(services.MAX_FAILED_LOOKUPS):
+        assert spoofing.get(f"/repondre/{i:03d}{'z' * 37}/", HTTP_X_FORWARDED_FOR=f"198.51.100.{i}").status_code == 404
+    # an untrusted peer cannot get around the limit by forging X-Forwarded-For
+    assert spoofing.get(f"/repondre/{'z' * 40}/", HTTP_X_FORWARDED_FOR="198.51.100.250").status_code == 429
+
+    settings.TRUSTED_PROXIES = ["192.0.2.0/24"]  # type: ignore[attr-defined]
+    proxy = Client(REMOTE_ADDR="192.0.2.10")
+    for i in range(services.MAX_FAILED_LOOKUPS):
+        assert (
+            proxy.get(f"/repondre/{i:03d}{'w' * 37}/", HTTP_X_FORWARDED_FOR="203.0.113.50, 192.0.2.11").status_code
+            == 404
+        )
+    assert proxy.get(f"/repondre/{'w' * 40}/", HTTP_X_FORWARDED_FOR="203.0.113.50").status_code == 429
+    # behind the proxy, another client is counted on its own
+    assert proxy.get(f"/repondre/{'v' * 40}/", HTTP_X_FORWARDED_FOR="203.0.113.51").status_code == 404
+
+
+def test_client_address_from_forwarded_for() -> None:
+    from django.test import RequestFactory, override_settings
+
+    from barometre.apps.portal.access import client_ip, client_key
+
+    rf = RequestFactory()
+    forged = rf.get("/", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    assert client_ip(forged) == "203.0.113.9"
+    with override_settings(TRUSTED_PROXIES=["10.0.0.0/8"]):
+        chain = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.7, 10.2.3.4")
+        assert client_ip(chain) == "198.51.100.7"  # the left-most entries are the client's own claims
+        assert client_ip(forged) == "203.0.113.9"
+    assert client_key("2001:db8:1:2:3:4:5:6") == client_key("2001:db8:1:2:ffff::1") == "2001:db8:1:2::/64"
