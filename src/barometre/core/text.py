@@ -41,12 +41,18 @@ def describe_char(char: str) -> str:
 def neutralise_formula(value: str) -> str:
     """A text cell that a spreadsheet would evaluate, prefixed with an apostrophe so it stays text.
 
-    ``=HYPERLINK("x")`` → ``'=HYPERLINK("x")``. Text not starting with a trigger is unchanged;
-    numbers are never passed here (they stay numbers).
+    ``=HYPERLINK("x")`` → ``'=HYPERLINK("x")``. A text already starting with an apostrophe gets
+    one more, so that :func:`restore_formula` gives back exactly what was written. Other text is
+    unchanged; numbers are never passed here (they stay numbers).
     """
-    if value and value.startswith(FORMULA_TRIGGERS):
+    if value and value.startswith((*FORMULA_TRIGGERS, "'")):
         return "'" + value
     return value
+
+
+def restore_formula(value: str) -> str:
+    """Inverse of :func:`neutralise_formula` (reading back our own CSV)."""
+    return value[1:] if value.startswith("'") else value
 
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")

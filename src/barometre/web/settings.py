@@ -9,6 +9,9 @@
 - ``BAROMETRE_DATA_DIR``: default ``var/`` at the project root.
 - ``CACHE_URL``: ``redis://…`` for the cache every process shares (several gunicorn workers);
   default this process's memory.
+- ``HTTPS`` (secure cookies, redirect to HTTPS, HSTS), or one by one ``SECURE_COOKIES``,
+  ``SECURE_SSL_REDIRECT``, ``SECURE_HSTS_SECONDS``; ``SECURE_PROXY_SSL_HEADER`` (``X-Forwarded-Proto``)
+  behind a TLS-terminating proxy. Required for a public host.
 - ``TRUSTED_PROXIES``: reverse proxies whose ``X-Forwarded-For`` gives the client address.
 """
 
@@ -178,8 +181,21 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "no-referrer"
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
-CSRF_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
+# HTTPS (required for a public host, web/checks.py): ``HTTPS=1`` turns on secure cookies, the
+# redirect of plain HTTP and HSTS for a year; each can be set on its own.
+HTTPS = _env_bool("HTTPS")
+SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", HTTPS)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600 if HTTPS else 0)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD")
+#: Behind a TLS-terminating proxy (which must set the header itself): ``X-Forwarded-Proto``.
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + os.environ["SECURE_PROXY_SSL_HEADER"].strip().upper().replace("-", "_"),
+        "https",
+    )
 
 
 def _trusted_proxies() -> list[str]:

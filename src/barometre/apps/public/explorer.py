@@ -15,6 +15,7 @@ from barometre.core import charts
 from barometre.core.errors import NotFound
 from barometre.core.formatting import format_percent
 from barometre.core.indicators.catalogue import Indicator
+from barometre.core.text import neutralise_formula
 
 CSV_COLUMNS = [
     "edition",
@@ -167,8 +168,8 @@ def indicator_csv(request: HttpRequest, indicator_id: str) -> HttpResponse:
                 edition.year,  # type: ignore[attr-defined]
                 indicator.id,
                 breakdown,
-                e.domain_value,  # type: ignore[attr-defined]
-                r["label"],
+                neutralise_formula(e.domain_value),  # type: ignore[attr-defined]
+                neutralise_formula(r["label"]),
                 *["" if v is None else v for v in (e.estimate, e.se, e.ci_low, e.ci_high)],  # type: ignore[attr-defined]
                 e.n,  # type: ignore[attr-defined]
                 e.population,  # type: ignore[attr-defined]
