@@ -11,14 +11,15 @@ LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1", "testserver"}
 INSECURE_KEY_PREFIXES = ("django-insecure", "changeme", "secret")
 
 
-def _public_hosts() -> list[str]:
+def public_hosts() -> list[str]:
+    """The allowed hosts that are not loopback addresses."""
     return [h for h in settings.ALLOWED_HOSTS if h not in LOOPBACK_HOSTS]
 
 
 @register(Tags.security, deploy=False)
 def check_production_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     errors: list[CheckMessage] = []
-    public = _public_hosts()
+    public = public_hosts()
     if settings.DEBUG and public:
         errors.append(
             Error(

@@ -46,7 +46,10 @@ def _env_list(name: str, default: list[str]) -> list[str]:
 
 
 DATA_DIR = Path(os.environ.get("BAROMETRE_DATA_DIR", str(PROJECT_ROOT / "var")))
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Private: the SQLite database (raw answers, names) and the secret key live here.
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+if DATA_DIR.stat().st_mode & 0o077 and DATA_DIR.stat().st_uid == os.getuid():
+    DATA_DIR.chmod(0o700)
 
 
 def _secret_key() -> tuple[str, bool]:
@@ -132,6 +135,12 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    _sqlite = Path(str(DATABASES["default"]["NAME"]))
+    if str(_sqlite) != ":memory:" and not str(_sqlite).startswith("file:") and _sqlite.parent.is_dir():
+        # Owner-only before SQLite creates it (its -wal and -shm files take the same mode).
+        os.close(os.open(_sqlite, os.O_RDWR | os.O_CREAT, 0o600))
+        if _sqlite.stat().st_mode & 0o077 and _sqlite.stat().st_uid == os.getuid():
+            _sqlite.chmod(0o600)
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
@@ -181,6 +190,9 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "no-referrer"
 X_FRAME_OPTIONS = "DENY"
+# The CSRF middleware is Django's, subclassed (web/csrf.py): Django's check looks for its exact path.
+SILENCED_SYSTEM_CHECKS = ["security.W003"]
+
 # HTTPS (required for a public host, web/checks.py): ``HTTPS=1`` turns on secure cookies, the
 # redirect of plain HTTP and HSTS for a year; each can be set on its own.
 HTTPS = _env_bool("HTTPS")

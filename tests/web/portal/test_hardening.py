@@ -183,3 +183,25 @@ def test_client_address_from_forwarded_for() -> None:
         assert client_ip(chain) == "198.51.100.7"  # the left-most entries are the client's own claims
         assert client_ip(forged) == "203.0.113.9"
     assert client_key("2001:db8:1:2:3:4:5:6") == client_key("2001:db8:1:2:ffff::1") == "2001:db8:1:2::/64"
+
+
+# ---------------------------------------------------------------- caching of personal pages
+
+
+def test_personal_pages_are_never_cached(client: Client, link_a: Link) -> None:
+    from tests.web.portal.conftest import COMPLETE
+
+    pages = ["", "section/profil/", "recapitulatif/", "envoyer/", "delegations/"]
+    for path in pages:
+        r = client.get(link_a.url(path))
+        assert r.status_code in (200, 302, 422), path
+        directives = {d.strip() for d in r["Cache-Control"].split(",")}
+        assert {"no-store", "private"} <= directives, path
+    for section, data in COMPLETE.items():
+        client.post(link_a.url(f"section/{section}/"), {**data, "action": "next"})
+    assert client.post(link_a.url("envoyer/"), {"confirm": "yes"}).status_code == 302
+    for path in ["resultats/", "recapitulatif/", "accuse-de-reception.pdf"]:
+        r = client.get(link_a.url(path))
+        assert "no-store" in r["Cache-Control"] and "private" in r["Cache-Control"], path
+    r = client.post(link_a.url("enregistrer/"), {"section": "profil", "changed": "nb_agents", "nb_agents": "3"})
+    assert "no-store" in r["Cache-Control"]

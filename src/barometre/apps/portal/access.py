@@ -16,7 +16,8 @@ The rate limit protects without locking anyone out:
 - the client address is ``REMOTE_ADDR``, unless that peer is one of ``TRUSTED_PROXIES``:
   then the right-most address of ``X-Forwarded-For`` that is not a trusted proxy.
 
-Tokens are never logged; cache keys hold hashes of addresses and prefixes only.
+Tokens are never logged; cache keys hold hashes of addresses and prefixes only. Every page
+opened with a link answers ``Cache-Control: no-store, private``.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 
 from barometre.apps.portal.models import Invitation
 from barometre.apps.portal.services import FAILED_LOOKUP_WINDOW_SECONDS, MAX_FAILED_LOOKUPS
@@ -141,6 +143,9 @@ def with_invitation(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
             raise Http404()
         request.invitation = invitation  # type: ignore[attr-defined]
         request.portal_token = token  # type: ignore[attr-defined]
-        return view(request, invitation, *args, **kwargs)
+        response = view(request, invitation, *args, **kwargs)
+        # Personal pages (answers, names, results, links): never kept by a browser or a proxy.
+        patch_cache_control(response, no_store=True, private=True)
+        return response
 
     return wrapper
