@@ -23,9 +23,10 @@ from barometre.apps.api import errors
 from barometre.apps.api.serializers import AuthoritySerializer, EditionSerializer, EstimateSerializer
 from barometre.apps.editions.models import Edition, EditionState, IndicatorEstimate, ResponseStatus
 from barometre.apps.registry.models import Authority
-from barometre.apps.registry.queries import get_authority, search_authorities
+from barometre.apps.registry.queries import MIN_SEARCH_LENGTH, get_authority, search_queryset
 from barometre.core.indicators.compute import ESTIMATE_COLUMNS
 from barometre.core.registry import Kind
+from barometre.core.registry.search import normalize
 
 #: Editions whose results are public.
 PUBLIC_STATES = [EditionState.PUBLISHED]
@@ -245,12 +246,13 @@ class AuthorityList(generics.ListAPIView[Authority]):
         text = (params.get("q") or "").strip()
         if len(text) > 100:
             raise errors.bad_request("le paramètre « q » est trop long", parameter="q")
+        if text and len(normalize(text).replace(" ", "")) < MIN_SEARCH_LENGTH:
+            raise errors.bad_request(
+                f"le paramètre « q » doit compter au moins {MIN_SEARCH_LENGTH} lettres ou chiffres", parameter="q"
+            )
         if text:
-            pks = [a.pk for a in search_authorities(text, kind=kind, limit=200)]
-            order = {pk: i for i, pk in enumerate(pks)}
-            found = list(Authority.objects.filter(pk__in=pks).select_related("epci"))
-            found.sort(key=lambda a: order[a.pk])
-            return found  # type: ignore[return-value]
+            # Ranked, counted and paginated in SQL (never every match loaded).
+            return search_queryset(text, kind=kind).select_related("epci")
         qs = Authority.objects.filter(active=True).select_related("epci")
         if kind is not None:
             qs = qs.filter(kind=kind.value)
