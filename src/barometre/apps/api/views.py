@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 from barometre.apps.api import errors
 from barometre.apps.api.serializers import AuthoritySerializer, EditionSerializer, EstimateSerializer
 from barometre.apps.editions.models import Edition, EditionState, IndicatorEstimate, ResponseStatus
+from barometre.apps.editions.queries import published_editions, published_estimates
 from barometre.apps.registry.models import Authority
 from barometre.apps.registry.queries import MIN_SEARCH_LENGTH, get_authority, search_queryset
 from barometre.core.indicators.compute import ESTIMATE_COLUMNS
@@ -87,7 +88,7 @@ class Pagination(PageNumberPagination):
 
 def public_editions() -> QuerySet[Edition]:
     submitted = Q(responses__status__in=[ResponseStatus.SUBMITTED, ResponseStatus.VALIDATED])
-    return Edition.objects.filter(state__in=PUBLIC_STATES).annotate(respondents=Count("responses", filter=submitted))
+    return published_editions().annotate(respondents=Count("responses", filter=submitted))
 
 
 def _int_param(request: Request, name: str) -> int | None:
@@ -185,10 +186,10 @@ class EstimateList(generics.ListAPIView[IndicatorEstimate]):
 
     def get_queryset(self) -> QuerySet[IndicatorEstimate]:
         params = self.request.query_params
-        qs = IndicatorEstimate.objects.select_related("edition").filter(edition__state__in=PUBLIC_STATES)
+        qs = published_estimates().select_related("edition")
         year = _int_param(self.request, "edition")
         if year is not None:
-            if not Edition.objects.filter(state__in=PUBLIC_STATES, year=year).exists():
+            if not published_editions().filter(year=year).exists():
                 raise errors.not_found(f"l'édition {year} n'existe pas ou n'est pas publiée", edition=year)
             qs = qs.filter(edition__year=year)
         for name in ("indicator", "breakdown", "domain_value"):
@@ -198,7 +199,7 @@ class EstimateList(generics.ListAPIView[IndicatorEstimate]):
                     raise errors.bad_request(f"le paramètre « {name} » est trop long", parameter=name)
                 qs = qs.filter(**{name: value})
         indicator = params.get("indicator")
-        if indicator and not qs.exists() and not IndicatorEstimate.objects.filter(indicator=indicator).exists():
+        if indicator and not qs.exists() and not published_estimates().filter(indicator=indicator).exists():
             raise errors.not_found(f"indicateur inconnu : « {indicator} »", indicator=indicator)
         return qs.order_by("edition__year", "indicator", "breakdown", "domain_value")
 
