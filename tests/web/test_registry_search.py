@@ -86,3 +86,16 @@ def test_postgresql_has_a_trigram_index_on_the_folded_name(db: None) -> None:
 
 def test_search_queryset_of_nothing_is_empty(db: None) -> None:
     assert not search_queryset("  --  ").exists()
+
+
+def test_the_api_search_is_cached_until_the_registry_changes(registry: None, db: None, client: Client) -> None:
+    first = client.get("/api/v1/authorities", {"q": "malo", "page_size": 3}).json()
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/api/v1/authorities", {"q": "malo", "page_size": 3}).json()
+    assert again == first
+    assert not any("LIKE" in q["sql"].upper() for q in queries.captured_queries)
+    from tests.factories import make_authority
+
+    make_authority(code="99999", name="Malo-Neuf", population_municipale=10**7)
+    fresh = client.get("/api/v1/authorities", {"q": "malo", "page_size": 3}).json()
+    assert fresh["count"] == first["count"] + 1 and fresh["results"][0]["code"] == "99999"

@@ -24,10 +24,17 @@ from barometre.apps.api.serializers import AuthoritySerializer, EditionSerialize
 from barometre.apps.editions.models import Edition, EditionState, IndicatorEstimate, ResponseStatus
 from barometre.apps.editions.queries import published_editions, published_estimates
 from barometre.apps.registry.models import Authority
-from barometre.apps.registry.queries import MIN_SEARCH_LENGTH, get_authority, search_queryset
+from barometre.apps.registry.queries import (
+    MAX_SEARCH_LENGTH,
+    MIN_SEARCH_LENGTH,
+    SEARCH_CACHE_SECONDS,
+    get_authority,
+    registry_version,
+    search_queryset,
+    search_text_too_short,
+)
 from barometre.core.indicators.compute import ESTIMATE_COLUMNS
 from barometre.core.registry import Kind
-from barometre.core.registry.search import normalize
 
 #: Editions whose results are public.
 PUBLIC_STATES = [EditionState.PUBLISHED]
@@ -130,15 +137,19 @@ class EditionDetail(generics.RetrieveAPIView[Edition]):
         return edition
 
 
+#: Longest value of an estimates filter.
+FILTER_MAX_LENGTH = 80
+FILTER_SCHEMA = {"type": "string", "maxLength": FILTER_MAX_LENGTH}
+
 ESTIMATE_FILTERS = [
     OpenApiParameter(
         "edition",
         {"type": "integer", "minimum": 0, "maximum": 999_999},
         description=_("Année de l'édition (doit exister et être publiée)."),
     ),
-    OpenApiParameter("indicator", OpenApiTypes.STR, description=_("Identifiant de l'indicateur.")),
-    OpenApiParameter("breakdown", OpenApiTypes.STR, description=_("Ventilation (ensemble, strate, nature, région).")),
-    OpenApiParameter("domain_value", OpenApiTypes.STR, description=_("Valeur de la ventilation.")),
+    OpenApiParameter("indicator", FILTER_SCHEMA, description=_("Identifiant de l'indicateur.")),
+    OpenApiParameter("breakdown", FILTER_SCHEMA, description=_("Ventilation (ensemble, strate, nature, région).")),
+    OpenApiParameter("domain_value", FILTER_SCHEMA, description=_("Valeur de la ventilation.")),
 ]
 
 
@@ -195,7 +206,7 @@ class EstimateList(generics.ListAPIView[IndicatorEstimate]):
         for name in ("indicator", "breakdown", "domain_value"):
             value = params.get(name)
             if value:
-                if len(value) > 80:
+                if len(value) > FILTER_MAX_LENGTH:
                     raise errors.bad_request(f"le paramètre « {name} » est trop long", parameter=name)
                 qs = qs.filter(**{name: value})
         indicator = params.get("indicator")
@@ -244,13 +255,14 @@ class AuthorityList(generics.ListAPIView[Authority]):
                 kind = Kind(kind_raw)
             except ValueError:
                 raise errors.bad_request(f"nature inconnue : « {kind_raw} »", parameter="kind") from None
-        text = (params.get("q") or "").strip()
-        if len(text) > 100:
+        raw = params.get("q") or ""
+        if len(raw) > MAX_SEARCH_LENGTH:
             raise errors.bad_request("le paramètre « q » est trop long", parameter="q")
-        if text and len(normalize(text).replace(" ", "")) < MIN_SEARCH_LENGTH:
+        if search_text_too_short(raw):
             raise errors.bad_request(
                 f"le paramètre « q » doit compter au moins {MIN_SEARCH_LENGTH} lettres ou chiffres", parameter="q"
             )
+        text = raw.strip(" ")
         if text:
             # Ranked, counted and paginated in SQL (never every match loaded).
             return search_queryset(text, kind=kind).select_related("epci")
@@ -258,6 +270,17 @@ class AuthorityList(generics.ListAPIView[Authority]):
         if kind is not None:
             qs = qs.filter(kind=kind.value)
         return qs.order_by("code")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # The registry changes only when it is loaded again: each page is cached per query string
+        # and registry version, in this process's memory (a search is counted and ranked once).
+        query = hashlib.sha256(request.get_full_path().encode("utf-8", "surrogatepass")).hexdigest()
+        key = f"api:authorities:{registry_version()}:{query}"
+        body = caches["local"].get(key)
+        if body is None:
+            body = super().list(request, *args, **kwargs).data
+            caches["local"].set(key, body, timeout=SEARCH_CACHE_SECONDS)
+        return Response(body)
 
 
 class AuthorityDetail(APIView):

@@ -9,8 +9,12 @@ from django.utils.translation import gettext as _
 
 from barometre.apps.diagnostic.services import public_diagnostic
 from barometre.apps.i18n import active_lang
-from barometre.apps.registry.queries import MIN_SEARCH_LENGTH, get_authority, search_authorities
-from barometre.core.registry.search import normalize
+from barometre.apps.registry.queries import (
+    MIN_SEARCH_LENGTH,
+    get_authority,
+    search_authorities,
+    search_text_too_short,
+)
 
 #: Bounds of the number of agents a visitor may type.
 MAX_AGENTS = 500_000
@@ -18,7 +22,7 @@ MAX_AGENTS = 500_000
 
 def search(request: HttpRequest) -> HttpResponse:
     query = (request.GET.get("q") or "").strip()[:100]
-    too_short = bool(query) and len(normalize(query).replace(" ", "")) < MIN_SEARCH_LENGTH
+    too_short = search_text_too_short(query)
     results = search_authorities(query, limit=30) if query and not too_short else []
     return render(
         request,

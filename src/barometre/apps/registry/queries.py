@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 from django.core.cache import caches
@@ -44,8 +45,20 @@ def require_authority(code: str) -> Authority:
     return found
 
 
-#: Shortest search text answered (a one-letter query would match most of the registry).
+#: Shortest search text answered, in letters or digits (a one-letter query would match most of the
+#: registry), and longest search text.
 MIN_SEARCH_LENGTH = 2
+MAX_SEARCH_LENGTH = 100
+#: What counts as a letter or digit for that minimum (a regular-expression class, also in the API schema).
+SEARCH_CHARACTERS = "0-9A-Za-z\\u00c0-\\u024f"
+_SEARCH_CHARACTER = re.compile(f"[{SEARCH_CHARACTERS}]")
+
+
+def search_text_too_short(text: str) -> bool:
+    """A non-empty search text with fewer than :data:`MIN_SEARCH_LENGTH` letters or digits."""
+    return bool(text.strip(" ")) and len(_SEARCH_CHARACTER.findall(text)) < MIN_SEARCH_LENGTH
+
+
 #: How long a search result stays cached (the registry changes only when it is reloaded,
 #: and the cache key carries the registry's load).
 SEARCH_CACHE_SECONDS = 3600
