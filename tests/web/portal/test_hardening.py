@@ -205,3 +205,29 @@ def test_personal_pages_are_never_cached(client: Client, link_a: Link) -> None:
         assert "no-store" in r["Cache-Control"] and "private" in r["Cache-Control"], path
     r = client.post(link_a.url("enregistrer/"), {"section": "profil", "changed": "nb_agents", "nb_agents": "3"})
     assert "no-store" in r["Cache-Control"]
+
+
+def test_gunicorn_error_and_access_logs_mask_the_token(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from gunicorn.config import Config
+
+    from barometre.web.gunicorn_logging import MaskingLogger
+
+    log_file = Path(str(tmp_path)) / "gunicorn.log"
+    cfg = Config()
+    cfg.set("errorlog", str(log_file))
+    cfg.set("accesslog", str(log_file))
+    cfg.set("access_log_format", '"%(r)s" %(s)s')
+    logger = MaskingLogger(cfg)
+    token = "AbCdEfGh" + "s" * 32
+    logger.error("Error handling request %s", f"/repondre/{token}/enregistrer/")
+    try:
+        raise ValueError(f"bad /repondre/{token}/")
+    except ValueError:
+        logger.exception("Exception in worker")
+    for handler in logger.error_log.handlers + logger.access_log.handlers:
+        handler.flush()
+    text = log_file.read_text(encoding="utf-8")
+    assert "Error handling request /repondre/[jeton]/enregistrer/" in text and "ValueError" in text
+    assert token not in text and token[: tokens.PREFIX_LENGTH] not in text
