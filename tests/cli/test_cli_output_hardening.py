@@ -71,3 +71,13 @@ def test_an_error_message_carrying_data_is_printed_as_text() -> None:
     out = runner.invoke(app, ["registry", "show", "[/oops]\x1b[2J"])
     assert out.exit_code == 2
     assert "MarkupError" not in out.output and "\x1b" not in out.output
+
+
+def test_registry_search_and_show_print_names_and_the_typed_text_as_text() -> None:
+    make_authority(code="09001", name="Saint-[/oops]-\x1b[31mRouge")
+    out = runner.invoke(app, ["registry", "search", "[/oops]"], env={"COLUMNS": "300"})
+    assert out.exit_code == 0, out.output
+    assert "[/oops]" in out.stdout and "\x1b" not in out.stdout
+    shown = runner.invoke(app, ["registry", "show", "09001"], env={"COLUMNS": "300"})
+    assert shown.exit_code == 0, shown.output
+    assert "Saint-[/oops]-\\x1b[31mRouge" in shown.stdout
