@@ -81,3 +81,29 @@ def test_registry_search_and_show_print_names_and_the_typed_text_as_text() -> No
     shown = runner.invoke(app, ["registry", "show", "09001"], env={"COLUMNS": "300"})
     assert shown.exit_code == 0, shown.output
     assert "Saint-[/oops]-\\x1b[31mRouge" in shown.stdout
+
+
+def test_generated_tokens_are_written_verbatim_in_csv_even_when_they_start_with_a_dash(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from barometre.core import tokens
+
+    real = tokens.new_token
+    monkeypatch.setattr(tokens, "new_token", lambda key: _dash_token(real, key))
+    edition = open_edition()
+    make_authority(code="08101", name='=HYPERLINK("x")')
+    out = runner.invoke(
+        app, ["invitations", "create", "--edition", str(edition.year), "-a", "08101", "--format", "csv"]
+    )
+    assert out.exit_code == 0, out.output
+    row = next(csv.DictReader(io.StringIO(out.stdout)))
+    assert row["token"].startswith("-") and Invitation.objects.get(prefix=row["token"][:8])
+    assert row["name"] == '\'=HYPERLINK("x")'
+
+
+def _dash_token(real: object, key: bytes) -> object:
+    from barometre.core import tokens
+
+    new = real(key)  # type: ignore[operator]
+    token = "-" + new.token[1:]
+    return tokens.NewToken(token=token, prefix=token[: tokens.PREFIX_LENGTH], digest=tokens.hash_token(token, key))

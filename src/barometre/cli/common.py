@@ -86,13 +86,15 @@ def print_table(
     console.print(table)
 
 
-def print_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> None:
+def print_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], *, verbatim: Sequence[str] = ()) -> None:
+    """Rows as CSV; text cells never read as formulas by a spreadsheet, except the ``verbatim``
+    columns (identifiers this program generated, such as tokens, which must be copied exactly)."""
     import csv
 
     writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for r in rows:
-        writer.writerow({k: _csv_cell(v) for k, v in r.items()})
+        writer.writerow({k: v if k in verbatim and v is not None else _csv_cell(v) for k, v in r.items()})
 
 
 def _csv_cell(value: Any) -> Any:
