@@ -294,6 +294,8 @@ def test_a_repeat_field_with_its_own_condition_or_an_unknown_type_is_refused() -
                 "type: text\n            label: {fr: Titre", "type: date\n            label: {fr: Titre"
             )
         )
+
+
 def test_control_characters_in_an_imported_form_are_refused_with_sheet_row_and_column(tmp_path: Path) -> None:
     path = _workbook(
         tmp_path / "ctl.xlsx",
