@@ -2,7 +2,7 @@
 # The quality gates.
 #   check     ruff, mypy, and every test not marked `slow` or `browser`, on SQLite, spread over the
 #             cores by pytest-xdist: the gate to run before each commit (about a minute).
-#   sqlite    ruff, mypy, makemigrations --check, then every test on SQLite.
+#   sqlite    ruff, mypy, dependency audit, makemigrations --check, then every test on SQLite.
 #   postgres  the same checks, then only the tests that touch the database, on PostgreSQL.
 #   all       (default, `make test`) sqlite then postgres.
 # PYTEST_WORKERS sets the number of pytest-xdist workers (default: auto, one per core).
@@ -25,6 +25,9 @@ if [ "$which" = check ]; then
   exit 0
 fi
 
+echo "== dependency audit (requirements.lock)"
+# Fails on a known vulnerability; says loudly, without failing, when the advisory data is unreachable.
+$BIN/python scripts/audit_dependencies.py requirements.lock
 echo "== makemigrations --check"
 DATABASE_URL= $BIN/barometre manage makemigrations --check --dry-run
 

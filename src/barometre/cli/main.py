@@ -32,7 +32,12 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "edition": ("edition", "Éditions du baromètre : cycle de vie, échantillon, pondération, simulation."),
     "indicators": ("indicators", "Indicateurs : calcul pondéré et comparaison avec les valeurs publiées."),
     "invitations": ("invitations", "Liens d'invitation des collectivités (secrets, affichés une seule fois)."),
+    "mutualisation": (
+        "mutualisation",
+        "Vue mutualisation d'une intercommunalité, d'un département ou d'un opérateur public (OPSN).",
+    ),
     "opendata": ("opendata", "Données ouvertes : agrégats en CSV, Parquet et JSON avec datapackage.json."),
+    "projects": ("projects", "Catalogue des projets data et IA des collectivités, projets similaires."),
     "questionnaire": (
         "questionnaire",
         "Questionnaires : valider, comparer deux éditions, exporter et importer (XLSForm).",
@@ -46,6 +51,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "responses",
         "Réponses des collectivités : réouverture, export, contrôle de cohérence, effacement des noms.",
     ),
+    "sae": ("sae", "Estimations par petits domaines (modèle de Fay–Herriot) par département ou région."),
     "stats": ("stats", "Estimations d'enquête (moyennes, totaux, quantiles, ratios)."),
 }
 
@@ -128,9 +134,9 @@ def main() -> None:
     try:
         app()
     except BarometreError as exc:
-        from barometre.cli.common import err_console
+        from barometre.cli.common import err_console, safe
 
-        err_console.print(f"[red]erreur[/red] : {exc}", highlight=False, soft_wrap=True)
+        err_console.print(f"[red]erreur[/red] : {safe(exc)}", highlight=False, soft_wrap=True)
         sys.exit(2)
 
 

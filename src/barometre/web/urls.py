@@ -8,8 +8,9 @@ urlpatterns = [
     path("api/v1/", include("barometre.apps.api.urls")),
     path("collectivites/", include("barometre.apps.diagnostic.urls")),
     path("repondre/", include("barometre.apps.portal.urls")),
+    path("projets/", include("barometre.apps.projects.urls")),
     path("", include("barometre.apps.public.urls")),
 ]
 
 handler404 = "barometre.web.errors.not_found"
-handler500 = "barometre.apps.public.views.server_error"
+handler500 = "barometre.web.errors.server_error"

@@ -15,7 +15,7 @@ from barometre.cli.main import app
 from barometre.core.errors import EditionError
 from barometre.core.registry import load_snapshot
 from barometre.core.stats.korn_graubard import korn_graubard
-from tests.web.editions.conftest import SEED
+from tests.conftest import SEED
 
 # Loads the real registry and simulates an edition once for the module (so on one worker).
 pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.xdist_group("pipeline")]

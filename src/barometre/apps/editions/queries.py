@@ -22,7 +22,18 @@ def catalogue() -> Catalogue:
 
 
 def published_editions() -> QuerySet[Edition]:
+    """The editions whose results are public — the one place that says so.
+
+    Every surface showing results (explorer, charts, API, open data, notes, the respondents'
+    first results, the diagnostic's peers) goes through this helper or :func:`published_estimates`:
+    an edition withdrawn for a correction (published → closed) disappears from all of them.
+    """
     return Edition.objects.filter(state=EditionState.PUBLISHED).order_by("year")
+
+
+def published_estimates() -> QuerySet[IndicatorEstimate]:
+    """Estimates of the published editions only (see :func:`published_editions`)."""
+    return IndicatorEstimate.objects.filter(edition__in=published_editions().order_by().values("pk"))
 
 
 def pick_edition(year: Any) -> Edition | None:
@@ -38,7 +49,12 @@ def pick_edition(year: Any) -> Edition | None:
 
 def themes_with_indicators(edition: Edition, lang: str) -> list[dict[str, Any]]:
     cat = catalogue()
-    overall = {r.indicator: r for r in estimates.load(edition, breakdown="ensemble", domain_value="ensemble")}
+    overall = {
+        r.indicator: r
+        for r in estimates.rows_of(
+            published_estimates().filter(edition=edition, breakdown="ensemble", domain_value="ensemble")
+        )
+    }
     out = []
     for theme, label in THEMES.items():
         items = []
@@ -64,7 +80,9 @@ class ExplorerRow:
 def estimate_rows(edition: Edition, indicator: Indicator, breakdown: str, lang: str) -> list[ExplorerRow]:
     cat = catalogue()
     rows = []
-    for e in estimates.load(edition, indicator=indicator.id, breakdown=breakdown):
+    for e in estimates.rows_of(
+        published_estimates().filter(edition=edition, indicator=indicator.id, breakdown=breakdown)
+    ):
         rows.append(
             ExplorerRow(
                 estimate=e,
@@ -118,12 +136,7 @@ class SeriesPoint:
 
 def series(indicator: Indicator, lang: str) -> list[SeriesPoint]:
     """Our overall estimate per published edition, and the values published at the time."""
-    stored = IndicatorEstimate.objects.filter(
-        indicator=indicator.id,
-        breakdown="ensemble",
-        domain_value="ensemble",
-        edition__state=EditionState.PUBLISHED,
-    )
+    stored = published_estimates().filter(indicator=indicator.id, breakdown="ensemble", domain_value="ensemble")
     points = [SeriesPoint(r.edition, row=r) for r in estimates.rows_of(stored)]
     points += [
         SeriesPoint(p.edition, published=p)
