@@ -9,6 +9,10 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
+# Tables printed by the CLI are as wide as the terminal: the same width for every test process, with or
+# without a terminal (pytest-xdist's workers have none).
+os.environ.setdefault("COLUMNS", "200")
+
 # Property-based tests: no per-example deadline (a loaded CI machine is not a failure) and the same
 # examples on every run (a CI result does not depend on luck); `HYPOTHESIS_PROFILE=explore` to search.
 settings.register_profile("ci", deadline=None, derandomize=True)

@@ -116,8 +116,10 @@ def setup_django() -> None:
     """Configure Django for commands that use the database."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "barometre.web.settings")
     import django
+    from django.apps import apps
 
-    django.setup()
+    if not apps.ready:  # once per process: a second setup would rebind the log handlers to today's stderr
+        django.setup()
 
 
 def run_guarded(fn: Callable[[], None]) -> None:
