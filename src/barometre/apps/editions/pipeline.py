@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from barometre.apps.editions import smallarea
 from barometre.apps.editions.answers import cleaned, edition_answer_arrays
 from barometre.apps.editions.lifecycle import mark_weighted
 from barometre.apps.editions.models import (
@@ -33,6 +34,7 @@ from barometre.core.errors import EditionError
 from barometre.core.indicators.compute import EstimateRow, compare, compute_indicators
 from barometre.core.questionnaire import Questionnaire, load_edition
 from barometre.core.registry import load_snapshot
+from barometre.core.sae.estimate import small_area_estimates
 from barometre.core.simulate import simulate_edition
 from barometre.core.stats import DisclosureRule
 from barometre.core.weighting.pipeline import FrameMargins, WeightingOptions, WeightingResult, weight_edition
@@ -223,10 +225,14 @@ def compute(year: int) -> Computed:
     collapse = edition.weighting_report.get("collapse") or {}
     arrays, result = _weighting(edition, WeightingOptions(collapse=collapse) if collapse else None)
     paths: dict[str, int] = {}
-    rows = compute_indicators(
-        arrays, result, catalogue(), questionnaire_for(edition), rule=DISCLOSURE_RULE, paths=paths
+    qn = questionnaire_for(edition)
+    rows = compute_indicators(arrays, result, catalogue(), qn, rule=DISCLOSURE_RULE, paths=paths)
+    # every indicator by département and by région (Fay–Herriot; an indicator too sparse to model is skipped)
+    small_areas = small_area_estimates(
+        arrays, result, catalogue(), qn, rule=DISCLOSURE_RULE, frame_units=frame_arrays(load_snapshot())
     )
     with transaction.atomic():
+        smallarea.store(edition, small_areas)
         IndicatorEstimate.objects.filter(edition=edition).delete()
         IndicatorEstimate.objects.bulk_create(
             [
