@@ -42,6 +42,7 @@ def _register() -> None:
         "registry",
         "report",
         "responses",
+        "sae",
         "stats",
     ):
         try:
