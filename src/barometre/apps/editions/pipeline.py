@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -210,6 +210,8 @@ def weight(year: int, options: WeightingOptions | None = None) -> str:
 class Computed:
     rows: list[EstimateRow]
     summary: str
+    #: engine calls by path (``vectorised``, ``per-domain``: the exact engine, one domain at a time)
+    estimator_paths: dict[str, int] = field(default_factory=dict)
 
 
 def compute(year: int) -> Computed:
@@ -223,7 +225,8 @@ def compute(year: int) -> Computed:
     collapse = edition.weighting_report.get("collapse") or {}
     arrays, result = _weighting(edition, WeightingOptions(collapse=collapse) if collapse else None)
     qn = questionnaire_for(edition)
-    rows = compute_indicators(arrays, result, catalogue(), qn, rule=DISCLOSURE_RULE)
+    paths: dict[str, int] = {}
+    rows = compute_indicators(arrays, result, catalogue(), qn, rule=DISCLOSURE_RULE, paths=paths)
     # every indicator by département and by région (Fay–Herriot; an indicator too sparse to model is skipped)
     small_areas = small_area_estimates(
         arrays, result, catalogue(), qn, rule=DISCLOSURE_RULE, frame_units=frame_arrays(load_snapshot())
@@ -254,7 +257,10 @@ def compute(year: int) -> Computed:
         edition.indicators_computed_at = timezone.now()
         edition.save(update_fields=["indicators_computed_at"])
     shown = sum(1 for r in rows if not r.suppressed)
-    return Computed(rows, f"édition {year} : {len(rows)} estimations ({len(rows) - shown} masquées)")
+    summary = f"édition {year} : {len(rows)} estimations ({len(rows) - shown} masquées)"
+    if paths.get("per-domain"):
+        summary += f" ; {paths['per-domain']} calculs par le moteur exact domaine par domaine (plan non vectorisable)"
+    return Computed(rows, summary, paths)
 
 
 def stored_rows(year: int) -> list[EstimateRow]:

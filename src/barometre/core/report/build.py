@@ -733,7 +733,8 @@ class _Builder:
             "sqrt_deff": format_number(deff**0.5, 2, lang),
             "pubs": pubs,
             "assumption": str(w.get("assumption", "")) if lang == "fr" else "",
-            "notes": [str(n) for n in w.get("notes", [])] if lang == "fr" else [],
+            "notes": [tx.weighting_event(ev, lang) for ev in w.get("events", [])]
+            + ([str(n) for n in w.get("notes", [])] if lang == "fr" else []),
             "small_area": small_area.annex_section(self),
         }
 

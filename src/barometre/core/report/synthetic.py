@@ -163,7 +163,8 @@ def weighting_report(year: int, n: int) -> dict[str, Any]:
         "calibration": {"distance": "raking", "bounds": [0.2, 5.0], "population": True, "regions": True},
         "trimming": {"ratio": 3.5, "trimmed": 12},
         "collapse": {},
-        "notes": [],
+        "converged": True,
+        "events": [],
     }
 
 
