@@ -22,6 +22,7 @@ MODULES: list[str] = [
     "benchmarks.report_bench",
     "benchmarks.portal_load",
     "benchmarks.api_load",
+    "benchmarks.search_load",
 ]
 
 

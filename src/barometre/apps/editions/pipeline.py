@@ -224,8 +224,8 @@ def compute(year: int) -> Computed:
     # the design of the stored weights: same answers, same options (the report keeps the collapsed strata)
     collapse = edition.weighting_report.get("collapse") or {}
     arrays, result = _weighting(edition, WeightingOptions(collapse=collapse) if collapse else None)
-    qn = questionnaire_for(edition)
     paths: dict[str, int] = {}
+    qn = questionnaire_for(edition)
     rows = compute_indicators(arrays, result, catalogue(), qn, rule=DISCLOSURE_RULE, paths=paths)
     # every indicator by département and by région (Fay–Herriot; an indicator too sparse to model is skipped)
     small_areas = small_area_estimates(
