@@ -51,6 +51,12 @@ class ReportError(BarometreError):
     code = "report_error"
 
 
+class PollError(BarometreError):
+    """The citizens' poll: margins, respondents, import file, weighting."""
+
+    code = "poll_error"
+
+
 class NotFound(BarometreError):
     """An object named by the user does not exist (unknown code, edition...)."""
 
