@@ -36,6 +36,7 @@ def _register() -> None:
         "indicators",
         "invitations",
         "opendata",
+        "poll",
         "questionnaire",
         "registry",
         "report",

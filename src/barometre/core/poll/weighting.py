@@ -28,7 +28,7 @@ from barometre.core.stats.estimators import qcrit
 Respondent = Mapping[str, object]
 #: Convergence of the raking (relative to the population total) and its iteration limit.
 RAKE_EPSILON = 1e-10
-RAKE_MAXIT = 100
+RAKE_MAXIT = 1000
 #: Who may be shown: the authorities' disclosure rule, unchanged.
 POLL_DISCLOSURE = DisclosureRule()
 
