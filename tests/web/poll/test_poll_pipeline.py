@@ -92,7 +92,9 @@ columns:
   region: REG
   taille_commune: TAILLE
   profession: PCS
-  confiance_donnees_commune: {column: Q1, values: {"1": tout_a_fait, "2": plutot, "3": plutot_pas, "4": pas_du_tout, "9": nsp}}
+  confiance_donnees_commune:
+    column: Q1
+    values: {"1": tout_a_fait, "2": plutot, "3": plutot_pas, "4": pas_du_tout, "9": nsp}
   diffusion_ia: Q2
   exposition_cyberattaque: Q3
 """
