@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView
 
-from barometre.apps.api import docs, views
+from barometre.apps.api import docs, poll, views
 
 app_name = "api"
 
@@ -14,6 +14,9 @@ urlpatterns = [
     path("estimates", views.EstimateList.as_view(), name="estimates"),
     path("authorities", views.AuthorityList.as_view(), name="authorities"),
     path("authorities/<str:code>", views.AuthorityDetail.as_view(), name="authority"),
+    path("poll/editions", poll.PollEditionList.as_view(), name="poll-editions"),
+    path("poll/indicators", poll.PollIndicatorList.as_view(), name="poll-indicators"),
+    path("poll/estimates", poll.PollEstimateList.as_view(), name="poll-estimates"),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="schema"),
     path("docs/", docs.api_docs, name="docs"),
 ]

@@ -373,5 +373,13 @@ class ApiRoot(APIView):
     )
     def get(self, request: Request) -> Response:
         base = request.build_absolute_uri("/api/v1/")
-        names = ["editions", "indicators", "estimates", "authorities", "openapi.json"]
+        names = [
+            "editions",
+            "indicators",
+            "estimates",
+            "authorities",
+            "poll/editions",
+            "poll/estimates",
+            "openapi.json",
+        ]
         return Response({"resources": {n: base + n for n in names}})
