@@ -175,63 +175,59 @@ def poll_estimates(
     """Every indicator of the edition for the whole population and each breakdown value."""
     design = weighting.design
     q = qcrit(level, None)
-    rows: list[PollEstimateRow] = []
-    for ind in catalogue.for_edition(edition):
-        y = indicator_values(respondents, ind.question, ind.codes)
-        for b in catalogue.breakdowns:
-            for code, _label in b.domains:
-                if b.id == "ensemble":
-                    mask = np.ones(len(respondents), dtype=bool)
-                else:
-                    mask = np.array([p[b.id] == code for p in weighting.profiles], dtype=bool)
-                n = int((mask & ~np.isnan(y)).sum())
+    indicators = catalogue.for_edition(edition)
+    y = np.column_stack([indicator_values(respondents, i.question, i.codes) for i in indicators])
+    complete = bool(np.isfinite(y).all())
+    cells: dict[tuple[str, str, str], PollEstimateRow] = {}
+    for b in catalogue.breakdowns:
+        for code, _label in b.domains:
+            if b.id == "ensemble":
+                mask = np.ones(len(respondents), dtype=bool)
+            else:
+                mask = np.array([p[b.id] == code for p in weighting.profiles], dtype=bool)
+            sub = design if b.id == "ensemble" else design.subset(mask)
+            counts = (mask[:, None] & ~np.isnan(y)).sum(axis=0)
+            shared = None
+            if complete and counts[0] > 0:
+                # one linearisation for every indicator of the domain (no missing answers)
+                with np.errstate(invalid="ignore", divide="ignore"):  # deff 0/0 when everyone agrees
+                    shared = svymean(sub, y, na_rm=True, deff=True)
+            for j, ind in enumerate(indicators):
+                n = int(counts[j])
                 if n == 0:
-                    rows.append(
-                        PollEstimateRow(
-                            ind.id,
-                            b.id,
-                            code,
-                            None,
-                            None,
-                            None,
-                            None,
-                            0,
-                            None,
-                            True,
-                            "aucun répondant",
-                            edition,
-                            simulated,
-                        )
+                    cells[(ind.id, b.id, code)] = PollEstimateRow(
+                        ind.id, b.id, code, None, None, None, None, 0, None, True, "aucun répondant", edition, simulated
                     )
                     continue
-                sub = design if b.id == "ensemble" else design.subset(mask)
-                with np.errstate(invalid="ignore", divide="ignore"):  # deff 0/0 when everyone agrees
-                    est = svymean(sub, y[:, None], na_rm=True, deff=True)
-                p, se = float(est.coef[0]), float(est.se[0])
-                deff = None if est.deff is None or not np.isfinite(est.deff[0]) else float(est.deff[0])
+                if shared is not None:
+                    p, se = float(shared.coef[j]), float(shared.se[j])
+                    d = None if shared.deff is None else float(shared.deff[j])
+                else:
+                    with np.errstate(invalid="ignore", divide="ignore"):
+                        est = svymean(sub, y[:, j : j + 1], na_rm=True, deff=True)
+                    p, se = float(est.coef[0]), float(est.se[0])
+                    d = None if est.deff is None else float(est.deff[0])
+                deff = d if d is not None and np.isfinite(d) else None
                 disc = check_disclosure(n, p, se, rule)
                 if disc.suppressed:
-                    rows.append(
-                        PollEstimateRow(
-                            ind.id, b.id, code, None, None, None, None, n, None, True, disc.reason, edition, simulated
-                        )
+                    cells[(ind.id, b.id, code)] = PollEstimateRow(
+                        ind.id, b.id, code, None, None, None, None, n, None, True, disc.reason, edition, simulated
                     )
                     continue
-                rows.append(
-                    PollEstimateRow(
-                        ind.id,
-                        b.id,
-                        code,
-                        100 * p,
-                        100 * se,
-                        100 * (p - q * se),
-                        100 * (p + q * se),
-                        n,
-                        deff,
-                        False,
-                        "",
-                        edition,
-                        simulated,
-                    )
+                cells[(ind.id, b.id, code)] = PollEstimateRow(
+                    ind.id,
+                    b.id,
+                    code,
+                    100 * p,
+                    100 * se,
+                    100 * (p - q * se),
+                    100 * (p + q * se),
+                    n,
+                    deff,
+                    False,
+                    "",
+                    edition,
+                    simulated,
                 )
+    rows = [cells[(i.id, b.id, c)] for i in indicators for b in catalogue.breakdowns for c, _ in b.domains]
     return rows
