@@ -42,6 +42,8 @@ class PollIndicator:
     question: str
     codes: tuple[str, ...]
     published: tuple[PublishedValue, ...]
+    #: Authorities' indicators set beside this one in the note.
+    beside: tuple[str, ...] = ()
 
     def published_value(self, edition: int) -> PublishedValue | None:
         return next((p for p in self.published if p.edition == edition), None)
@@ -105,6 +107,7 @@ def _load(path_text: str, mtime: float) -> PollCatalogue:
             tuple(
                 PublishedValue(int(p["edition"]), float(p["value"]), str(p["figure"])) for p in i.get("published", [])
             ),
+            tuple(str(b) for b in i.get("beside", [])),
         )
         for i in doc["indicators"]
     )
