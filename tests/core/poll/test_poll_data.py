@@ -78,7 +78,7 @@ def test_an_empty_quota_cell_stops_the_weighting_with_its_name() -> None:
     qn = load_edition(2025, POLL_QUESTIONNAIRES_DIR)
     sim = simulate_poll(qn, load_poll_catalogue(), load_margins(), seed=3)
     answers = [a for _, a in sim.respondents if a["region"] != "94"]
-    with pytest.raises(PollError, match="region.*94"):
+    with pytest.raises(PollError, match=r"region.*94"):
         weight_poll(answers)
 
 
