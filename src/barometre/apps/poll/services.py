@@ -22,6 +22,7 @@ from barometre.core.poll.catalogue import check_against
 from barometre.core.poll.importer import load_mapping, read_poll_file
 from barometre.core.poll.simulate import DEFAULT_SIZE, simulate_poll
 from barometre.core.questionnaire import Questionnaire, load_edition
+from barometre.core.report.model import PollFigure, PollInput
 
 #: Estimate fields, in the order of every output (CLI, API, open data).
 ESTIMATE_FIELDS = ("indicator", "breakdown", "domain_value", "estimate", "se", "ci_low", "ci_high", "n", "deff")
@@ -214,3 +215,36 @@ def estimate_rows(edition: PollEdition) -> list[dict[str, object]]:
 
 def published() -> list[PollEdition]:
     return list(PollEdition.objects.filter(state=PollState.PUBLISHED).order_by("year"))
+
+
+def report_poll(year: int) -> PollInput | None:
+    """The published poll of ``year`` for the note's "Regard des Français" chapter (None if none)."""
+    edition = PollEdition.objects.filter(year=year, state=PollState.PUBLISHED).first()
+    if edition is None:
+        return None
+    cat = load_poll_catalogue()
+    overall = {e.indicator: e for e in edition.estimates.filter(breakdown="ensemble", domain_value="ensemble")}
+    figures = []
+    for ind in cat.for_edition(year):
+        e = overall.get(ind.id)
+        pub = ind.published_value(year)
+        figures.append(
+            PollFigure(
+                indicator=ind.id,
+                label=ind.label,
+                estimate=None if e is None or e.suppressed else e.estimate,
+                ci_low=None if e is None or e.suppressed else e.ci_low,
+                ci_high=None if e is None or e.suppressed else e.ci_high,
+                n=0 if e is None else e.n,
+                deff=None if e is None else e.deff,
+                published=None if pub is None else pub.value,
+                beside=ind.beside,
+            )
+        )
+    return PollInput(
+        year=year,
+        simulated=edition.simulated,
+        n_respondents=edition.respondents.count(),
+        source={"fr": cat.source(year, "fr"), "en": cat.source(year, "en")},
+        figures=tuple(figures),
+    )
