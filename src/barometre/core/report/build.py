@@ -37,6 +37,7 @@ from barometre.core.registry.model import STRATUM_LABELS_EN
 from barometre.core.report import figures as fg
 from barometre.core.report import text as tx
 from barometre.core.report.model import ReportInput, Row
+from barometre.core.report.poll import poll_chapter
 from barometre.core.report.text import Num, Paragraph, Segment
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -811,6 +812,7 @@ def render_html(
     chapters = _timed(timings, "prepare", b.chapters)
     _timed(timings, "figures", lambda: draw_charts(b.jobs, workers))
     annex = _timed(timings, "prepare", b.annex)
+    poll = _timed(timings, "prepare", lambda: poll_chapter(data))
     fonts = _timed(timings, "prepare", lambda: _copy_fonts(out_dir))
     s = b.s
     e = data.edition
@@ -845,6 +847,7 @@ def render_html(
                     None,
                 ),
                 chapters=chapters,
+                poll=poll,
                 annex=annex,
                 disclosure=data.disclosure_rule,
                 n_respondents=format_number(e.n_respondents, 0, data.lang),

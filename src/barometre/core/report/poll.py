@@ -26,7 +26,8 @@ _TEXT: dict[str, dict[str, str]] = {
             "Chaque note met les chiffres des collectivités en regard de l'opinion des Français. Sondage auprès de "
             "{n} personnes de 18 ans ou plus résidant en France métropolitaine, constitué selon la méthode des quotas "
             "(sexe × âge, région, taille de la commune, catégorie socioprofessionnelle) et redressé sur les marges du "
-            "recensement de l'Insee ; les intervalles de confiance à 95 % tiennent compte du redressement."
+            "recensement de l'Insee ; les intervalles de confiance à 95 % tiennent compte du redressement. "
+            "Base : ensemble des personnes interrogées ({n})."
         ),
         "caption": "Opinion des Français et pratiques des collectivités, {y}",
         "base": "ensemble des personnes interrogées ({n}), en pourcentage ; collectivités : champ de chaque indicateur",
@@ -43,7 +44,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "intro": (
             "Every note sets the authorities' figures beside the opinion of the French. Poll of {n} people aged 18 or "
             "over living in metropolitan France, drawn by quotas (sex × age, region, size of commune, occupation) and "
-            "weighted to INSEE census margins; the 95% confidence intervals account for the weighting."
+            "weighted to INSEE census margins; the 95% confidence intervals account for the weighting. "
+            "Base: all people interviewed ({n})."
         ),
         "caption": "Opinion of the French and practices of local authorities, {y}",
         "base": "all people interviewed ({n}), in percent; authorities: scope of each indicator",
