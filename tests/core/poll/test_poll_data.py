@@ -6,8 +6,8 @@ from collections import Counter
 
 import numpy as np
 import pytest
-import yaml
 
+from barometre.core import yamlfile
 from barometre.core.errors import PollError
 from barometre.core.indicators.catalogue import load_catalogue
 from barometre.core.paths import POLL_DATA_DIR, POLL_QUESTIONNAIRES_DIR
@@ -26,7 +26,7 @@ def _band(pop: int) -> str:
 
 
 def test_every_margin_states_its_source_and_date() -> None:
-    doc = yaml.safe_load((POLL_DATA_DIR / "census_margins.yaml").read_text(encoding="utf-8"))
+    doc = yamlfile.load_file(POLL_DATA_DIR / "census_margins.yaml")
     for m in doc["margins"]:
         src = m["source"]
         assert src["publisher"] and src["title"] and src["url"].startswith("https://")
@@ -42,7 +42,7 @@ def test_region_and_commune_size_margins_are_the_registry_sums() -> None:
     for a in metro:
         by_region[str(a.region)] += a.population_municipale
         by_band[_band(a.population_municipale)] += a.population_municipale
-    doc = yaml.safe_load((POLL_DATA_DIR / "census_margins.yaml").read_text(encoding="utf-8"))
+    doc = yamlfile.load_file(POLL_DATA_DIR / "census_margins.yaml")
     counts = {m["id"]: {str(k): v for k, v in m["counts"].items()} for m in doc["margins"]}
     assert counts["region"] == dict(by_region)
     assert counts["taille_commune"] == dict(by_band)

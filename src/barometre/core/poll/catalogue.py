@@ -7,8 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from barometre.core import yamlfile
 from barometre.core.errors import PollError
 from barometre.core.paths import POLL_DATA_DIR
 from barometre.core.questionnaire import Questionnaire
@@ -88,7 +87,7 @@ def load_poll_catalogue(path: Path | None = None) -> PollCatalogue:
 
 @cache
 def _load(path_text: str, mtime: float) -> PollCatalogue:
-    doc = yaml.safe_load(Path(path_text).read_text(encoding="utf-8"))
+    doc = yamlfile.load_file(Path(path_text))
     breakdowns = tuple(
         PollBreakdown(
             str(b["id"]),

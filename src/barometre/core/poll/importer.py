@@ -24,8 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from barometre.core import yamlfile
 from barometre.core.errors import PollError
 from barometre.core.questionnaire import QType, Questionnaire, validate_answers
 
@@ -55,11 +54,11 @@ class Mapping:
 
 def load_mapping(path: Path, qn: Questionnaire) -> Mapping:
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yamlfile.load_file(path, str(path))
     except FileNotFoundError:
         raise PollError(f"fichier de correspondance introuvable : {path}") from None
-    except yaml.YAMLError as exc:
-        raise PollError(f"{path}: YAML invalide ({exc})") from None
+    except yamlfile.YamlError as exc:
+        raise PollError(str(exc)) from None
     if not isinstance(doc, dict) or "id" not in doc or not isinstance(doc.get("columns"), dict):
         raise PollError(f"{path}: clés « id » (colonne de l'identifiant) et « columns » attendues")
     maps = []

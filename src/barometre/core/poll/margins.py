@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import yaml
 
+from barometre.core import yamlfile
 from barometre.core.errors import PollError
 from barometre.core.paths import POLL_DATA_DIR
 
@@ -159,7 +159,7 @@ def load_margins(path: Path | None = None) -> CensusMargins:
 @cache
 def _load(path_text: str, mtime: float) -> CensusMargins:
     path = Path(path_text)
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc = yamlfile.load_file(path)
     entries = {str(e.get("id")): e for e in doc.get("margins", [])}
     missing = [m for m in MARGIN_IDS if m not in entries]
     if missing:
@@ -197,7 +197,7 @@ def _load(path_text: str, mtime: float) -> CensusMargins:
 def occupation_table(path: Path | None = None) -> tuple[tuple[str, ...], dict[str, FloatArray]]:
     """The census occupation table as published: its columns and one row of counts per age group."""
     path = path or POLL_DATA_DIR / "census_margins.yaml"
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc = yamlfile.load_file(path)
     entry = next(e for e in doc["margins"] if e.get("id") == "profession")
     return tuple(str(c) for c in entry["columns"]), {
         str(k): np.array(v, dtype=np.float64) for k, v in entry["counts"].items()
