@@ -204,3 +204,11 @@ def test_publishing_needs_a_weighting(tmp_path: Path) -> None:
     services.close_poll(2025)
     with pytest.raises(PollError, match="pondéré"):
         services.publish_poll(2025)
+
+
+def test_cli_errors_are_one_line_with_status_2() -> None:
+    result = runner.invoke(app, ["poll", "estimates", "--edition", "2030", "--format", "json"])
+    assert result.exit_code == 2
+    assert "pas de sondage 2030" in result.output and "Traceback" not in result.output
+    result = runner.invoke(app, ["poll", "open", "--edition", "2023"])
+    assert result.exit_code == 2 and "2023" in result.output
