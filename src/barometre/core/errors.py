@@ -57,6 +57,10 @@ class PollError(BarometreError):
     code = "poll_error"
 
 
+class ProjectError(BarometreError):
+    code = "project_error"
+
+
 class NotFound(BarometreError):
     """An object named by the user does not exist (unknown code, edition...)."""
 

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "barometre.apps.diagnostic",
     "barometre.apps.poll",
     "barometre.apps.public",
+    "barometre.apps.projects",
 ]
 
 MIDDLEWARE = [

@@ -2,6 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView
 
 from barometre.apps.api import docs, poll, views
+from barometre.apps.projects import api as projects_api
 
 app_name = "api"
 
@@ -17,6 +18,8 @@ urlpatterns = [
     path("poll/editions", poll.PollEditionList.as_view(), name="poll-editions"),
     path("poll/indicators", poll.PollIndicatorList.as_view(), name="poll-indicators"),
     path("poll/estimates", poll.PollEstimateList.as_view(), name="poll-estimates"),
+    path("projects", projects_api.ProjectList.as_view(), name="projects"),
+    path("projects/<str:key>", projects_api.ProjectDetail.as_view(), name="project"),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="schema"),
     path("docs/", docs.api_docs, name="docs"),
 ]

@@ -31,6 +31,7 @@ THEMES: dict[str, Text] = {
     "cyber": Text("Cybersécurité", "Cybersecurity"),
     "numerique_responsable": Text("Numérique responsable", "Responsible digital"),
     "rgpd": Text("Protection des données (RGPD)", "Data protection (GDPR)"),
+    "mutualisation": Text("Mutualisation", "Pooling of resources"),
 }
 #: Units of an indicator. ``percent``: percent of the authorities of the denominator (0–100).
 UNITS = ("percent",)
