@@ -37,6 +37,7 @@ def _register() -> None:
         "invitations",
         "mutualisation",
         "opendata",
+        "poll",
         "projects",
         "questionnaire",
         "registry",

@@ -501,5 +501,14 @@ class ApiRoot(APIView):
     )
     def get(self, request: Request) -> Response:
         base = request.build_absolute_uri("/api/v1/")
-        names = ["editions", "indicators", "estimates", "small-area-estimates", "authorities", "openapi.json"]
+        names = [
+            "editions",
+            "indicators",
+            "estimates",
+            "small-area-estimates",
+            "authorities",
+            "poll/editions",
+            "poll/estimates",
+            "openapi.json",
+        ]
         return Response({"resources": {n: base + n for n in names}})
