@@ -9,6 +9,8 @@
 - ``BAROMETRE_DATA_DIR``: default ``var/`` at the project root.
 - ``CACHE_URL``: ``redis://…`` for the cache every process shares (several gunicorn workers);
   default this process's memory.
+- ``EMAIL_HOST``, ``EMAIL_PORT``, ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD``, ``EMAIL_USE_TLS``,
+  ``DEFAULT_FROM_EMAIL``: the SMTP server of invitations and reminders (no ``EMAIL_HOST``: e-mail off).
 """
 
 from __future__ import annotations
@@ -81,6 +83,11 @@ INSTALLED_APPS = [
     "barometre.apps.api",
     "barometre.apps.diagnostic",
     "barometre.apps.public",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
+    "barometre.apps.console",
 ]
 
 MIDDLEWARE = [
@@ -180,6 +187,21 @@ CSRF_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
 
 #: Base URL used to build absolute links (invitations).
 BAROMETRE_BASE_URL = os.environ.get("BAROMETRE_BASE_URL", "http://127.0.0.1:8000")
+
+# Background jobs (console actions, e-mail sending): the database queue, run by `barometre manage db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# E-mail (invitations, reminders): SMTP from the environment; without EMAIL_HOST nothing is sent.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT") or 30)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "barometre@localhost")
+
+LOGIN_URL = "console:login"
 
 LOGGING = {
     "version": 1,

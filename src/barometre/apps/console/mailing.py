@@ -1,0 +1,290 @@
+"""E-mail invitations and reminders through Django's e-mail backend (SMTP from the environment).
+
+Links are never stored in clear (prefix + keyed hash, :mod:`barometre.core.tokens`), so a message
+that carries a link always carries a *fresh* one: sending an invitation or a reminder issues a new
+link for the authority and revokes the previous one (the answers stay with the authority's response).
+
+Each attempt is recorded as a :class:`Delivery` (sent or failed, with the error). A reminder goes
+only to authorities that have not submitted, and only to contacts that did not opt out.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage, get_connection
+from django.template import engines
+from django.urls import reverse
+from django.utils import timezone
+
+from barometre.apps.console.models import Contact, Delivery, EmailTemplate, MessageKind
+from barometre.apps.editions.models import Edition, EditionState, ResponseStatus
+from barometre.apps.portal.models import Invitation
+from barometre.core import tokens
+from barometre.core.errors import EditionError
+
+OPTOUT_SALT = "barometre.console.optout"
+
+#: Default texts, edited in the console (stored as :class:`EmailTemplate`). Django template syntax.
+DEFAULTS: dict[tuple[str, str], tuple[str, str]] = {
+    ("invitation", "fr"): (
+        "Baromètre {{ edition }} : votre collectivité est invitée à répondre",
+        "Bonjour{% if contact_name %} {{ contact_name }}{% endif %},\n\n"
+        "{{ organiser }} mène le Baromètre {{ edition }} de la maturité des collectivités territoriales "
+        "en data, intelligence artificielle et cybersécurité. Vos réponses pour {{ authority }} "
+        "permettent de dresser un état des lieux national et de vous situer parmi vos pairs.\n\n"
+        "Le questionnaire prend environ {{ minutes }} minutes. Il est ouvert jusqu'au {{ closes_on }}.\n\n"
+        "Votre lien personnel (ne le transmettez qu'aux personnes qui répondent avec vous) :\n{{ link }}\n\n"
+        "Une question ? {{ help_email }}{% if help_phone %} — {{ help_phone }}{% endif %}\n\n"
+        "{{ organiser }}\n",
+    ),
+    ("invitation", "en"): (
+        "Barometer {{ edition }}: your authority is invited to respond",
+        "Hello{% if contact_name %} {{ contact_name }}{% endif %},\n\n"
+        "{{ organiser }} runs the {{ edition }} Barometer of French local authorities' maturity in data, "
+        "artificial intelligence and cybersecurity. Your answers for {{ authority }} build a national "
+        "picture and show where you stand among your peers.\n\n"
+        "The questionnaire takes about {{ minutes }} minutes. It is open until {{ closes_on }}.\n\n"
+        "Your personal link (share it only with those who answer with you):\n{{ link }}\n\n"
+        "A question? {{ help_email }}{% if help_phone %} — {{ help_phone }}{% endif %}\n\n"
+        "{{ organiser }}\n",
+    ),
+    ("reminder", "fr"): (
+        "Rappel — Baromètre {{ edition }} : il reste jusqu'au {{ closes_on }} pour répondre",
+        "Bonjour{% if contact_name %} {{ contact_name }}{% endif %},\n\n"
+        "Nous n'avons pas encore reçu la réponse de {{ authority }} au Baromètre {{ edition }} "
+        "(data, IA et cybersécurité) mené par {{ organiser }}. Environ {{ minutes }} minutes suffisent ; "
+        "les réponses déjà saisies sont conservées. Clôture : {{ closes_on }}.\n\n"
+        "Votre nouveau lien personnel (le précédent ne fonctionne plus) :\n{{ link }}\n\n"
+        "Une question ? {{ help_email }}{% if help_phone %} — {{ help_phone }}{% endif %}\n\n"
+        "Ne plus recevoir de relance : {{ optout_link }}\n",
+    ),
+    ("reminder", "en"): (
+        "Reminder — Barometer {{ edition }}: you have until {{ closes_on }} to respond",
+        "Hello{% if contact_name %} {{ contact_name }}{% endif %},\n\n"
+        "We have not yet received {{ authority }}'s response to the {{ edition }} Barometer "
+        "(data, AI and cybersecurity) run by {{ organiser }}. About {{ minutes }} minutes are enough; "
+        "answers already entered are kept. Closing date: {{ closes_on }}.\n\n"
+        "Your new personal link (the previous one no longer works):\n{{ link }}\n\n"
+        "A question? {{ help_email }}{% if help_phone %} — {{ help_phone }}{% endif %}\n\n"
+        "No more reminders: {{ optout_link }}\n",
+    ),
+}
+
+
+class MailServerUnreachable(EditionError):
+    """The SMTP server cannot be reached at all."""
+
+
+def template_for(kind: str, lang: str) -> tuple[str, str]:
+    stored = EmailTemplate.objects.filter(kind=kind, lang=lang).first()
+    return (stored.subject, stored.body) if stored else DEFAULTS[(kind, lang)]
+
+
+def render(kind: str, lang: str, context: dict[str, Any]) -> tuple[str, str]:
+    subject, body = template_for(kind, lang)
+    engine = engines["django"]
+    wrap = "{% autoescape off %}" + "{}" + "{% endautoescape %}"
+    s = engine.from_string(wrap.format(subject)).render(context)
+    b = engine.from_string(wrap.format(body)).render(context)
+    return " ".join(s.split()), b
+
+
+def check_template(subject: str, body: str) -> None:
+    """Raise EditionError when a template does not compile or lacks the link."""
+    from django.template import TemplateSyntaxError
+
+    try:
+        engines["django"].from_string(subject)
+        engines["django"].from_string(body)
+    except TemplateSyntaxError as exc:
+        raise EditionError(f"modèle invalide : {exc}") from None
+    if "{{ link }}" not in body:
+        raise EditionError("le modèle doit contenir {{ link }} (le lien personnel)")
+
+
+def estimated_minutes(edition: Edition) -> int:
+    from barometre.apps.portal.services import questionnaire_for
+
+    n = sum(len(s.questions) for s in questionnaire_for(edition).sections)
+    return max(5, round(n * 20 / 60 / 5) * 5)
+
+
+def optout_token(contact: Contact) -> str:
+    return signing.dumps(contact.pk, salt=OPTOUT_SALT, compress=True)
+
+
+def optout(token: str) -> Contact | None:
+    try:
+        pk = signing.loads(token, salt=OPTOUT_SALT)
+    except signing.BadSignature:
+        return None
+    contact = Contact.objects.filter(pk=pk).first()
+    if contact is not None and contact.opted_out_at is None:
+        contact.opted_out_at = timezone.now()
+        contact.save(update_fields=["opted_out_at"])
+    return contact
+
+
+def _base() -> str:
+    return str(getattr(settings, "BAROMETRE_BASE_URL", "http://127.0.0.1:8000")).rstrip("/")
+
+
+@dataclass
+class SendReport:
+    edition: int
+    reminder: bool
+    stratum: str | None
+    sent: int = 0
+    failed: int = 0
+    skipped_no_contact: int = 0
+    skipped_opted_out: int = 0
+    authorities: int = 0
+    failures: list[dict[str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "edition": self.edition,
+            "reminder": self.reminder,
+            "stratum": self.stratum,
+            "authorities": self.authorities,
+            "sent": self.sent,
+            "failed": self.failed,
+            "skipped_no_contact": self.skipped_no_contact,
+            "skipped_opted_out": self.skipped_opted_out,
+            "failures": self.failures[:50],
+        }
+
+    def sentence(self) -> str:
+        kind = "relances" if self.reminder else "invitations"
+        return (
+            f"{kind} : {self.sent} envoyée(s), {self.failed} en échec, "
+            f"{self.skipped_no_contact} collectivité(s) sans contact"
+            + (f", {self.skipped_opted_out} contact(s) désinscrit(s)" if self.skipped_opted_out else "")
+        )
+
+
+def targets(edition: Edition, *, reminder: bool, stratum: str | None) -> list[Any]:
+    """Authorities to write to: the sample (or, for a voluntary survey, those with contacts)."""
+    from barometre.apps.registry.models import Authority
+
+    sample = edition.sample.all()
+    if sample.exists():
+        if stratum:
+            sample = sample.filter(stratum=stratum)
+        qs = Authority.objects.filter(pk__in=sample.values("authority"))
+    else:
+        qs = Authority.objects.filter(pk__in=Contact.objects.filter(edition=edition).values("authority"))
+        if stratum:
+            qs = qs.filter(stratum=stratum)
+    if reminder:
+        done = edition.responses.filter(status__in=[ResponseStatus.SUBMITTED, ResponseStatus.VALIDATED])
+        qs = qs.exclude(pk__in=done.values("authority"))
+    else:
+        invited = Delivery.objects.filter(response__edition=edition, kind=MessageKind.INVITATION, ok=True).values(
+            "response__authority"
+        )
+        qs = qs.exclude(pk__in=invited)
+    return list(qs.order_by("code"))
+
+
+def send_invitations(
+    edition: Edition,
+    *,
+    reminder: bool = False,
+    stratum: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    connection: Any = None,
+) -> SendReport:
+    """Send invitations (or reminders) for ``edition``; return once every message was attempted."""
+    from barometre.apps.portal import services
+
+    edition.refresh_from_db()
+    if edition.state != EditionState.OPEN:
+        raise EditionError(f"édition {edition.year} : collecte non ouverte, aucun message envoyé")
+    if settings.EMAIL_BACKEND.endswith("smtp.EmailBackend") and not settings.EMAIL_HOST:
+        raise EditionError("envoi d'e-mails non configuré : définissez EMAIL_HOST (et EMAIL_PORT…)")
+    kind = MessageKind.REMINDER if reminder else MessageKind.INVITATION
+    report = SendReport(edition.year, reminder, stratum)
+    authorities = targets(edition, reminder=reminder, stratum=stratum)
+    contacts: dict[int, list[Contact]] = {}
+    for c in Contact.objects.filter(edition=edition, authority__in=authorities):
+        contacts.setdefault(c.authority_id, []).append(c)
+    report.authorities = len(authorities)
+    base = {
+        "edition": edition.year,
+        "organiser": edition.organiser or "L'équipe du Baromètre",
+        "help_email": edition.help_email or settings.DEFAULT_FROM_EMAIL,
+        "help_phone": edition.help_phone,
+        "minutes": estimated_minutes(edition),
+    }
+    closes = edition.closes_on
+    conn = connection or get_connection(fail_silently=False)
+    try:
+        conn.open()
+    except (OSError, smtplib.SMTPException) as exc:
+        where = f"{settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
+        raise MailServerUnreachable(f"serveur SMTP injoignable ({where}) : {exc}") from None
+    try:
+        total = len(authorities)
+        for i, authority in enumerate(authorities, start=1):
+            people = contacts.get(authority.pk, [])
+            if reminder:
+                keep = [c for c in people if c.opted_out_at is None]
+                report.skipped_opted_out += len(people) - len(keep)
+                people = keep
+            if not people:
+                report.skipped_no_contact += 1
+                continue
+            invited = services.invite(edition, authority, replace=True)
+            assert invited.token is not None
+            invitation = Invitation.objects.filter(prefix=tokens.prefix_of(invited.token)).first()
+            link = _base() + reverse("portal:home", kwargs={"token": invited.token})
+            response = edition.responses.get(authority=authority)
+            for contact in people:
+                lang = "fr"
+                ctx = base | {
+                    "authority": authority.name,
+                    "contact_name": contact.name,
+                    "link": link,
+                    "closes_on": closes.strftime("%d/%m/%Y") if closes else "",
+                    "optout_link": _base() + reverse("optout", kwargs={"token": optout_token(contact)}),
+                }
+                subject, body = render(kind, lang, ctx)
+                message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [contact.email], connection=conn)
+                try:
+                    message.send(fail_silently=False)
+                    ok, error = True, ""
+                    report.sent += 1
+                except (TimeoutError, smtplib.SMTPException, OSError) as exc:
+                    ok, error = False, f"{type(exc).__name__}: {exc}"[:300]
+                    report.failed += 1
+                    report.failures.append({"authority": authority.code, "email": contact.email, "error": error})
+                    if isinstance(exc, smtplib.SMTPServerDisconnected):
+                        _reopen(conn)
+                Delivery.objects.create(
+                    response=response, contact=contact, invitation=invitation, kind=kind, ok=ok, error=error
+                )
+            if progress is not None and (i % 50 == 0 or i == total):
+                progress(i, total)
+    finally:
+        conn.close()
+    return report
+
+
+def _reopen(conn: Any) -> None:
+    try:
+        conn.close()
+        conn.open()
+    except (OSError, smtplib.SMTPException):
+        pass
+
+
+def deliveries(edition: Edition, *, failed_only: bool = False) -> Iterable[Delivery]:
+    qs = Delivery.objects.filter(response__edition=edition).select_related("contact", "response__authority")
+    return qs.filter(ok=False) if failed_only else qs
