@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage, get_connection
-from django.template import engines
+from django.template import Context, Engine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -77,6 +77,10 @@ DEFAULTS: dict[tuple[str, str], tuple[str, str]] = {
 }
 
 
+#: Plain-text e-mails: no HTML escaping; an unknown variable renders as nothing.
+_ENGINE = Engine(autoescape=False, string_if_invalid="")
+
+
 class MailServerUnreachable(EditionError):
     """The SMTP server cannot be reached at all."""
 
@@ -88,11 +92,8 @@ def template_for(kind: str, lang: str) -> tuple[str, str]:
 
 def render(kind: str, lang: str, context: dict[str, Any]) -> tuple[str, str]:
     subject, body = template_for(kind, lang)
-    engine = engines["django"]
-    wrap = "{% autoescape off %}" + "{}" + "{% endautoescape %}"
-    s = engine.from_string(wrap.format(subject)).render(context)
-    b = engine.from_string(wrap.format(body)).render(context)
-    return " ".join(s.split()), b
+    ctx = Context(context)
+    return " ".join(_ENGINE.from_string(subject).render(ctx).split()), _ENGINE.from_string(body).render(ctx)
 
 
 def check_template(subject: str, body: str) -> None:
@@ -100,8 +101,8 @@ def check_template(subject: str, body: str) -> None:
     from django.template import TemplateSyntaxError
 
     try:
-        engines["django"].from_string(subject)
-        engines["django"].from_string(body)
+        _ENGINE.from_string(subject)
+        _ENGINE.from_string(body)
     except TemplateSyntaxError as exc:
         raise EditionError(f"modèle invalide : {exc}") from None
     if "{{ link }}" not in body:
