@@ -122,9 +122,8 @@ def test_invitations_send_exits_2_when_the_smtp_server_cannot_be_reached(setting
 
 def test_edition_monitor_json_has_one_row_per_stratum_with_the_fields() -> None:
     edition = open_edition()
-    authorities = [
-        make_authority(stratum=s, region=r) for s in ("communes_moins_3500", "communes_3500_9999") for r in ("84", "53")
-    ]
+    small, mid = "communes_moins_3500", "communes_3500_9999"
+    authorities = [make_authority(stratum=s, region=r) for s in (small, mid) for r in ("84", "53")]
     authorities += [make_authority(stratum=mid, region="53")]
     for i, a in enumerate(authorities):
         status = ResponseStatus.SUBMITTED if i in (0, 1, 3) else ResponseStatus.STARTED if i == 2 else "invited"
