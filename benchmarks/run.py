@@ -15,6 +15,7 @@ MODULES: list[str] = [
     "benchmarks.report_bench",
     "benchmarks.portal_load",
     "benchmarks.api_load",
+    "benchmarks.console_bench",
 ]
 
 

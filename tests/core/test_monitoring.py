@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from barometre.core.monitoring import representativeness
+from barometre.core.monitoring import representativeness, representativeness_grouped
 
 
 def test_r_indicator_matches_hand_computation_on_a_ten_unit_frame() -> None:
@@ -65,3 +65,28 @@ def test_propensity_model_uses_every_covariate_and_matches_observed_margins() ->
     s1 = np.array(stratum) == "s1"
     assert np.ptp(rep.propensities[s1]) > 0.05
     assert 0 < rep.r_indicator < 1
+
+
+def test_cells_give_the_same_r_indicator_as_units() -> None:
+    rng = np.random.default_rng(5)
+    n = 300
+    stratum = rng.choice(["s1", "s2", "s3"], size=n).tolist()
+    region = rng.choice(["r1", "r2", "r3"], size=n).tolist()
+    responded = (rng.random(n) < 0.4).tolist()
+    weights = rng.choice([1.0, 2.5], size=n)
+    units = representativeness({"stratum": stratum, "region": region}, responded, weights)
+    cells: dict[tuple[str, str], list[float]] = {}
+    for s, r, y, w in zip(stratum, region, responded, weights, strict=True):
+        cell = cells.setdefault((s, r), [0.0, 0.0])
+        cell[0] += w * y
+        cell[1] += w
+    keys = sorted(cells)
+    grouped = representativeness_grouped(
+        {"stratum": [k[0] for k in keys], "region": [k[1] for k in keys]},
+        [cells[k][0] for k in keys],
+        [cells[k][1] for k in keys],
+    )
+    assert grouped.r_indicator == pytest.approx(units.r_indicator, abs=1e-9)
+    for var in ("stratum", "region"):
+        for level, value in units.partial[var].categories.items():
+            assert grouped.partial[var].categories[level] == pytest.approx(value, abs=1e-9)

@@ -59,15 +59,18 @@ def design_matrix(covariates: Mapping[str, Sequence[str]]) -> tuple[FloatArray, 
 
 def fit_propensities(
     x: FloatArray,
-    responded: NDArray[np.bool_],
-    weights: FloatArray,
+    successes: FloatArray,
+    trials: FloatArray,
     *,
     ridge: float = 1e-8,
     max_iter: int = 100,
     tol: float = 1e-10,
 ) -> tuple[FloatArray, int]:
-    """Weighted logistic regression by Newton–Raphson (IRLS); a tiny ridge keeps empty cells finite."""
-    y = responded.astype(np.float64)
+    """Weighted logistic regression by Newton–Raphson (IRLS); a tiny ridge keeps empty cells finite.
+
+    Each row is a unit (trials = its design weight, successes = weight × responded) or a cell of
+    units sharing the same covariates (weighted counts): the likelihood is the same.
+    """
     beta = np.zeros(x.shape[1])
     penalty = np.full(x.shape[1], ridge)
     penalty[0] = 0.0
@@ -75,8 +78,8 @@ def fit_propensities(
     for iterations in range(1, max_iter + 1):  # noqa: B007
         eta = np.clip(x @ beta, -30.0, 30.0)
         p = 1.0 / (1.0 + np.exp(-eta))
-        grad = x.T @ (weights * (y - p)) - penalty * beta
-        hess = (x * (weights * p * (1.0 - p))[:, None]).T @ x + np.diag(penalty)
+        grad = x.T @ (successes - trials * p) - penalty * beta
+        hess = (x * (trials * p * (1.0 - p))[:, None]).T @ x + np.diag(penalty)
         try:
             step = np.linalg.solve(hess, grad)
         except np.linalg.LinAlgError:
@@ -123,12 +126,31 @@ def representativeness(
     *,
     partial_for: Sequence[str] | None = None,
 ) -> Representativeness:
-    """Fit the propensity model on ``covariates`` and return R and the partial R-indicators."""
+    """Fit the propensity model on unit-level ``covariates`` and return R and the partial R-indicators."""
     y = np.asarray(responded, dtype=bool)
     w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)
     if len(w) != len(y):
         raise StatsError("poids et réponses de longueurs différentes")
-    x, _ = design_matrix(covariates)
-    rho, iterations = fit_propensities(x, y, w)
-    partial = {var: partial_r(rho, w, covariates[var]) for var in (partial_for or list(covariates))}
-    return Representativeness(r_indicator(rho, w), rho, partial, iterations)
+    return representativeness_grouped(covariates, w * y, w, partial_for=partial_for)
+
+
+def representativeness_grouped(
+    covariates: Mapping[str, Sequence[str]],
+    respondents: Sequence[float] | FloatArray,
+    totals: Sequence[float] | FloatArray,
+    *,
+    partial_for: Sequence[str] | None = None,
+) -> Representativeness:
+    """The same from cells (one row per combination of covariates, with weighted counts of units
+    and of respondents): as exact as the unit-level fit, and fast on a large frame.
+    ``propensities`` are then per cell."""
+    n = np.asarray(totals, dtype=np.float64)
+    r = np.asarray(respondents, dtype=np.float64)
+    if len(n) != len(r) or np.any(r > n + 1e-9) or np.any(r < 0):
+        raise StatsError("effectifs de répondants incohérents avec les effectifs invités")
+    keep = n > 0
+    cov = {k: [v for v, ok in zip(vals, keep, strict=True) if ok] for k, vals in covariates.items()}
+    x, _ = design_matrix(cov)
+    rho, iterations = fit_propensities(x, r[keep], n[keep])
+    partial = {var: partial_r(rho, n[keep], cov[var]) for var in (partial_for or list(cov))}
+    return Representativeness(r_indicator(rho, n[keep]), rho, partial, iterations)

@@ -18,17 +18,20 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
 from django.template import Context, Engine
 from django.urls import reverse
 from django.utils import timezone
 
 from barometre.apps.console.models import Contact, Delivery, EmailTemplate, MessageKind
-from barometre.apps.editions.models import Edition, EditionState, ResponseStatus
+from barometre.apps.editions.models import Edition, EditionState, Response, ResponseStatus
 from barometre.apps.portal.models import Invitation
 from barometre.core import tokens
 from barometre.core.errors import EditionError
 
 OPTOUT_SALT = "barometre.console.optout"
+#: Authorities whose links are issued in one transaction before their messages are sent.
+BATCH = 200
 
 #: Default texts, edited in the console (stored as :class:`EmailTemplate`). Django template syntax.
 DEFAULTS: dict[tuple[str, str], tuple[str, str]] = {
@@ -203,7 +206,6 @@ def send_invitations(
     connection: Any = None,
 ) -> SendReport:
     """Send invitations (or reminders) for ``edition``; return once every message was attempted."""
-    from barometre.apps.portal import services
 
     edition.refresh_from_db()
     if edition.state != EditionState.OPEN:
@@ -231,51 +233,101 @@ def send_invitations(
     except (OSError, smtplib.SMTPException) as exc:
         where = f"{settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
         raise MailServerUnreachable(f"serveur SMTP injoignable ({where}) : {exc}") from None
+    subject_t, body_t = (_ENGINE.from_string(t) for t in template_for(kind, "fr"))
+    closes_text = closes.strftime("%d/%m/%Y") if closes else ""
     try:
         total = len(authorities)
-        for i, authority in enumerate(authorities, start=1):
-            people = contacts.get(authority.pk, [])
-            if reminder:
-                keep = [c for c in people if c.opted_out_at is None]
-                report.skipped_opted_out += len(people) - len(keep)
-                people = keep
-            if not people:
-                report.skipped_no_contact += 1
-                continue
-            invited = services.invite(edition, authority, replace=True)
-            assert invited.token is not None
-            invitation = Invitation.objects.filter(prefix=tokens.prefix_of(invited.token)).first()
-            link = _base() + reverse("portal:home", kwargs={"token": invited.token})
-            response = edition.responses.get(authority=authority)
-            for contact in people:
-                lang = "fr"
-                ctx = base | {
-                    "authority": authority.name,
-                    "contact_name": contact.name,
-                    "link": link,
-                    "closes_on": closes.strftime("%d/%m/%Y") if closes else "",
-                    "optout_link": _base() + reverse("optout", kwargs={"token": optout_token(contact)}),
-                }
-                subject, body = render(kind, lang, ctx)
-                message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [contact.email], connection=conn)
-                try:
-                    message.send(fail_silently=False)
-                    ok, error = True, ""
-                    report.sent += 1
-                except (TimeoutError, smtplib.SMTPException, OSError) as exc:
-                    ok, error = False, f"{type(exc).__name__}: {exc}"[:300]
-                    report.failed += 1
-                    report.failures.append({"authority": authority.code, "email": contact.email, "error": error})
-                    if isinstance(exc, smtplib.SMTPServerDisconnected):
-                        _reopen(conn)
-                Delivery.objects.create(
-                    response=response, contact=contact, invitation=invitation, kind=kind, ok=ok, error=error
-                )
-            if progress is not None and (i % 50 == 0 or i == total):
-                progress(i, total)
+        for start in range(0, total, BATCH):
+            batch = authorities[start : start + BATCH]
+            # 1. fresh links for the batch, in one short transaction (never held while sending)
+            links: list[tuple[Any, list[Contact], str, Response, Invitation | None]] = []
+            wanted: list[tuple[Any, list[Contact]]] = []
+            for authority in batch:
+                people = contacts.get(authority.pk, [])
+                if reminder:
+                    keep = [c for c in people if c.opted_out_at is None]
+                    report.skipped_opted_out += len(people) - len(keep)
+                    people = keep
+                if not people:
+                    report.skipped_no_contact += 1
+                    continue
+                wanted.append((authority, people))
+            fresh = fresh_links(edition, [a for a, _ in wanted])
+            for authority, people in wanted:
+                response, invitation, token = fresh[authority.pk]
+                link = _base() + reverse("portal:home", kwargs={"token": token})
+                links.append((authority, people, link, response, invitation))
+            # 2. the messages, then their outcomes in one insert
+            done: list[Delivery] = []
+            for authority, people, link, response, invitation in links:
+                for contact in people:
+                    ctx = Context(
+                        base
+                        | {
+                            "authority": authority.name,
+                            "contact_name": contact.name,
+                            "link": link,
+                            "closes_on": closes_text,
+                            "optout_link": _base() + reverse("optout", kwargs={"token": optout_token(contact)}),
+                        }
+                    )
+                    subject = " ".join(subject_t.render(ctx).split())
+                    message = EmailMessage(
+                        subject, body_t.render(ctx), settings.DEFAULT_FROM_EMAIL, [contact.email], connection=conn
+                    )
+                    try:
+                        message.send(fail_silently=False)
+                        ok, error = True, ""
+                        report.sent += 1
+                    except (TimeoutError, smtplib.SMTPException, OSError) as exc:
+                        ok, error = False, f"{type(exc).__name__}: {exc}"[:300]
+                        report.failed += 1
+                        report.failures.append({"authority": authority.code, "email": contact.email, "error": error})
+                        if isinstance(exc, smtplib.SMTPServerDisconnected):
+                            _reopen(conn)
+                    done.append(
+                        Delivery(
+                            response=response, contact=contact, invitation=invitation, kind=kind, ok=ok, error=error
+                        )
+                    )
+            Delivery.objects.bulk_create(done)
+            if progress is not None:
+                progress(min(start + BATCH, total), total)
     finally:
         conn.close()
     return report
+
+
+def fresh_links(edition: Edition, authorities: list[Any]) -> dict[int, tuple[Response, Invitation, str]]:
+    """A new main link for each authority (response created if needed), the previous ones revoked.
+
+    The bulk form of :func:`barometre.apps.portal.services.invite` with ``replace=True``, in one
+    transaction: authority pk → (response, invitation, clear token shown only in the message).
+    """
+    from barometre.apps.portal.models import token_key
+    from barometre.apps.portal.services import closing_datetime
+
+    if not authorities:
+        return {}
+    pks = [a.pk for a in authorities]
+    now = timezone.now()
+    expires = closing_datetime(edition)
+    with transaction.atomic():
+        have = set(
+            Response.objects.filter(edition=edition, authority_id__in=pks).values_list("authority_id", flat=True)
+        )
+        Response.objects.bulk_create([Response(edition=edition, authority_id=pk) for pk in pks if pk not in have])
+        responses = {r.authority_id: r for r in Response.objects.filter(edition=edition, authority_id__in=pks)}
+        Invitation.objects.usable().filter(response__in=responses.values(), section="").update(revoked_at=now)
+        made = {pk: tokens.new_token(token_key()) for pk in pks}
+        Invitation.objects.bulk_create(
+            [
+                Invitation(response=responses[pk], prefix=t.prefix, digest=t.digest, expires_at=expires)
+                for pk, t in made.items()
+            ]
+        )
+        by_prefix = {i.prefix: i for i in Invitation.objects.filter(prefix__in=[t.prefix for t in made.values()])}
+    return {pk: (responses[pk], by_prefix[t.prefix], t.token) for pk, t in made.items()}
 
 
 def _reopen(conn: Any) -> None:

@@ -14,10 +14,12 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from django.db.models import Count, Sum
+
 from barometre.apps.editions.labels import REGION_NAMES
 from barometre.apps.editions.models import Edition, ResponseStatus
 from barometre.apps.registry.models import Authority
-from barometre.core.monitoring import representativeness
+from barometre.core.monitoring import representativeness_grouped
 
 #: A stratum whose partial R-indicator is below this (or with a response rate under
 #: half the overall one) is flagged as under-represented.
@@ -30,44 +32,75 @@ def _blank() -> dict[str, Any]:
     return {"frame": 0, "frame_population": 0, "invited": 0, "started": 0, "submitted": 0, "population": 0}
 
 
+def _frame_cells() -> list[dict[str, Any]]:
+    """Frame counts and population by stratum × région (cached per process until the registry changes)."""
+    from django.core.cache import caches
+    from django.db.models import Max
+
+    from barometre.apps.registry.models import RegistryLoad
+
+    version = Authority.objects.aggregate(n=Count("id"), last=Max("id"))
+    load = RegistryLoad.objects.aggregate(last=Max("id"))["last"]
+    key = f"barometre:console:frame:{load}:{version['n']}:{version['last']}"
+    local = caches["local"]
+    rows = local.get(key)
+    if rows is None:
+        rows = list(
+            Authority.objects.values("stratum", "region").annotate(n=Count("id"), pop=Sum("population_municipale"))
+        )
+        local.set(key, rows, timeout=3600)
+    return list(rows)
+
+
 def monitor(edition: Edition) -> dict[str, Any]:
     strata: dict[str, dict[str, Any]] = defaultdict(_blank)
     regions: dict[str, dict[str, Any]] = defaultdict(_blank)
-    for stratum, region, pop in Authority.objects.values_list("stratum", "region", "population_municipale"):
-        for table, key in ((strata, stratum), (regions, region)):
-            table[key]["frame"] += 1
-            table[key]["frame_population"] += pop
-    probabilities = dict(edition.sample.values_list("authority_id", "inclusion_probability"))
-    cov_stratum: list[str] = []
-    cov_region: list[str] = []
-    responded: list[bool] = []
-    weights: list[float] = []
-    rows = edition.responses.values_list(
-        "authority_id", "status", "authority__stratum", "authority__region", "authority__population_municipale"
-    )
-    for authority_id, status, stratum, region, pop in rows:
+    for row in _frame_cells():
+        for table, key in ((strata, row["stratum"]), (regions, row["region"])):
+            table[key]["frame"] += row["n"]
+            table[key]["frame_population"] += row["pop"] or 0
+    # cells (stratum × région × status), counted in SQL; weighted by 1/π for a probability sample
+    cells: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
+    base = edition.responses.values("authority__stratum", "authority__region", "status")
+    counted = base.annotate(n=Count("id"), pop=Sum("authority__population_municipale"))
+    weighted: dict[tuple[str, str, str], float] = {}
+    if edition.sample.exists():
+        probabilities = dict(edition.sample.values_list("authority_id", "inclusion_probability"))
+        for aid, stratum, region, status in edition.responses.values_list(
+            "authority_id", "authority__stratum", "authority__region", "status"
+        ):
+            p = probabilities.get(aid)
+            key = (stratum, region, status)
+            weighted[key] = weighted.get(key, 0.0) + (1.0 / p if p else 1.0)
+    n_submitted = 0
+    invited_total = 0
+    for row in counted:
+        stratum, region, status, n = row["authority__stratum"], row["authority__region"], row["status"], row["n"]
         done = status in SUBMITTED
         for table, key in ((strata, stratum), (regions, region)):
-            table[key]["invited"] += 1
-            table[key]["started"] += status == ResponseStatus.STARTED
-            table[key]["submitted"] += done
-            table[key]["population"] += pop if done else 0
-        cov_stratum.append(stratum)
-        cov_region.append(region)
-        responded.append(done)
-        p = probabilities.get(authority_id)
-        weights.append(1.0 / p if p else 1.0)
-    n_submitted = sum(responded)
+            table[key]["invited"] += n
+            table[key]["started"] += n if status == ResponseStatus.STARTED else 0
+            table[key]["submitted"] += n if done else 0
+            table[key]["population"] += (row["pop"] or 0) if done else 0
+        w = weighted.get((stratum, region, status), float(n))
+        cells[(stratum, region)][1] += w
+        cells[(stratum, region)][0] += w if done else 0.0
+        n_submitted += n if done else 0
+        invited_total += n
     r_value: float | None = None
     partial: dict[str, dict[str, float]] = {"stratum": {}, "region": {}}
-    if n_submitted >= 2 and len(responded) > n_submitted:
-        rep = representativeness({"stratum": cov_stratum, "region": cov_region}, responded, weights)
+    if n_submitted >= 2 and invited_total > n_submitted:
+        keys = sorted(cells)
+        rep = representativeness_grouped(
+            {"stratum": [k[0] for k in keys], "region": [k[1] for k in keys]},
+            [cells[k][0] for k in keys],
+            [cells[k][1] for k in keys],
+        )
         r_value = round(rep.r_indicator, 6)
         partial = {var: rep.partial[var].categories for var in ("stratum", "region")}
     elif n_submitted >= 2:  # everyone responded: perfectly representative
         r_value = 1.0
-        partial = {"stratum": dict.fromkeys(cov_stratum, 0.0), "region": dict.fromkeys(cov_region, 0.0)}
-    invited_total = len(responded)
+        partial = {"stratum": {k[0]: 0.0 for k in cells}, "region": {k[1]: 0.0 for k in cells}}
     overall = n_submitted / invited_total if invited_total else 0.0
 
     def table(data: dict[str, dict[str, Any]], key_name: str, var: str) -> list[dict[str, Any]]:

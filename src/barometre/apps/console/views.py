@@ -481,4 +481,7 @@ def guide(request: HttpRequest) -> HttpResponse:
     path = PROJECT_ROOT / "docs" / "guide-analystes.md"
     if not path.exists():
         raise Http404
-    return render(request, "console/guide.html", {"text": path.read_text(encoding="utf-8")})
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark").render(path.read_text(encoding="utf-8"))  # our own file, not user input
+    return render(request, "console/guide.html", {"html": html})
