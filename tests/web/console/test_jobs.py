@@ -27,14 +27,16 @@ def test_action_is_queued_by_the_request_and_run_by_the_worker(
     # nothing ran inside the request
     assert job.state == JobState.QUEUED and Edition.objects.get(pk=edition.pk).state == EditionState.OPEN
     page = analyst.get(f"/console/travaux/{job.pk}/").content.decode()
-    assert 'http-equiv="refresh"' in page and "en attente" in page
+    assert 'data-running="1"' in page and "en attente" in page
     _worker()
     job.refresh_from_db()
     assert job.state == JobState.DONE and job.progress == 100 and "collecte close" in job.log
     assert Edition.objects.get(pk=edition.pk).state == EditionState.CLOSED
     assert AuditEntry.objects.filter(actor="analyst@example.fr", action="edition_closed").exists()
     page = analyst.get(f"/console/travaux/{job.pk}/").content.decode()
-    assert 'http-equiv="refresh"' not in page and "collecte close" in page and "100 %" in page
+    assert 'data-running="0"' in page and "collecte close" in page and "100 %" in page
+    status = analyst.get(f"/console/travaux/{job.pk}/etat/").json()
+    assert (status["state"], status["progress"], status["running"]) == ("done", 100, False)
 
 
 def test_a_failing_job_keeps_its_error_in_the_log(

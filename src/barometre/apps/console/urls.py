@@ -20,6 +20,7 @@ urlpatterns = [
     path("editions/<int:year>/reponses/", views.responses, name="responses"),
     path("editions/<int:year>/reponses/<str:code>/", views.response_detail, name="response"),
     path("travaux/<int:pk>/", views.job, name="job"),
+    path("travaux/<int:pk>/etat/", views.job_status, name="job_status"),
     path("modeles/<str:kind>/<str:lang>/", views.templates_page, name="templates"),
     path("journal/", views.audit_log, name="audit"),
     path("comptes/", views.users, name="users"),

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -209,6 +209,20 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
     j = get_object_or_404(Job.objects.select_related("edition"), pk=pk)
     running = j.state in (JobState.QUEUED, JobState.RUNNING)
     return render(request, "console/job.html", {"job": j, "running": running})
+
+
+@staff()
+def job_status(request: HttpRequest, pk: int) -> JsonResponse:
+    j = get_object_or_404(Job, pk=pk)
+    return JsonResponse(
+        {
+            "state": j.state,
+            "state_label": str(j.get_state_display()),
+            "progress": j.progress,
+            "log": j.log,
+            "running": j.state in (JobState.QUEUED, JobState.RUNNING),
+        }
+    )
 
 
 # --------------------------------------------------------------------------- sample
