@@ -11,6 +11,8 @@
   default this process's memory.
 - ``EMAIL_HOST``, ``EMAIL_PORT``, ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD``, ``EMAIL_USE_TLS``,
   ``DEFAULT_FROM_EMAIL``: the SMTP server of invitations and reminders (no ``EMAIL_HOST``: e-mail off).
+- ``OIDC_OP_ISSUER``, ``OIDC_RP_CLIENT_ID``, ``OIDC_RP_CLIENT_SECRET``: ProConnect (OpenID Connect)
+  sign-in to the console (no client id: off).
 """
 
 from __future__ import annotations
@@ -202,6 +204,22 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT") or 30)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "barometre@localhost")
 
 LOGIN_URL = "console:login"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "barometre.apps.console.oidc.ConsoleOIDCBackend",
+]
+
+# ProConnect (OpenID Connect) sign-in to the console: off unless OIDC_RP_CLIENT_ID is set.
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATE_CLASS = "barometre.apps.console.oidc.ConsoleOIDCRequestView"
+OIDC_CALLBACK_CLASS = "barometre.apps.console.oidc.ConsoleOIDCCallbackView"
+LOGIN_REDIRECT_URL = "/console/"
+LOGIN_REDIRECT_URL_FAILURE = "/console/connexion/"
 
 LOGGING = {
     "version": 1,
