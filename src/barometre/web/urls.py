@@ -11,6 +11,7 @@ urlpatterns = [
     path("console/oidc/", include("mozilla_django_oidc.urls")),  # ProConnect sign-in (no namespace)
     path("console/", include("barometre.apps.console.urls")),
     path("relances/", include("barometre.apps.console.public_urls")),
+    path("projets/", include("barometre.apps.projects.urls")),
     path("", include("barometre.apps.public.urls")),
 ]
 

@@ -22,7 +22,6 @@ import io
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,6 +29,7 @@ from barometre.apps.editions.lifecycle import mark_weights_stale
 from barometre.apps.editions.models import Answer, AuditEntry, Edition, EditionState, Response, ResponseStatus
 from barometre.apps.portal.services import questionnaire_for
 from barometre.apps.registry.models import Authority
+from barometre.core import yamlfile
 from barometre.core.errors import BarometreError
 from barometre.core.questionnaire import QType, validate_answers
 from barometre.core.questionnaire.validate import coerce_form_value
@@ -74,12 +74,7 @@ def _read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
 def _read_mapping(path: Path) -> dict[str, Any]:
     if not path.exists():
         raise BarometreError(f"{path}: fichier de correspondance introuvable")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{mark.line + 1}:{mark.column + 1}" if mark else "1:1"
-        raise BarometreError(f"{path}:{where}: YAML invalide") from None
+    data = yamlfile.load_file(path, str(path))  # YamlError: file:line:column
     if not isinstance(data, dict) or "authority" not in data or not isinstance(data.get("columns"), dict):
         raise BarometreError(f"{path}:1:1: clés « authority » et « columns » attendues")
     return data
