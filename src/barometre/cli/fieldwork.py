@@ -133,6 +133,27 @@ def register(app: typer.Typer) -> None:
 
         run_guarded(run)
 
+    @invitations_app.command("schedule")
+    def schedule(
+        edition: int = typer.Option(..., "--edition", "-e", help="Année de l'édition."),
+        fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", help="text ou json."),
+    ) -> None:
+        """Programme les relances aux non-répondants : J+10, J+20 et trois jours avant la clôture (par le worker)."""
+
+        def run() -> None:
+            setup_django()
+            from barometre.apps.console import jobs
+            from barometre.apps.editions.lifecycle import get_edition
+
+            made = jobs.schedule_reminders(get_edition(edition), actor="cli")
+            rows = [{"job": j.pk, "run_after": j.run_after} for j in made]
+            if fmt is OutputFormat.json:
+                print_json(rows)
+            else:
+                console.print(f"{len(made)} relance(s) programmée(s)", highlight=False)
+
+        run_guarded(run)
+
     @responses_app.command("import")
     def import_(
         file: Path = typer.Argument(..., help="Export CSV ou XLSX (LimeSurvey, KoboToolbox…)."),

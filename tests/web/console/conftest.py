@@ -48,7 +48,7 @@ def signed_in(role: str) -> Client:
     email = make_user(role)
     client = Client()
     response = client.post("/console/connexion/", {"email": email, "password": PASSWORD, "code": current_code(email)})
-    assert response.status_code == 302, response.content[:500]
+    assert response.status_code == 302, (response.status_code, response.content.decode()[-3000:])
     return client
 
 

@@ -55,3 +55,25 @@ def test_a_failing_job_keeps_its_error_in_the_log(
 def test_unknown_action_is_404(analyst: Client, edition: Edition) -> None:
     assert analyst.post("/console/editions/2026/actions/drop-tables/").status_code == 404
     assert not Job.objects.exists()
+
+
+def test_reminders_are_scheduled_as_deferred_jobs_once(
+    analyst: Client, edition: Edition, django_capture_on_commit_callbacks: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    edition.opens_on = timezone.localdate() - timedelta(days=5)
+    edition.closes_on = timezone.localdate() + timedelta(days=40)
+    edition.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert analyst.post("/console/editions/2026/relances-programmees/").status_code == 302
+        analyst.post("/console/editions/2026/relances-programmees/")  # again: nothing more
+    planned = sorted(j.params["scheduled_for"] for j in Job.objects.filter(kind="remind"))
+    expected = [edition.opens_on + timedelta(days=10), edition.opens_on + timedelta(days=20)]
+    expected.append(edition.closes_on - timedelta(days=3))
+    assert planned == [d.isoformat() for d in expected]
+    _worker()  # not due yet: the worker leaves them in the queue
+    assert set(Job.objects.values_list("state", flat=True)) == {JobState.QUEUED}
+    assert "prévu le" in analyst.get("/console/editions/2026/").content.decode()

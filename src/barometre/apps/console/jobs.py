@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -144,15 +145,61 @@ def run_job(job_id: int) -> str:
     return job.state
 
 
-def start(kind: str, edition: Edition, *, actor: str, params: dict[str, Any] | None = None) -> Job:
-    """Record the job, audit it, and enqueue it once the transaction commits."""
+def start(
+    kind: str,
+    edition: Edition,
+    *,
+    actor: str,
+    params: dict[str, Any] | None = None,
+    run_after: datetime | None = None,
+) -> Job:
+    """Record the job, audit it, and enqueue it once the transaction commits (not before ``run_after``)."""
     if kind not in JobKind.values:
         raise BarometreError(f"action inconnue : {kind}")
     with transaction.atomic():
-        job = Job.objects.create(kind=kind, edition=edition, params=params or {}, created_by=actor)
+        job = Job.objects.create(kind=kind, edition=edition, params=params or {}, created_by=actor, run_after=run_after)
         AuditEntry.objects.create(actor=actor, action=f"job_{kind}", edition=edition, reason=_describe(params or {}))
-        transaction.on_commit(lambda: run_job.enqueue(job.pk))
+        task = run_job.using(run_after=run_after) if run_after is not None else run_job
+        transaction.on_commit(lambda: task.enqueue(job.pk))
     return job
+
+
+#: Default reminder days: after the opening, and before the closing.
+REMINDER_DAYS_AFTER_OPENING = (10, 20)
+REMINDER_DAYS_BEFORE_CLOSING = 3
+#: Hour of the day (local time) scheduled reminders are sent at.
+REMINDER_HOUR = 9
+
+
+def reminder_dates(
+    edition: Edition,
+    after_opening: tuple[int, ...] = REMINDER_DAYS_AFTER_OPENING,
+    before_closing: int | None = REMINDER_DAYS_BEFORE_CLOSING,
+) -> list[date]:
+    if edition.opens_on is None or edition.closes_on is None:
+        raise BarometreError(f"édition {edition.year} : dates d'ouverture et de clôture nécessaires")
+    days = {edition.opens_on + timedelta(days=d) for d in after_opening}
+    if before_closing is not None:
+        days.add(edition.closes_on - timedelta(days=before_closing))
+    return sorted(d for d in days if edition.opens_on < d < edition.closes_on)
+
+
+def schedule_reminders(edition: Edition, *, actor: str, dates: list[date] | None = None) -> list[Job]:
+    """Queue one reminder job per date (to every non-respondent); dates already scheduled or past are skipped."""
+    today = timezone.localdate()
+    planned = {
+        j.params.get("scheduled_for")
+        for j in Job.objects.filter(edition=edition, kind=JobKind.REMIND, state=JobState.QUEUED)
+    }
+    made = []
+    for day in dates if dates is not None else reminder_dates(edition):
+        if day <= today or day.isoformat() in planned:
+            continue
+        when = timezone.make_aware(datetime.combine(day, time(REMINDER_HOUR)))
+        made.append(
+            start(JobKind.REMIND, edition, actor=actor, params={"scheduled_for": day.isoformat()}, run_after=when)
+        )
+    return made
 
 
 def _describe(params: dict[str, Any]) -> str:

@@ -65,6 +65,8 @@ class Job(models.Model):
     result = models.JSONField(default=dict, blank=True)
     created_by = models.CharField(max_length=150)
     created_at = models.DateTimeField(auto_now_add=True)
+    #: A scheduled job (e.g. a reminder) waits in the queue until then.
+    run_after = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("editions/<int:year>/echantillon/", views.sample, name="sample"),
     path("editions/<int:year>/contacts/", views.contacts_page, name="contacts"),
     path("editions/<int:year>/envoyer/", views.send, name="send"),
+    path("editions/<int:year>/relances-programmees/", views.schedule, name="schedule"),
     path("editions/<int:year>/suivi/", views.monitor, name="monitor"),
     path("editions/<int:year>/reponses/", views.responses, name="responses"),
     path("editions/<int:year>/reponses/<str:code>/", views.response_detail, name="response"),

@@ -349,6 +349,19 @@ def send(request: HttpRequest, year: int) -> HttpResponse:
     return redirect("console:job", pk=j.pk)
 
 
+@staff()
+@require_POST
+def schedule(request: HttpRequest, year: int) -> HttpResponse:
+    ed = _edition(year)
+    try:
+        made = jobs.schedule_reminders(ed, actor=accounts.actor_of(request))
+    except BarometreError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(n)s relance(s) programmée(s).") % {"n": len(made)})
+    return redirect("console:edition", year=year)
+
+
 class TemplateForm(forms.Form):
     subject = forms.CharField(label=_("Objet"), max_length=200)
     body = forms.CharField(label=_("Texte"), widget=forms.Textarea(attrs={"rows": 16}))
