@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.core.management import call_command
 from django.test import Client
 
@@ -17,6 +18,7 @@ def _worker() -> None:
     call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection after a task
 def test_action_is_queued_by_the_request_and_run_by_the_worker(
     analyst: Client, edition: Edition, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -39,6 +41,7 @@ def test_action_is_queued_by_the_request_and_run_by_the_worker(
     assert (status["state"], status["progress"], status["running"]) == ("done", 100, False)
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection after a task
 def test_a_failing_job_keeps_its_error_in_the_log(
     analyst: Client, edition: Edition, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -57,6 +60,7 @@ def test_unknown_action_is_404(analyst: Client, edition: Edition) -> None:
     assert not Job.objects.exists()
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection after a task
 def test_reminders_are_scheduled_as_deferred_jobs_once(
     analyst: Client, edition: Edition, django_capture_on_commit_callbacks: Any
 ) -> None:
