@@ -242,3 +242,9 @@ def test_responses_import_reads_xlsx(tmp_path: Path) -> None:
     result = run("responses", "import", str(path), "--edition", "2026", "--mapping", str(mapping), "--format", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["rows"] == 2
+
+
+def test_simulating_an_edition_without_questionnaire_is_one_line_exit_2() -> None:
+    result = run("edition", "simulate", "--edition", "2028")
+    assert result.exit_code == 2
+    assert "pas de questionnaire pour l'édition 2028" in result.stderr and "Traceback" not in result.output
