@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('editions', '0003_edition_settings'),
+        ('editions', '0004_edition_settings'),
         ('portal', '0001_initial'),
         ('registry', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

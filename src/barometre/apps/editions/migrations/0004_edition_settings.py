@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('editions', '0002_simulation_key'),
+        ('editions', '0003_small_area'),
     ]
 
     operations = [
