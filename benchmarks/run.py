@@ -24,6 +24,7 @@ MODULES: list[str] = [
     "benchmarks.portal_load",
     "benchmarks.api_load",
     "benchmarks.search_load",
+    "benchmarks.console_bench",
 ]
 
 

@@ -45,6 +45,10 @@ def _register() -> None:
         "responses",
         "sae",
         "stats",
+        "users",
+        "contacts",
+        # adds commands to the edition, invitations and responses groups: keep it last
+        "fieldwork",
     ):
         try:
             module = importlib.import_module(f"barometre.cli.{name}")
