@@ -554,6 +554,40 @@ def reopen(year: int, code: str, *, reason: str, actor: str) -> Response:
     return response
 
 
+def reopened_at(response: Response) -> datetime | None:
+    """When an analyst reopened this response, if it has not been sent again since (else None).
+
+    A reopened response is out of the export and the statistics until it is sent again: the
+    respondent's pages and ``barometre responses check`` say so.
+    """
+    if response.status not in EDITABLE_STATUSES:
+        return None
+    at: datetime | None = (
+        AuditEntry.objects.filter(response=response, action="response_reopened")
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    return at
+
+
+def reopened_responses(edition: Edition) -> list[dict[str, object]]:
+    """The edition's responses reopened and not sent again (authority code, when, why, by whom)."""
+    latest: dict[int, AuditEntry] = {}
+    for entry in AuditEntry.objects.filter(
+        edition=edition, action="response_reopened", response__status__in=EDITABLE_STATUSES
+    ).select_related("response__authority"):
+        if entry.response_id is not None and (
+            entry.response_id not in latest or entry.at > latest[entry.response_id].at
+        ):
+            latest[entry.response_id] = entry
+    return [
+        {"authority": e.response.authority.code, "reopened_at": e.at, "reason": e.reason, "actor": e.actor}
+        for e in sorted(latest.values(), key=lambda e: e.response.authority.code)
+        if e.response is not None
+    ]
+
+
 def purge_names(older_than_days: int = NAME_RETENTION_DAYS, *, now: datetime | None = None) -> int:
     """Remove respondents' names from answers unchanged for ``older_than_days`` days."""
     from barometre.apps.editions.models import Answer

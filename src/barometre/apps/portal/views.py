@@ -43,6 +43,7 @@ def _context(request: HttpRequest, inv: Invitation, qn: Questionnaire, **extra: 
         "edition": response.edition,
         "editable": services.is_editable(response),
         "submitted": response.status in services.SUBMITTED_STATUSES,
+        "reopened_at": services.reopened_at(response),
         "qn_title": _title(qn, response),
         "respondent_name": _actor(request),
         "urls": {
