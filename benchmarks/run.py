@@ -15,6 +15,8 @@ MODULES: list[str] = [
     "benchmarks.report_bench",
     "benchmarks.portal_load",
     "benchmarks.api_load",
+    "benchmarks.faults_bench",
+    "benchmarks.fuzz_bench",
 ]
 
 
