@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.fuzz_corpus import CORPUS
+from benchmarks.fuzz_corpus import CORPUS, HEAVY
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -47,7 +47,7 @@ def run(with_r: bool = False) -> None:
             _wait(ref.pid, 120)
         reference_s = time.perf_counter() - start
         print(f"  reference: a valid case (apiclus1_cluster.json) in {reference_s:.1f} s")
-        for name, build in CORPUS:
+        for name, build in CORPUS + HEAVY:
             folder = Path(tmp) / name
             folder.mkdir()
             args = build(folder)
@@ -83,7 +83,8 @@ def run(with_r: bool = False) -> None:
                 f"{lines[0][-80:] if lines else ''}"
             )
     print(
-        f"fuzz corpus: {len(CORPUS)} inputs, {failures} failed; slowest {worst_s:.1f} s (limit {LIMIT_S:.0f} s), "
+        f"fuzz corpus: {len(CORPUS) + len(HEAVY)} inputs, {failures} failed; "
+        f"slowest {worst_s:.1f} s (limit {LIMIT_S:.0f} s), "
         f"largest peak {worst_mb:.0f} MB (limit {LIMIT_RSS_MB:.0f} MB)"
     )
     print("property-based fuzzing (hypothesis profile 'explore'):")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -130,4 +131,106 @@ EXPRESSIONS: list[tuple[str, Build]] = [
     _expression("chain_over_depth", " + ".join(["${a}"] * 300) + " > 1"),
 ]
 
-CORPUS: list[tuple[str, Build]] = STATS + EXPRESSIONS
+
+# ------------------------------------------------------------------ XLSForm workbooks
+
+SHEET = "xl/worksheets/sheet1.xml"
+_CELL_HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+    b'spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>'
+)
+_CELL_TAIL = b"</t></is></c></row></sheetData></worksheet>"
+
+
+def _base_xlsx(path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "survey"
+    ws.append(["type", "name", "label::Français (fr)"])
+    ws.append(["text", "commentaire", "Un commentaire"])
+    wb.save(path)
+
+
+def _rewrite(folder: Path, name: str, replace: Callable[[zipfile.ZipFile, zipfile.ZipFile, str], bool]) -> Path:
+    base = folder / "base.xlsx"
+    _base_xlsx(base)
+    out = folder / f"{name}.xlsx"
+    with zipfile.ZipFile(base) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for member in src.namelist():
+            if not replace(src, dst, member):
+                dst.writestr(member, src.read(member))
+    return out
+
+
+def _big_cell(chars: int) -> Callable[[zipfile.ZipFile, zipfile.ZipFile, str], bool]:
+    def replace(_src: zipfile.ZipFile, dst: zipfile.ZipFile, member: str) -> bool:
+        if member != SHEET:
+            return False
+        with dst.open(member, "w", force_zip64=True) as fh:
+            fh.write(_CELL_HEAD)
+            block = b"A" * (1 << 20)
+            left = chars
+            while left > 0:
+                fh.write(block[: min(left, len(block))])
+                left -= len(block)
+            fh.write(_CELL_TAIL)
+        return True
+
+    return replace
+
+
+def _member(content: bytes, target: str = SHEET) -> Callable[[zipfile.ZipFile, zipfile.ZipFile, str], bool]:
+    def replace(_src: zipfile.ZipFile, dst: zipfile.ZipFile, member: str) -> bool:
+        if member != target:
+            return False
+        dst.writestr(member, content)
+        return True
+
+    return replace
+
+
+def _xlsx(name: str, make: Callable[[Path], Path]) -> tuple[str, Build]:
+    return name, lambda folder: ["questionnaire", "import", str(make(folder)), "--out", str(folder / "out.yaml")]
+
+
+def _flipped(folder: Path) -> Path:
+    path = _rewrite(folder, "flipped", _member(b"<worksheet>" + b"<row/>" * 20_000 + b"</worksheet>"))
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo(SHEET)
+    data = bytearray(path.read_bytes())
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for k in range(start + 10, start + min(info.compress_size, 200)):
+        data[k] ^= 0x5A
+    path.write_bytes(bytes(data))
+    return path
+
+
+def _not_zip(folder: Path) -> Path:
+    path = folder / "not_zip.xlsx"
+    path.write_bytes(b"PK\x03\x04" + b"\x00" * 200)
+    return path
+
+
+BOMB = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;">]>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
+    b'<c r="A1" t="inlineStr"><is><t>&lol2;</t></is></c></row></sheetData></worksheet>'
+)
+
+XLSX: list[tuple[str, Build]] = [
+    _xlsx("corrupted_sheet_xml", lambda f: _rewrite(f, "corrupted_sheet_xml", _member(b"<worksheet><sheetData><row"))),
+    _xlsx("corrupted_deflate", _flipped),
+    _xlsx("not_a_zip", _not_zip),
+    _xlsx("cell_of_1_mb", lambda f: _rewrite(f, "cell_of_1_mb", _big_cell(1 << 20))),
+    _xlsx("cell_of_60_mb", lambda f: _rewrite(f, "cell_of_60_mb", _big_cell(60 << 20))),
+    _xlsx("entity_expansion", lambda f: _rewrite(f, "entity_expansion", _member(BOMB))),
+]
+#: Inputs too slow to build for the suite, replayed by ``make bench`` only.
+HEAVY: list[tuple[str, Build]] = [
+    _xlsx("cell_of_1_gib", lambda f: _rewrite(f, "cell_of_1_gib", _big_cell(1 << 30))),
+]
+
+CORPUS = STATS + EXPRESSIONS + XLSX

@@ -45,8 +45,7 @@ from barometre.core.errors import BackupError
 
 FORMAT = "barometre-backup"
 FORMAT_VERSION = 1
-#: Apps whose rows are backed up (sessions and permissions are recreated, not restored).
-APP_LABELS = ("registry", "editions", "portal", "api", "diagnostic", "public")
+#: Besides the project's apps, the accounts (sessions and permissions are recreated, not restored).
 EXTRA_MODELS = ("auth.group", "auth.user")
 #: Generated folders of the data directory kept in the archive.
 GENERATED = ("notes", "opendata")
@@ -58,13 +57,15 @@ MANIFEST = "manifest.json"
 # --------------------------------------------------------------------------- what is saved
 
 
+def _app_labels() -> list[str]:
+    """Every app of the project (``barometre.apps.*``): a new app's tables are saved without a change here."""
+    return [c.label for c in apps.get_app_configs() if c.name.startswith("barometre.apps.")]
+
+
 def _models() -> list[type[models.Model]]:
     chosen: list[type[models.Model]] = []
-    for label in APP_LABELS:
-        try:
-            chosen.extend(apps.get_app_config(label).get_models())
-        except LookupError:
-            continue
+    for label in _app_labels():
+        chosen.extend(apps.get_app_config(label).get_models())
     for name in EXTRA_MODELS:
         chosen.append(apps.get_model(name))
     ordered = serializers.sort_dependencies([(None, chosen)], allow_cycles=True)
@@ -301,7 +302,7 @@ def restore(archive: Path) -> dict[str, Any]:
 def _describe(schema: object) -> str:
     if not isinstance(schema, dict):
         return "inconnu"
-    return ", ".join(f"{app} {name}" for app, name in sorted(schema.items()) if app in APP_LABELS) or "inconnu"
+    return ", ".join(f"{app} {name}" for app, name in sorted(schema.items()) if app in _app_labels()) or "inconnu"
 
 
 def _load(path: Path) -> int:
