@@ -11,6 +11,9 @@ their knowing gets the explicit conflict and is sent again with the version it a
 Afterwards: no acknowledged answer lost (the stored value is the last acknowledged one or
 one sent after it), none duplicated, and ``barometre responses check`` identical.
 
+*Edition row held*: 20 authorities save while another transaction holds the edition row,
+against 20 others saving without it: the ratio of their medians shows saves no longer queue.
+
 Bounded (fixed counts, time limit), loopback only. Environment as :mod:`benchmarks.portal_load`
 (``BENCH_ADMIN_URL``), database ``BENCH_FAULTS_DB`` (default ``barometre_bench_faults``).
 """
@@ -47,6 +50,8 @@ PACED_RESPONDENTS = int(os.environ.get("BENCH_PACED_RESPONDENTS", "500"))
 PACED_SAVES = int(os.environ.get("BENCH_PACED_SAVES", "6"))
 PACING_S = (5.0, 15.0)
 BURST_RESPONDENTS = 50
+#: Respondents of each half of the edition-lock phase (without, then with the edition row held).
+LOCK_RESPONDENTS = 20
 BURST_SAVES = 40
 #: The server is killed once this many burst saves were acknowledged (mid-burst: 2,000 are sent).
 KILL_AFTER_ACKNOWLEDGED = 300
@@ -200,13 +205,37 @@ def _check(env: dict[str, str], db_url: str) -> dict[str, Any]:
     return json.loads(out.stdout) if out.stdout.strip() else {"identical": False, "error": out.stderr.strip()}
 
 
+def _edition_lock_phase(port: int, free_tokens: list[str], held_tokens: list[str], db_url: str) -> None:
+    """Saves of different authorities while another transaction holds the edition row, against the
+    same saves without it (reference measured in the same run): they must not queue behind it."""
+    import psycopg
+
+    def saves(tokens: list[str]) -> list[float]:
+        result, _elapsed = _phase(port, tokens, 5, None, 0)
+        if result.errors:
+            print(f"    errors: {result.errors[:3]}")
+        return sorted(result.latencies_ms)
+
+    free = saves(free_tokens)
+    with psycopg.connect(db_url) as holder:
+        holder.execute("SELECT id FROM editions_edition FOR UPDATE").fetchall()  # held until the block ends
+        held = saves(held_tokens)
+        holder.rollback()
+    p50 = lambda v: v[len(v) // 2] if v else float("nan")  # noqa: E731
+    print(
+        f"edition row held by another transaction: {len(held)} saves of {len(held_tokens)} authorities, "
+        f"p50 {p50(held):.0f} ms, max {held[-1]:.0f} ms; without it p50 {p50(free):.0f} ms, max {free[-1]:.0f} ms "
+        f"(ratio of p50 {p50(held) / p50(free):.2f})"
+    )
+
+
 def run(with_r: bool = False) -> None:
     admin_url = os.environ.get("BENCH_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/test")
     db_url = _create_database(admin_url, os.environ.get("BENCH_FAULTS_DB", "barometre_bench_faults"))
     with tempfile.TemporaryDirectory(prefix="barometre-faults-") as data_dir:
         env = _env(db_url, data_dir)
         subprocess.run([str(BIN / "barometre"), "manage", "migrate", "--no-input", "-v", "0"], env=env, check=True)
-        total = PACED_RESPONDENTS + BURST_RESPONDENTS
+        total = PACED_RESPONDENTS + BURST_RESPONDENTS + 2 * LOCK_RESPONDENTS
         setup = subprocess.run(
             [sys.executable, "-c", "from benchmarks.portal_load import _setup_in_subprocess as s; s()"],
             env={**env, "PYTHONPATH": str(ROOT), "BENCH_RESPONDENTS": str(total)},
@@ -216,11 +245,14 @@ def run(with_r: bool = False) -> None:
             text=True,
         )
         tokens: list[str] = json.loads(setup.stdout)
-        paced, bursting = tokens[:PACED_RESPONDENTS], tokens[PACED_RESPONDENTS:]
+        paced = tokens[:PACED_RESPONDENTS]
+        bursting = tokens[PACED_RESPONDENTS : PACED_RESPONDENTS + BURST_RESPONDENTS]
+        locking = tokens[PACED_RESPONDENTS + BURST_RESPONDENTS :]
         port = _free_port()
         server = _start(port, env)
         try:
             _warm_up(port, tokens[0])
+            _edition_lock_phase(port, locking[:LOCK_RESPONDENTS], locking[LOCK_RESPONDENTS:], db_url)
             print(
                 f"{PACED_RESPONDENTS} respondents × {PACED_SAVES} autosaves, {PACING_S[0]:.0f}–{PACING_S[1]:.0f} s "
                 f"between saves; gunicorn {WORKERS} workers × {THREADS} threads; PostgreSQL"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import warnings
 from pathlib import Path
 
@@ -25,6 +26,8 @@ from barometre.core.questionnaire.expressions import ExpressionError, parse
 from barometre.core.stats.frame import run_case
 
 runner = CliRunner()
+#: Examples per slow property (each runs estimates or opens a workbook); ``make bench`` sets 500.
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "30"))
 
 
 @pytest.mark.parametrize(("name", "build"), CORPUS, ids=[name for name, _ in CORPUS])
@@ -70,7 +73,7 @@ CASE_KEYS = ["data", "design", "adjustment", "replicates", "requests"]
 REQUEST_KEYS = ["statistic", "variable", "domain", "level", "quantiles", "denominator", "na_rm", "ci_method"]
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=EXAMPLES, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     st.lists(st.tuples(st.sampled_from(CASE_KEYS), JSON_VALUES), max_size=2),
     st.lists(st.tuples(st.sampled_from(REQUEST_KEYS), JSON_VALUES), max_size=3),
@@ -103,3 +106,25 @@ def test_a_mutated_case_file_gives_estimates_or_one_stats_error(
         assert 0 < row["ci_level"] < 1
         if row.get("quantile") is not None:
             assert 0 <= row["quantile"] <= 1 and not math.isnan(row["quantile"])
+
+
+@settings(max_examples=EXAMPLES, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.floats(min_value=0, max_value=1), st.integers(min_value=1, max_value=255)), max_size=6))
+def test_a_damaged_workbook_imports_or_is_refused_in_one_message(
+    tmp_path_factory: pytest.TempPathFactory, flips: list[tuple[float, int]]
+) -> None:
+    from benchmarks.fuzz_corpus import _base_xlsx
+
+    from barometre.core.errors import QuestionnaireError
+    from barometre.core.questionnaire.xlsform import import_xlsform
+
+    path = tmp_path_factory.mktemp("xlsx") / "form.xlsx"
+    _base_xlsx(path)
+    data = bytearray(path.read_bytes())
+    for where, mask in flips:
+        data[int(where * (len(data) - 1))] ^= mask
+    path.write_bytes(bytes(data))
+    try:
+        import_xlsform(path)
+    except QuestionnaireError as exc:  # XLSXRejected (unreadable) or XLSFormRefused (content)
+        assert str(exc).strip() and "form.xlsx" in str(exc)
