@@ -39,7 +39,7 @@ def _answer_all(url_path: str, client: Client | None = None) -> Client:
 
 
 def test_create_prints_a_link_that_opens_the_questionnaire_from_a_fresh_database(settings: Any) -> None:
-    settings.BAROMETRE_QUESTIONNAIRES_DIR = None  # the real questionnaires: 2026 uses the 2025 one
+    settings.BAROMETRE_QUESTIONNAIRES_DIR = None  # the real questionnaires: 2026 has its own
     make_authority(code="01001", name="L'Abergement-Clémenciat")
     result = _create("--edition", "2026", "--authority", "01001", "--format", "json")
     rows = json.loads(result.stdout)
@@ -47,11 +47,11 @@ def test_create_prints_a_link_that_opens_the_questionnaire_from_a_fresh_database
     url = rows[0]["url"]
     assert url.startswith("http://127.0.0.1:8000/repondre/") and url.endswith(rows[0]["token"] + "/")
     edition = Edition.objects.get(year=2026)
-    assert edition.state == EditionState.OPEN and edition.questionnaire_year == 2025
+    assert edition.state == EditionState.OPEN and edition.questionnaire_year == 2026
     page = Client().get(url.removeprefix("http://127.0.0.1:8000"))
     assert page.status_code == 200
     assert "L&#x27;Abergement-Clémenciat" in page.content.decode()
-    assert "collectivités territoriales 2026" in page.content.decode()  # the 2025 questionnaire, retitled
+    assert "collectivités territoriales 2026" in page.content.decode()
     assert Client().get(url.removeprefix("http://127.0.0.1:8000") + "section/collectivite/").status_code == 200
 
 

@@ -54,7 +54,15 @@ def compute(
     rows = [{c: getattr(r, c) for c in ROW_COLUMNS} for r in result.rows]
     label = "données simulées" if simulated else ""
     if fmt is TableFormat.json:
-        print_json({"edition": edition, "simulated": simulated, "label": label, "rows": rows})
+        print_json(
+            {
+                "edition": edition,
+                "simulated": simulated,
+                "label": label,
+                "estimator_paths": result.estimator_paths,
+                "rows": rows,
+            }
+        )
     elif fmt is TableFormat.csv:
         # every row says whether it comes from a simulated edition (a CSV travels without its header)
         print_csv(

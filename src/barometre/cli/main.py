@@ -43,6 +43,7 @@ def _register() -> None:
         "registry",
         "report",
         "responses",
+        "sae",
         "stats",
     ):
         try:

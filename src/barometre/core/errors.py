@@ -35,6 +35,18 @@ class StatsError(BarometreError):
     code = "stats_error"
 
 
+class ConvergenceWarning(UserWarning):
+    """An iterative weight adjustment stopped at its iteration limit and returned its last
+    weights (R warns and carries on: ``rake`` always, ``calibrate`` with ``force = TRUE``).
+    ``code`` names the adjustment for the layers that word it."""
+
+    def __init__(self, message: str, *, code: str, achieved: float | None = None, iterations: int = 0) -> None:
+        super().__init__(message)
+        self.code = code
+        self.achieved = achieved
+        self.iterations = iterations
+
+
 class IndicatorError(BarometreError):
     code = "indicator_error"
 

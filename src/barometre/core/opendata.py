@@ -47,6 +47,21 @@ ESTIMATE_FIELDS: dict[str, tuple[str, str]] = {
     "reason": ("string", "Motif du masquage"),
     "simulated": ("boolean", "Vrai si l'édition est simulée (données simulées)"),
 }
+SMALL_AREA_FIELDS: dict[str, tuple[str, str]] = {
+    "edition": ("integer", "Année de l'édition du baromètre"),
+    "indicator": ("string", "Identifiant de l'indicateur"),
+    "level": ("string", "Niveau géographique : departement ou region"),
+    "area": ("string", "Code INSEE du département ou de la région"),
+    "name": ("string", "Nom du département ou de la région"),
+    "direct": ("number", "Estimation directe pondérée, en % (vide si masquée par le secret statistique)"),
+    "direct_se": ("number", "Erreur type de l'estimation directe (points de %)"),
+    "eblup": ("number", "Estimation par modèle (Fay–Herriot), en % : EBLUP, ou synthétique sous le seuil de secret"),
+    "mse": ("number", "Erreur quadratique moyenne estimée de l'estimation par modèle (points de % au carré)"),
+    "cv": ("number", "Coefficient de variation de l'estimation par modèle (racine de l'EQM / estimation)"),
+    "n": ("integer", "Nombre de répondants (non pondéré) de l'aire"),
+    "method": ("string", "eblup (modèle et réponses de l'aire) ou synthetic (modèle seul)"),
+    "simulated": ("boolean", "Vrai si l'édition est simulée (données simulées)"),
+}
 INDICATOR_FIELDS: dict[str, tuple[str, str]] = {
     "indicator": ("string", "Identifiant"),
     "theme": ("string", "Thème"),
@@ -83,6 +98,22 @@ def enforce_disclosure(rows: Sequence[Mapping[str, Any]], min_n: int) -> list[di
         if r.get("suppressed"):
             for k in ("estimate", "se", "ci_low", "ci_high"):
                 r[k] = None
+        out.append(r)
+    return out
+
+
+def enforce_small_area_disclosure(rows: Sequence[Mapping[str, Any]], min_n: int) -> list[dict[str, Any]]:
+    """Blank the direct estimate of every area with fewer than ``min_n`` respondents; refuse an
+    EBLUP there (it would let the direct value, hence the answers, be recovered)."""
+    out = []
+    for row in rows:
+        r = {k: _clean(v) for k, v in row.items()}
+        if int(r.get("n") or 0) < min_n:
+            r["direct"] = r["direct_se"] = None
+            if r.get("method") == "eblup":
+                raise BarometreError(
+                    f"{r.get('indicator')} {r.get('area')} : EBLUP sur moins de {min_n} répondants, export refusé"
+                )
         out.append(r)
     return out
 
@@ -135,10 +166,14 @@ def export(
     min_n: int,
     sources: Sequence[Mapping[str, str]] = (),
     methodology: str = "",
+    small_areas: Sequence[Mapping[str, Any]] = (),
 ) -> ExportSummary:
     """Write the open data files of one edition into ``directory``.
 
-    ``edition`` has ``year``, ``simulated`` (bool) and ``computed_at`` (ISO date).
+    ``edition`` has ``year``, ``simulated`` (bool) and ``computed_at`` (ISO date). ``small_areas``:
+    rows of the small-area estimates (``SMALL_AREA_FIELDS``), written as ``petits-domaines`` when given;
+    a direct estimate on fewer than ``min_n`` respondents is blanked, and a model-based estimate there
+    must be synthetic (see ``core.sae.estimate``), else nothing is written.
     """
     if not estimates:
         raise BarometreError(f"édition {edition.get('year')} : aucune estimation calculée, rien à exporter")
@@ -151,6 +186,12 @@ def export(
         r["simulated"] = simulated
     _write(directory, "estimations", cleaned, ESTIMATE_FIELDS)
     _write(directory, "indicateurs", indicators, INDICATOR_FIELDS)
+    areas = enforce_small_area_disclosure(small_areas, min_n)
+    for r in areas:
+        r["edition"] = year
+        r["simulated"] = simulated
+    if areas:
+        _write(directory, "petits-domaines", areas, SMALL_AREA_FIELDS)
     title = f"Baromètre data, IA et cybersécurité des collectivités — édition {year}"
     if simulated:
         title += " (données simulées)"
@@ -163,6 +204,18 @@ def export(
             "Estimations pondérées",
         ),
         ("indicateurs", INDICATOR_FIELDS, ["indicator"], "Catalogue des indicateurs"),
+        *(
+            [
+                (
+                    "petits-domaines",
+                    SMALL_AREA_FIELDS,
+                    ["edition", "indicator", "level", "area"],
+                    "Estimations par département et par région (directes et par modèle de Fay–Herriot)",
+                )
+            ]
+            if areas
+            else []
+        ),
     ):
         for fmt, media in (
             ("csv", "text/csv"),

@@ -13,6 +13,7 @@ urlpatterns = [
     path("indicators", views.IndicatorList.as_view(), name="indicators"),
     path("indicators/<str:indicator_id>", views.IndicatorDetail.as_view(), name="indicator"),
     path("estimates", views.EstimateList.as_view(), name="estimates"),
+    path("small-area-estimates", views.SmallAreaEstimateList.as_view(), name="small_area_estimates"),
     path("authorities", views.AuthorityList.as_view(), name="authorities"),
     path("authorities/<str:code>", views.AuthorityDetail.as_view(), name="authority"),
     path("projects", projects_api.ProjectList.as_view(), name="projects"),

@@ -362,6 +362,107 @@ class IndicatorDetail(APIView):
         return Response(_indicator_dict(ind, request))
 
 
+SMALL_AREA_ROW = inline_serializer(
+    "SmallAreaRow",
+    fields={
+        "area": serializers.CharField(help_text=_("Code INSEE du département ou de la région.")),
+        "name": serializers.CharField(),
+        "direct": serializers.FloatField(
+            allow_null=True, help_text=_("Estimation directe (%), nulle si masquée par le secret statistique.")
+        ),
+        "direct_se": serializers.FloatField(allow_null=True, help_text=_("Erreur type de l'estimation directe.")),
+        "eblup": serializers.FloatField(help_text=_("Estimation par modèle (%) : EBLUP ou synthétique.")),
+        "mse": serializers.FloatField(help_text=_("Erreur quadratique moyenne estimée (points de % au carré).")),
+        "cv": serializers.FloatField(
+            allow_null=True, help_text=_("Coefficient de variation de l'estimation par modèle.")
+        ),
+        "n": serializers.IntegerField(help_text=_("Répondants (non pondéré).")),
+        "method": serializers.CharField(help_text=_("eblup ou synthetic.")),
+        "direct_reason": serializers.CharField(),
+        "shrinkage": serializers.FloatField(allow_null=True),
+        "std_residual": serializers.FloatField(allow_null=True),
+        "direct_vs_model": serializers.FloatField(allow_null=True),
+        "variance_source": serializers.CharField(),
+    },
+)
+
+
+class SmallAreaEstimateList(APIView):
+    """Small-area estimates of one indicator by département or région."""
+
+    @extend_schema(
+        description=_(
+            "Estimations par petits domaines (modèle de Fay–Herriot) d'un indicateur pour chaque département "
+            "ou région : estimation directe (masquée selon le secret statistique) et estimation par modèle "
+            "avec son erreur quadratique moyenne et son coefficient de variation."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "edition",
+                {"type": "integer", "minimum": 0, "maximum": 999_999},
+                required=True,
+                description=_("Année de l'édition."),
+            ),
+            OpenApiParameter(
+                "indicator",
+                {"type": "string", "minLength": 1, "maxLength": 80},
+                required=True,
+                description=_("Identifiant de l'indicateur."),
+            ),
+            OpenApiParameter(
+                "level",
+                OpenApiTypes.STR,
+                enum=["departement", "region"],
+                description=_("Niveau (departement par défaut)."),
+            ),
+        ],
+        responses=inline_serializer(
+            "SmallAreaEstimates",
+            fields={
+                "edition": serializers.IntegerField(),
+                "indicator": serializers.CharField(),
+                "level": serializers.CharField(),
+                "simulated": serializers.BooleanField(),
+                "label": serializers.CharField(),
+                "model": serializers.DictField(),
+                "results": SMALL_AREA_ROW.__class__(many=True),
+            },
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        from barometre.apps.editions import smallarea
+
+        year = _int_param(request, "edition")
+        if year is None:
+            raise errors.bad_request("le paramètre « edition » est requis", parameter="edition")
+        edition = Edition.objects.filter(state__in=PUBLIC_STATES, year=year).first()
+        if edition is None:
+            raise errors.not_found(f"l'édition {year} n'existe pas ou n'est pas publiée", edition=year)
+        indicator = request.query_params.get("indicator") or ""
+        if not indicator or len(indicator) > 80:
+            raise errors.bad_request("le paramètre « indicator » est requis", parameter="indicator")
+        level = request.query_params.get("level") or "departement"
+        if level not in ("departement", "region"):
+            raise errors.bad_request("le paramètre « level » vaut departement ou region", parameter="level")
+        found = smallarea.stored(edition, indicator, level)
+        if found is None:
+            raise errors.not_found(
+                f"pas d'estimation par petits domaines pour « {indicator} » en {year}", indicator=indicator
+            )
+        checks, rows = found
+        return Response(
+            {
+                "edition": year,
+                "indicator": indicator,
+                "level": level,
+                "simulated": edition.simulated,
+                "label": "données simulées" if edition.simulated else "",
+                "model": checks,
+                "results": rows,
+            }
+        )
+
+
 class ApiRoot(APIView):
     """Entry point."""
 
@@ -373,5 +474,5 @@ class ApiRoot(APIView):
     )
     def get(self, request: Request) -> Response:
         base = request.build_absolute_uri("/api/v1/")
-        names = ["editions", "indicators", "estimates", "authorities", "openapi.json"]
+        names = ["editions", "indicators", "estimates", "small-area-estimates", "authorities", "openapi.json"]
         return Response({"resources": {n: base + n for n in names}})

@@ -517,6 +517,9 @@ def submit(response: Response, qn: Questionnaire) -> dict[str, list[AnswerError]
             actor=RESPONDENT_ACTOR, action="response_submitted", edition=locked.edition, response=locked
         )
         mark_weights_stale(locked.edition_id)
+        from barometre.apps.projects.services import sync_response
+
+        sync_response(locked)  # its declared projects join the catalogue (those published with consent)
     response.refresh_from_db()
     return {}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -134,7 +135,13 @@ def indicator_page(request: HttpRequest, indicator_id: str) -> HttpResponse:
         map_svg = charts.region_map(
             values, title=f"{indicator.short_label.get(lang)} — {_edition_label(edition)}", desc=desc, lang=lang
         )
+    small_areas = _small_area_maps(indicator, edition, lang)
+    if breakdown == "region" and "region" in small_areas:
+        map_svg = small_areas["region"]["svg"]
     context = {
+        "small_area_departement": small_areas.get("departement"),
+        "cv_limit": format_percent(30, 0, lang),
+        "map_is_model": breakdown == "region" and "region" in small_areas,
         "indicator": indicator,
         "label": indicator.label.get(lang),
         "description": indicator.description.get(lang) if indicator.description else "",
@@ -153,6 +160,39 @@ def indicator_page(request: HttpRequest, indicator_id: str) -> HttpResponse:
         "simulated_banner": bool(edition.simulated),  # type: ignore[attr-defined]
     }
     return render(request, "public/indicator.html", context)
+
+
+def _small_area_maps(indicator: Indicator, edition: object, lang: str) -> dict[str, dict[str, Any]]:
+    """Model-based maps (Fay–Herriot, stored with the indicators) by level, with their rows."""
+    from barometre.apps.editions import smallarea
+
+    out: dict[str, dict[str, Any]] = {}
+    for level, (checks, rows) in smallarea.stored_levels(edition, indicator.id).items():  # type: ignore[arg-type]
+        values = {
+            r["area"]: charts.AreaValue(r["name"], r["eblup"], r["cv"], r["direct"], r["n"], r["method"]) for r in rows
+        }
+        fr = lang == "fr"
+        where = (
+            ("départements" if level == "departement" else "régions")
+            if fr
+            else ("départements" if level == "departement" else "regions")
+        )
+        desc = (
+            f"Estimation par modèle pour les {len(rows)} {where}, avec son coefficient de variation ; "
+            f"estimation directe publiée pour {sum(r['direct'] is not None for r in rows)} d'entre eux."
+            if fr
+            else f"Model-based estimate for all {len(rows)} {where}, with its coefficient of variation; "
+            f"direct estimate published for {sum(r['direct'] is not None for r in rows)} of them."
+        )
+        title = f"{indicator.short_label.get(lang)} — {_edition_label(edition)}" + (
+            " — estimation par modèle" if fr else " — model-based estimate"
+        )
+        out[level] = {
+            "svg": charts.small_area_map(level, values, title=title, desc=desc, lang=lang),
+            "rows": [{**r, "cv_pct": None if r["cv"] is None else 100 * r["cv"]} for r in rows],
+            "checks": checks,
+        }
+    return out
 
 
 def indicator_csv(request: HttpRequest, indicator_id: str) -> HttpResponse:

@@ -10,9 +10,11 @@ Conventions (see README.md):
   shown to the respondent (skip logic) is not missing: the condition is evaluated without it
   (e.g. AI uses count as "no" for an authority that does not use AI). A question shown but left
   unanswered is missing (item nonresponse): the respondent leaves the denominator;
-* intervals: the stats engine's ``domain_means`` (linearisation, normal 95 % interval), clipped to
-  [0, 100]; suppression: the engine's disclosure rule (``DisclosureRule``), a suppressed row has
-  null estimate, SE and bounds and says why in ``reason``.
+* intervals: Korn–Graubard (1998) 95 % intervals from the stats engine's ``domain_means``
+  (linearised SE on the calibrated design, vectorised) with each domain's design degrees of freedom
+  (respondents with a value minus the strata among them); suppression: the engine's disclosure
+  rule (``DisclosureRule``), a suppressed row has null estimate, SE and bounds and says why in
+  ``reason``.
 """
 
 from __future__ import annotations
@@ -216,8 +218,12 @@ def compute_indicators(
     questionnaire: Questionnaire,
     *,
     rule: DisclosureRule | None = None,
+    paths: dict[str, int] | None = None,
 ) -> list[EstimateRow]:
-    """Every indicator × every published breakdown × every domain, one row each."""
+    """Every indicator × every published breakdown × every domain, one row each.
+
+    ``paths`` (when given) counts the engine calls by path taken (``vectorised`` or
+    ``per-domain``), so that a fallback on the slow exact path is never silent."""
     rule = rule or DisclosureRule()
     rows = weighting.rows
     mat = indicator_matrix(edition, rows, catalogue, questionnaire)
@@ -236,16 +242,16 @@ def compute_indicators(
         for group in groups:
             live = [(value, mask) for value, mask in group if mask[rows].any()]
             dead = [(value, mask) for value, mask in group if not mask[rows].any()]
-            results = _estimate_group(design, y, rows, cols, live)
+            results = _estimate_group(design, y, rows, cols, live, paths)
             for j in cols:
                 ind = mat.indicators[j]
                 uni = mat.universe_units[:, j]
                 for value, mask in live:
-                    est, se, n_ij = results.get((j, value), (float("nan"), float("nan"), 0))
+                    est, se, n_ij, df_ij = results.get((j, value), (float("nan"), float("nan"), 0, 0))
                     valid = mask[rows] & ~np.isnan(y[:, j])
                     if n_ij == 0 and not (mask & uni).any():
                         continue  # domain outside the indicator's universe
-                    out.append(_row(ind.id, bid, value, est, se, n_ij, float(w[valid].sum()), rule, edition))
+                    out.append(_row(ind.id, bid, value, est, se, n_ij, df_ij, float(w[valid].sum()), rule, edition))
                 for value, mask in dead:
                     if (mask & uni).any():
                         out.append(
@@ -275,12 +281,14 @@ def _estimate_group(
     rows: npt.NDArray[np.int64],
     cols: Sequence[int],
     live: Sequence[tuple[str, BoolArray]],
-) -> dict[tuple[int, str], tuple[float, float, int]]:
-    """Estimates of columns ``cols`` in disjoint domains ``live`` with the engine's ``domain_means``.
+    paths: dict[str, int] | None = None,
+) -> dict[tuple[int, str], tuple[float, float, int, int]]:
+    """Estimates (estimate, SE, respondents, degrees of freedom) of columns ``cols`` in disjoint
+    domains ``live`` with the engine's ``domain_means``.
 
     Columns are grouped by their pattern of missing values so that each engine call has no
     missing value inside its domains (the per-column ``na.rm`` of ``svyby``)."""
-    out: dict[tuple[int, str], tuple[float, float, int]] = {}
+    out: dict[tuple[int, str], tuple[float, float, int, int]] = {}
     if not live:
         return out
     patterns: dict[bytes, list[int]] = {}
@@ -299,9 +307,16 @@ def _estimate_group(
             continue
         yk = np.where(valid[:, None], y[:, group_cols], 0.0)
         res = domain_means(design, yk, code)
+        if paths is not None:
+            paths[res.method] = paths.get(res.method, 0) + 1
         for di, value in enumerate(names):
             for ci, j in enumerate(group_cols):
-                out[(j, value)] = (float(res.estimate[di, ci]), float(res.se[di, ci]), int(res.n[di, ci]))
+                out[(j, value)] = (
+                    float(res.estimate[di, ci]),
+                    float(res.se[di, ci]),
+                    int(res.n[di, ci]),
+                    int(res.df[di, ci]),
+                )
     return out
 
 
@@ -312,6 +327,7 @@ def _row(
     est: float,
     se: float,
     n: int,
+    df: int,
     popw: float,
     rule: DisclosureRule,
     edition: EditionArrays,
@@ -337,8 +353,25 @@ def _row(
         return EstimateRow(
             ind, bid, value, None, None, None, None, n, popw, True, disc.reason, edition.year, edition.simulated
         )
-    # Korn-Graubard interval: stays in [0, 1] and does not collapse at 0 % or 100 % in small domains.
-    lo, hi = korn_graubard(min(1.0, max(0.0, est)), se, n)
+    # Korn-Graubard (1998) interval: stays in [0, 1], does not collapse at 0 % or 100 % in small
+    # domains, and widens with few degrees of freedom (the domain's df).
+    if df < 1:
+        return EstimateRow(
+            ind,
+            bid,
+            value,
+            None,
+            None,
+            None,
+            None,
+            n,
+            popw,
+            True,
+            "aucun degré de liberté pour l'intervalle de confiance",
+            edition.year,
+            edition.simulated,
+        )
+    lo, hi = korn_graubard(min(1.0, max(0.0, est)), se, n, df=df)
     return EstimateRow(
         ind, bid, value, 100 * est, 100 * se, 100 * lo, 100 * hi, n, popw, False, "", edition.year, edition.simulated
     )

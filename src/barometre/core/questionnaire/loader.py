@@ -22,6 +22,8 @@ from barometre.core.paths import QUESTIONNAIRES_DIR
 from barometre.core.questionnaire import expressions as ex
 from barometre.core.questionnaire.schema import (
     CHANGE_KINDS,
+    DEFAULT_MAX_REPEAT,
+    REPEAT_FIELD_TYPES,
     UNITS,
     YES_NO_CODES,
     Choice,
@@ -51,6 +53,8 @@ QUESTION_KEYS = (
     "required",
     "choices",
     "items",
+    "fields",
+    "max_repeat",
     "relevant",
     "constraint",
     "constraint_message",
@@ -359,6 +363,11 @@ def _question(
             q.items = _items(ctx, m["items"][1], f"{what} : items")
     else:
         forbid("items", "réservé au type grid")
+    if qtype is QType.REPEAT:
+        _repeat_fields(ctx, m, node, q, what, lists, pending)
+    else:
+        forbid("fields", "réservé au type repeat")
+        forbid("max_repeat", "réservé au type repeat")
     # numbers
     if qtype.is_numeric and qtype is not QType.SCALE:
         for key in ("min", "max"):
@@ -443,6 +452,56 @@ def _question(
                 langs.append(lang)
         q.untranslated = tuple(langs)
     return q
+
+
+def _repeat_fields(
+    ctx: _Ctx,
+    m: dict[str, tuple[Node, Node]],
+    node: Node,
+    q: Question,
+    what: str,
+    lists: dict[str, tuple[Choice, ...]],
+    pending: _Pending,
+) -> None:
+    """The fields of a repeat group: simple questions (no expression), ids unique within the group."""
+    if "fields" not in m:
+        ctx.error(node, f"{what} : 'fields' obligatoire pour un groupe repeat")
+        return
+    fnodes = ctx.sequence(m["fields"][1], f"{what} : fields") or []
+    if not fnodes:
+        ctx.error(m["fields"][1], f"{what} : fields : au moins un champ est attendu")
+    section = Section(q.section, Text(q.label.fr, q.label.en))
+    local = _Pending()
+    fields: list[Question] = []
+    seen: set[str] = set()
+    for i, fnode in enumerate(fnodes):
+        f = _question(ctx, fnode, section, i, lists, local)
+        if f is None:
+            continue
+        fm = ctx.mapping(fnode, "champ") or {}
+        if f.type.value not in REPEAT_FIELD_TYPES:
+            ctx.error(
+                fm["type"][1],
+                f"{what} : champ {f.id!r} : type {f.type.value!r} interdit dans un groupe repeat "
+                f"(types permis : {', '.join(REPEAT_FIELD_TYPES)})",
+            )
+            continue
+        for key in ("relevant", "constraint", "calculation"):
+            if key in fm:
+                ctx.error(fm[key][0], f"{what} : champ {f.id!r} : {key!r} interdit dans un groupe repeat")
+        if f.id in seen:
+            ctx.error(fm["id"][1], f"{what} : champ {f.id!r} en double")
+            continue
+        seen.add(f.id)
+        fields.append(f)
+    q.fields = tuple(fields)
+    q.max_repeat = DEFAULT_MAX_REPEAT
+    if "max_repeat" in m:
+        n = ctx.integer(m["max_repeat"][1], f"{what} : max_repeat")
+        if n is not None and not 1 <= n <= 50:
+            ctx.error(m["max_repeat"][1], f"{what} : max_repeat doit être compris entre 1 et 50")
+        elif n is not None:
+            q.max_repeat = n
 
 
 def _build(ctx: _Ctx, root: Node) -> Questionnaire | None:
@@ -545,6 +604,8 @@ def _ref_info(q: Question, item: str | None) -> ex.RefInfo | str:
         if item not in q.item_ids:
             return f"item {item!r} inconnu dans la grille {q.id!r} (items : {', '.join(q.item_ids)})"
         return ex.RefInfo(ex.ExprType.STRING, frozenset(q.codes))
+    if q.type is QType.REPEAT:
+        return f"${{{q.id}}} : un groupe repeat ne peut pas figurer dans une expression"
     codes = frozenset(q.codes) if q.type.has_choices else None
     return ex.RefInfo(q.type.expr_type, codes)
 

@@ -35,6 +35,7 @@ from barometre.core.indicators.catalogue import ALL, THEMES, Indicator
 from barometre.core.registry import STRATUM_LABELS, Kind, Stratum
 from barometre.core.registry.model import STRATUM_LABELS_EN
 from barometre.core.report import figures as fg
+from barometre.core.report import small_area
 from barometre.core.report import text as tx
 from barometre.core.report.model import ReportInput, Row
 from barometre.core.report.text import Num, Paragraph, Segment
@@ -732,7 +733,9 @@ class _Builder:
             "sqrt_deff": format_number(deff**0.5, 2, lang),
             "pubs": pubs,
             "assumption": str(w.get("assumption", "")) if lang == "fr" else "",
-            "notes": [str(n) for n in w.get("notes", [])] if lang == "fr" else [],
+            "notes": [tx.weighting_event(ev, lang) for ev in w.get("events", [])]
+            + ([str(n) for n in w.get("notes", [])] if lang == "fr" else []),
+            "small_area": small_area.annex_section(self),
         }
 
 
@@ -809,8 +812,8 @@ def render_html(
     b.text_svg_dir = text_svg_dir
     key = _timed(timings, "prepare", b.key_figures)
     chapters = _timed(timings, "prepare", b.chapters)
+    annex = _timed(timings, "prepare", b.annex)  # before the drawing: it queues the département map
     _timed(timings, "figures", lambda: draw_charts(b.jobs, workers))
-    annex = _timed(timings, "prepare", b.annex)
     fonts = _timed(timings, "prepare", lambda: _copy_fonts(out_dir))
     s = b.s
     e = data.edition

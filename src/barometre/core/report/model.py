@@ -61,6 +61,36 @@ def rows_from(items: Iterable[Any], edition: int | None = None) -> tuple[Row, ..
 
 
 @dataclass(frozen=True)
+class AreaEstimate:
+    """One département's model-based estimate (``core.sae``), percent; ``direct`` None when withheld."""
+
+    area: str
+    name: str
+    estimate: float
+    cv: float | None
+    direct: float | None
+    n: int
+    #: ``eblup`` or ``synthetic``
+    method: str
+
+
+@dataclass(frozen=True)
+class SmallAreaMap:
+    """Fay–Herriot estimates of one indicator by département and the model's checks."""
+
+    indicator: str
+    areas: tuple[AreaEstimate, ...]
+    method: str
+    #: σ̂²ᵤ in squared percentage points, and whether R's rule truncated it at 0
+    refvar: float
+    refvar_truncated: bool
+    areas_fitted: int
+    std_residual_sd: float
+    #: areas whose published direct estimate differs from the model beyond 1.96
+    contradictions: int
+
+
+@dataclass(frozen=True)
 class EditionMeta:
     year: int
     simulated: bool
@@ -99,6 +129,8 @@ class ReportInput:
     headline: tuple[str, ...] | None = None
     #: Extra metadata shown in the methodology annex (label → text), in the note's language.
     extra: Mapping[str, str] = field(default_factory=dict)
+    #: Small-area (Fay–Herriot) estimates by département; the first is mapped in the annex.
+    small_areas: tuple[SmallAreaMap, ...] = ()
 
     def __post_init__(self) -> None:
         if self.lang not in LANGS:

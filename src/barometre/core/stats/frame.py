@@ -190,8 +190,6 @@ def apply_adjustment(design: AnyDesign, frame: Frame, adj: Mapping[str, Any]) ->
         ctrl = adj.get("control") or {}
         return rake(design, margins, maxit=int(ctrl.get("maxit", 10)), epsilon=float(ctrl.get("epsilon", 1)))
     if kind.startswith("calibrate"):
-        if not isinstance(design, SurveyDesign):
-            raise StatsError("calage d'un plan à répliques non pris en charge")
         mm, names = frame.model_matrix(str(adj["formula"]))
         popmap = {str(k): float(v) for k, v in dict(adj["population"]).items()}
         absent = [nm for nm in names if nm not in popmap]

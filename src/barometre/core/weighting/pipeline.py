@@ -6,8 +6,11 @@
    (:func:`barometre.core.stats.nonresponse_adjust`).
 3. **Calibration** on the frame's margins: counts by stratum (RHG), counts by région (the five
    overseas régions form one group, ``DROM``), total population (``calibrate``, raking
-   distance, adjustment factors bounded by ``bounds``; unbounded raking when the bounds make
-   it infeasible, reported).
+   distance, adjustment factors bounded by ``bounds``; when the bounded calibration does not
+   converge, unbounded raking, reported as the event ``calibration_bounds_relaxed``; when that
+   does not converge either, its last weights are kept, the event ``calibration_not_converged``
+   is reported and ``converged`` is False: the edition cannot be published from those weights
+   unless explicitly allowed).
 4. **Trimming**: a weight above ``trim_ratio`` × the mean weight of its RHG is cut back
    (:func:`barometre.core.stats.trim_weights`), then the weights are calibrated again so that the
    margins still hold exactly.
@@ -19,6 +22,7 @@ simple random sample of its units — the missing-at-random assumption stated in
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -26,7 +30,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from barometre.core.errors import EditionError, StatsError
+from barometre.core.errors import ConvergenceWarning, EditionError, StatsError
 from barometre.core.registry import STRATUM_LABELS, Stratum
 from barometre.core.stats import SurveyDesign, calibrate, design_from_arrays, nonresponse_adjust, trim_weights
 from barometre.core.weighting.units import EditionArrays, FloatArray, FrameArrays
@@ -55,6 +59,8 @@ class WeightingOptions:
     calibrate_regions: bool = True
     #: Bounds on the calibration adjustment factor g = w_cal / w_nonresponse.
     bounds: tuple[float, float] = (0.2, 5.0)
+    #: Iteration limit of the calibration (R's ``maxit``).
+    calibration_maxit: int = 50
     #: Cap of a weight, as a multiple of the mean weight of its group (None: no trimming).
     trim_ratio: float | None = 3.5
 
@@ -90,6 +96,27 @@ class WeightingResult:
     weights: FloatArray
     groups: npt.NDArray[np.str_]
     report: Mapping[str, Any]
+
+
+#: Event codes of the weighting report (worded at the edge: ``core.report.text.weighting_event``).
+CALIBRATION_BOUNDS_RELAXED = "calibration_bounds_relaxed"
+CALIBRATION_NOT_CONVERGED = "calibration_not_converged"
+EVENT_CODES = (CALIBRATION_BOUNDS_RELAXED, CALIBRATION_NOT_CONVERGED)
+
+
+def _forced_calibration(
+    design: SurveyDesign, x: FloatArray, pop: FloatArray, bounds: tuple[float, float], maxit: int
+) -> SurveyDesign:
+    """Raking calibration that keeps its last weights when it stops at ``maxit`` (R's
+    ``force = TRUE``); the design's ``converged`` says whether it met the margins."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return calibrate(design, x, pop, calfun="raking", bounds=bounds, maxit=maxit, force=True)
+
+
+def _misfit(design: SurveyDesign, x: FloatArray, pop: FloatArray) -> float:
+    achieved = (x * design.weights[:, None]).sum(axis=0)
+    return float(np.max(np.abs(achieved - pop) / (1 + np.abs(pop))))
 
 
 def _collapsed(stratum: str, collapse: Mapping[str, str]) -> str:
@@ -206,16 +233,19 @@ def weight_edition(
         names.append(("population", "total (millions)"))
     x = np.column_stack(columns)
     pop = np.asarray(totals)
-    notes: list[str] = []
+    events: list[dict[str, Any]] = []
 
-    def _calibrate(design: SurveyDesign) -> SurveyDesign:
-        try:
-            return calibrate(design, x, pop, calfun="raking", bounds=opts.bounds)
-        except StatsError:
-            notes.append(f"calage borné {opts.bounds} impossible : calage par raking sans bornes")
-            return calibrate(design, x, pop, calfun="raking")
+    def _calibrate(design: SurveyDesign, stage: str) -> SurveyDesign:
+        bounded = _forced_calibration(design, x, pop, opts.bounds, opts.calibration_maxit)
+        if bounded.converged:
+            return bounded
+        events.append({"code": CALIBRATION_BOUNDS_RELAXED, "stage": stage, "bounds": list(opts.bounds)})
+        free = _forced_calibration(design, x, pop, (-np.inf, np.inf), opts.calibration_maxit)
+        if not free.converged:
+            events.append({"code": CALIBRATION_NOT_CONVERGED, "stage": stage, "achieved": _misfit(free, x, pop)})
+        return free
 
-    cal = _calibrate(resp_design)
+    cal = _calibrate(resp_design, "calibration")
     w_cal = cal.weights
     n_trimmed = 0
     final = cal
@@ -227,7 +257,7 @@ def weight_edition(
         if n_trimmed:
             scaled = replace(cal, weights=w_cal / cap)
             trimmed = trim_weights(scaled, upper=1.0).weights * cap
-            final = _calibrate(replace(resp_design, weights=np.asarray(trimmed, dtype=np.float64)))
+            final = _calibrate(replace(resp_design, weights=np.asarray(trimmed, dtype=np.float64)), "after_trimming")
     w = final.weights
     if np.any(w <= 0):
         raise StatsError("pondération : poids nuls ou négatifs après calage ; élargissez les bornes de calage")
@@ -242,7 +272,7 @@ def weight_edition(
         }
         for (m, c), t, a in zip(names, pop, achieved, strict=True)
     ]
-    report = _report(edition, groups, gnames, d, w_nr, w, rows, margin_rows, opts, n_trimmed, notes)
+    report = _report(edition, groups, gnames, d, w_nr, w, rows, margin_rows, opts, n_trimmed, events, final.converged)
     return WeightingResult(rows, final, d[rows], w_nr, w, groups[rows], report)
 
 
@@ -257,7 +287,8 @@ def _report(
     margin_rows: list[dict[str, Any]],
     opts: WeightingOptions,
     n_trimmed: int,
-    notes: list[str],
+    events: list[dict[str, Any]],
+    converged: bool,
 ) -> dict[str, Any]:
     units = edition.units
     resp = edition.responded
@@ -345,5 +376,6 @@ def _report(
         },
         "trimming": {"ratio": opts.trim_ratio, "trimmed": n_trimmed},
         "collapse": dict(opts.collapse),
-        "notes": notes,
+        "converged": converged,
+        "events": events,
     }
