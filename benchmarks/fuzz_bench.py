@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.fuzz_corpus import CORPUS, HEAVY
+from benchmarks.fuzz_corpus import CORPUS, HEAVY, XLSX
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -48,7 +48,10 @@ def run(with_r: bool = False) -> None:
             _wait(ref.pid, 120)
         reference_s = time.perf_counter() - start
         print(f"  reference: a valid case (apiclus1_cluster.json) in {reference_s:.1f} s")
+        only = os.environ.get("BENCH_FUZZ_ONLY", "")  # e.g. "xlsx" or "cell": a part of the corpus
         for name, build in CORPUS + HEAVY:
+            if only and only not in name and not (only == "xlsx" and (name, build) in XLSX + HEAVY):
+                continue
             folder = Path(tmp) / name
             folder.mkdir()
             args = build(folder)
@@ -88,6 +91,8 @@ def run(with_r: bool = False) -> None:
         f"slowest {worst_s:.1f} s (limit {LIMIT_S:.0f} s), "
         f"largest peak {worst_mb:.0f} MB (limit {LIMIT_RSS_MB:.0f} MB)"
     )
+    if os.environ.get("BENCH_FUZZ_ONLY"):
+        return
     print("property-based fuzzing (hypothesis profile 'explore', 500 to 1,000 examples each):")
     result = subprocess.run(
         [str(BIN / "pytest"), "tests/cli/test_fuzz_corpus.py", "-q", "-p", "no:randomly", "-k", "not hostile"],
