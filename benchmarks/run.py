@@ -24,6 +24,7 @@ MODULES: list[str] = [
     "benchmarks.api_load",
     "benchmarks.faults_bench",
     "benchmarks.fuzz_bench",
+    "benchmarks.search_load",
 ]
 
 

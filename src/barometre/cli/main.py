@@ -90,9 +90,9 @@ def main() -> None:
     try:
         app()
     except BarometreError as exc:
-        from barometre.cli.common import err_console
+        from barometre.cli.common import err_console, safe
 
-        err_console.print(f"[red]erreur[/red] : {exc}", highlight=False, soft_wrap=True)
+        err_console.print(f"[red]erreur[/red] : {safe(exc)}", highlight=False, soft_wrap=True)
         sys.exit(2)
 
 

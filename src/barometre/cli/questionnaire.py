@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from barometre.cli.common import FormatOption, OutputFormat, console, err_console, print_json, print_table
+from barometre.cli.common import FormatOption, OutputFormat, console, err_console, print_json, print_table, safe
 from barometre.core.errors import BarometreError
 from barometre.core.questionnaire.loader import available_editions, check_file, load, load_edition
 from barometre.core.questionnaire.schema import Questionnaire, QuestionnaireInvalid
@@ -26,7 +26,7 @@ def register(root: typer.Typer) -> None:
 
 
 def _error(message: str) -> None:
-    err_console.print(f"[red]erreur[/red] : {message}", highlight=False, soft_wrap=True, markup=True)
+    err_console.print(f"[red]erreur[/red] : {safe(message)}", highlight=False, soft_wrap=True, markup=True)
 
 
 def _resolve(ref: str) -> Questionnaire:

@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from barometre.core.errors import BarometreError
+from barometre.core.text import neutralise_formula
 
 LICENCE = {
     "name": "etalab-2.0",
@@ -154,6 +155,8 @@ def _csv_value(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, float):
         return repr(round(value, 10))
+    if isinstance(value, str):
+        return neutralise_formula(value)  # a text cell is never a spreadsheet formula
     return str(value)
 
 

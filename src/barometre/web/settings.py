@@ -9,6 +9,10 @@
 - ``BAROMETRE_DATA_DIR``: default ``var/`` at the project root.
 - ``CACHE_URL``: ``redis://…`` for the cache every process shares (several gunicorn workers);
   default this process's memory.
+- ``HTTPS`` (secure cookies, redirect to HTTPS, HSTS), or one by one ``SECURE_COOKIES``,
+  ``SECURE_SSL_REDIRECT``, ``SECURE_HSTS_SECONDS``; ``SECURE_PROXY_SSL_HEADER`` (``X-Forwarded-Proto``)
+  behind a TLS-terminating proxy. Required for a public host.
+- ``TRUSTED_PROXIES``: reverse proxies whose ``X-Forwarded-For`` gives the client address.
 """
 
 from __future__ import annotations
@@ -42,7 +46,10 @@ def _env_list(name: str, default: list[str]) -> list[str]:
 
 
 DATA_DIR = Path(os.environ.get("BAROMETRE_DATA_DIR", str(PROJECT_ROOT / "var")))
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Private: the SQLite database (raw answers, names) and the secret key live here.
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+if DATA_DIR.stat().st_mode & 0o077 and DATA_DIR.stat().st_uid == os.getuid():
+    DATA_DIR.chmod(0o700)
 
 
 def _secret_key() -> tuple[str, bool]:
@@ -86,8 +93,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "barometre.web.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Before the session: a forged session cookie or a NUL byte never reaches the database.
+    "barometre.web.input.CleanInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "barometre.web.locale.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -96,7 +106,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "barometre.web.security.SecurityHeadersMiddleware",
     "barometre.apps.api.middleware.ApiCacheMiddleware",
 ]
 
@@ -127,6 +136,12 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    _sqlite = Path(str(DATABASES["default"]["NAME"]))
+    if str(_sqlite) != ":memory:" and not str(_sqlite).startswith("file:") and _sqlite.parent.is_dir():
+        # Owner-only before SQLite creates it (its -wal and -shm files take the same mode).
+        os.close(os.open(_sqlite, os.O_RDWR | os.O_CREAT, 0o600))
+        if _sqlite.stat().st_mode & 0o077 and _sqlite.stat().st_uid == os.getuid():
+            _sqlite.chmod(0o600)
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
@@ -179,8 +194,41 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "no-referrer"
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
-CSRF_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
+# The CSRF middleware is Django's, subclassed (web/csrf.py): Django's check looks for its exact path.
+SILENCED_SYSTEM_CHECKS = ["security.W003"]
+
+# HTTPS (required for a public host, web/checks.py): ``HTTPS=1`` turns on secure cookies, the
+# redirect of plain HTTP and HSTS for a year; each can be set on its own.
+HTTPS = _env_bool("HTTPS")
+SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", HTTPS)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600 if HTTPS else 0)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD")
+#: Behind a TLS-terminating proxy (which must set the header itself): ``X-Forwarded-Proto``.
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + os.environ["SECURE_PROXY_SSL_HEADER"].strip().upper().replace("-", "_"),
+        "https",
+    )
+
+
+def _trusted_proxies() -> list[str]:
+    import ipaddress
+
+    values = _env_list("TRUSTED_PROXIES", [])
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(f"TRUSTED_PROXIES : adresse ou réseau invalide « {value} »") from None
+    return values
+
+
+#: Reverse proxies whose ``X-Forwarded-For`` is believed (addresses or networks, comma separated);
+#: empty: the peer address is the client (the portal's rate limit counts per client).
+TRUSTED_PROXIES = _trusted_proxies()
 
 #: Base URL used to build absolute links (invitations).
 BAROMETRE_BASE_URL = os.environ.get("BAROMETRE_BASE_URL", "http://127.0.0.1:8000")
@@ -188,11 +236,13 @@ BAROMETRE_BASE_URL = os.environ.get("BAROMETRE_BASE_URL", "http://127.0.0.1:8000
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every handler masks the token of portal URLs (/repondre/<token>/…): see web/logs.py.
+    "filters": {"mask_tokens": {"()": "barometre.web.logs.MaskTokensFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_tokens"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {
-        # Never log request paths (they may carry a respondent's token).
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "django.server": {"handlers": [], "level": "CRITICAL", "propagate": False},
     },
 }

@@ -13,4 +13,4 @@ urlpatterns = [
 ]
 
 handler404 = "barometre.web.errors.not_found"
-handler500 = "barometre.apps.public.views.server_error"
+handler500 = "barometre.web.errors.server_error"

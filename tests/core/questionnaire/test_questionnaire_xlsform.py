@@ -296,3 +296,20 @@ def test_a_repeat_field_with_its_own_condition_or_an_unknown_type_is_refused() -
                 "type: text\n            label: {fr: Titre", "type: date\n            label: {fr: Titre"
             )
         )
+
+
+def test_control_characters_in_an_imported_form_are_refused_with_sheet_row_and_column(tmp_path: Path) -> None:
+    path = _workbook(
+        tmp_path / "ctl.xlsx",
+        [
+            ["type", "name", "label::French (fr)", "hint::French (fr)"],
+            ["text", "comment", "Commentaire\x9b31m", "Sur deux\nlignes"],
+            ["integer", "staff\x7f", "Agents", ""],
+        ],
+    )
+    with pytest.raises(XLSFormRefused) as info:
+        import_xlsform(path)
+    messages = info.value.messages
+    assert "ctl.xlsx:survey:2: colonne 'label' : caractère de contrôle interdit (U+009B)" in messages
+    assert "ctl.xlsx:survey:3: colonne 'name' : caractère de contrôle interdit (U+007F)" in messages
+    assert not any("hint" in m for m in messages)  # line breaks in a text are fine

@@ -22,8 +22,17 @@ from rest_framework.views import APIView
 from barometre.apps.api import errors
 from barometre.apps.api.serializers import AuthoritySerializer, EditionSerializer, EstimateSerializer
 from barometre.apps.editions.models import Edition, EditionState, IndicatorEstimate, ResponseStatus
+from barometre.apps.editions.queries import published_editions, published_estimates
 from barometre.apps.registry.models import Authority
-from barometre.apps.registry.queries import get_authority, search_authorities
+from barometre.apps.registry.queries import (
+    MAX_SEARCH_LENGTH,
+    MIN_SEARCH_LENGTH,
+    SEARCH_CACHE_SECONDS,
+    get_authority,
+    registry_version,
+    search_queryset,
+    search_text_too_short,
+)
 from barometre.core.indicators.compute import ESTIMATE_COLUMNS
 from barometre.core.registry import Kind
 
@@ -86,7 +95,7 @@ class Pagination(PageNumberPagination):
 
 def public_editions() -> QuerySet[Edition]:
     submitted = Q(responses__status__in=[ResponseStatus.SUBMITTED, ResponseStatus.VALIDATED])
-    return Edition.objects.filter(state__in=PUBLIC_STATES).annotate(respondents=Count("responses", filter=submitted))
+    return published_editions().annotate(respondents=Count("responses", filter=submitted))
 
 
 def _int_param(request: Request, name: str) -> int | None:
@@ -128,15 +137,19 @@ class EditionDetail(generics.RetrieveAPIView[Edition]):
         return edition
 
 
+#: Longest value of an estimates filter.
+FILTER_MAX_LENGTH = 80
+FILTER_SCHEMA = {"type": "string", "maxLength": FILTER_MAX_LENGTH}
+
 ESTIMATE_FILTERS = [
     OpenApiParameter(
         "edition",
         {"type": "integer", "minimum": 0, "maximum": 999_999},
         description=_("Année de l'édition (doit exister et être publiée)."),
     ),
-    OpenApiParameter("indicator", OpenApiTypes.STR, description=_("Identifiant de l'indicateur.")),
-    OpenApiParameter("breakdown", OpenApiTypes.STR, description=_("Ventilation (ensemble, strate, nature, région).")),
-    OpenApiParameter("domain_value", OpenApiTypes.STR, description=_("Valeur de la ventilation.")),
+    OpenApiParameter("indicator", FILTER_SCHEMA, description=_("Identifiant de l'indicateur.")),
+    OpenApiParameter("breakdown", FILTER_SCHEMA, description=_("Ventilation (ensemble, strate, nature, région).")),
+    OpenApiParameter("domain_value", FILTER_SCHEMA, description=_("Valeur de la ventilation.")),
 ]
 
 
@@ -184,20 +197,20 @@ class EstimateList(generics.ListAPIView[IndicatorEstimate]):
 
     def get_queryset(self) -> QuerySet[IndicatorEstimate]:
         params = self.request.query_params
-        qs = IndicatorEstimate.objects.select_related("edition").filter(edition__state__in=PUBLIC_STATES)
+        qs = published_estimates().select_related("edition")
         year = _int_param(self.request, "edition")
         if year is not None:
-            if not Edition.objects.filter(state__in=PUBLIC_STATES, year=year).exists():
+            if not published_editions().filter(year=year).exists():
                 raise errors.not_found(f"l'édition {year} n'existe pas ou n'est pas publiée", edition=year)
             qs = qs.filter(edition__year=year)
         for name in ("indicator", "breakdown", "domain_value"):
             value = params.get(name)
             if value:
-                if len(value) > 80:
+                if len(value) > FILTER_MAX_LENGTH:
                     raise errors.bad_request(f"le paramètre « {name} » est trop long", parameter=name)
                 qs = qs.filter(**{name: value})
         indicator = params.get("indicator")
-        if indicator and not qs.exists() and not IndicatorEstimate.objects.filter(indicator=indicator).exists():
+        if indicator and not qs.exists() and not published_estimates().filter(indicator=indicator).exists():
             raise errors.not_found(f"indicateur inconnu : « {indicator} »", indicator=indicator)
         return qs.order_by("edition__year", "indicator", "breakdown", "domain_value")
 
@@ -242,19 +255,32 @@ class AuthorityList(generics.ListAPIView[Authority]):
                 kind = Kind(kind_raw)
             except ValueError:
                 raise errors.bad_request(f"nature inconnue : « {kind_raw} »", parameter="kind") from None
-        text = (params.get("q") or "").strip()
-        if len(text) > 100:
+        raw = params.get("q") or ""
+        if len(raw) > MAX_SEARCH_LENGTH:
             raise errors.bad_request("le paramètre « q » est trop long", parameter="q")
+        if search_text_too_short(raw):
+            raise errors.bad_request(
+                f"le paramètre « q » doit compter au moins {MIN_SEARCH_LENGTH} lettres ou chiffres", parameter="q"
+            )
+        text = raw.strip(" ")
         if text:
-            pks = [a.pk for a in search_authorities(text, kind=kind, limit=200)]
-            order = {pk: i for i, pk in enumerate(pks)}
-            found = list(Authority.objects.filter(pk__in=pks).select_related("epci"))
-            found.sort(key=lambda a: order[a.pk])
-            return found  # type: ignore[return-value]
+            # Ranked, counted and paginated in SQL (never every match loaded).
+            return search_queryset(text, kind=kind).select_related("epci")
         qs = Authority.objects.filter(active=True).select_related("epci")
         if kind is not None:
             qs = qs.filter(kind=kind.value)
         return qs.order_by("code")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # The registry changes only when it is loaded again: each page is cached per query string
+        # and registry version, in this process's memory (a search is counted and ranked once).
+        query = hashlib.sha256(request.get_full_path().encode("utf-8", "surrogatepass")).hexdigest()
+        key = f"api:authorities:{registry_version()}:{query}"
+        body = caches["local"].get(key)
+        if body is None:
+            body = super().list(request, *args, **kwargs).data
+            caches["local"].set(key, body, timeout=SEARCH_CACHE_SECONDS)
+        return Response(body)
 
 
 class AuthorityDetail(APIView):

@@ -22,6 +22,10 @@ from barometre.apps.portal import display, privacy, services
 from barometre.apps.portal.access import with_invitation
 from barometre.apps.portal.models import Invitation
 from barometre.core.questionnaire import Questionnaire, Section, relevance, validate_answers
+from barometre.web.input import refusal
+
+#: Longest label of a delegation (``Invitation.label``).
+LABEL_MAX_LENGTH = Invitation._meta.get_field("label").max_length or 120
 
 
 def _actor(request: HttpRequest) -> str:
@@ -110,7 +114,10 @@ def home(request: HttpRequest, inv: Invitation) -> HttpResponse:
     qn = _load(inv)
     token: str = request.portal_token  # type: ignore[attr-defined]
     if request.method == "POST":
-        name = " ".join(request.POST.get("name", "").split())[: services.NAME_MAX_LENGTH]
+        name = " ".join(request.POST.get("name", "").split())
+        if len(name) > services.NAME_MAX_LENGTH:
+            message = _("Le nom ne doit pas dépasser %(max)s caractères.") % {"max": services.NAME_MAX_LENGTH}
+            return refusal(request, message, "name")
         if name:
             request.session[services.SESSION_NAME_KEY] = name
         else:
@@ -423,10 +430,17 @@ def delegations(request: HttpRequest, inv: Invitation) -> HttpResponse:
             form_error = _("Cette réponse ne peut plus être modifiée.")
         else:
             section_id = request.POST.get("section", "")
+            label = " ".join(request.POST.get("label", "").split())
             if section_id not in {s.id for s in qn.sections}:
                 form_error = _("Choisissez une section.")
+            elif len(label) > LABEL_MAX_LENGTH:
+                return refusal(
+                    request,
+                    _("Le libellé ne doit pas dépasser %(max)s caractères.") % {"max": LABEL_MAX_LENGTH},
+                    "label",
+                )
             else:
-                _d, sub_token = services.delegate(inv, section_id, request.POST.get("label", ""))
+                _d, sub_token = services.delegate(inv, section_id, label)
                 new_link = request.build_absolute_uri(reverse("portal:home", kwargs={"token": sub_token}))
                 new_section = qn.section(section_id).title.get(lang)
     answers = services.stored_answers(inv.response)

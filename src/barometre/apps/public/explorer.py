@@ -6,6 +6,7 @@ import csv
 import io
 from typing import Any
 
+from django.core.cache import caches
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext
@@ -16,6 +17,10 @@ from barometre.core import charts
 from barometre.core.errors import NotFound
 from barometre.core.formatting import format_percent
 from barometre.core.indicators.catalogue import Indicator
+from barometre.core.text import neutralise_formula
+
+#: How long a drawn chart image is kept (its key changes anyway when the edition is computed again).
+PNG_CACHE_SECONDS = 24 * 3600
 
 CSV_COLUMNS = [
     "edition",
@@ -207,8 +212,8 @@ def indicator_csv(request: HttpRequest, indicator_id: str) -> HttpResponse:
                 edition.year,  # type: ignore[attr-defined]
                 indicator.id,
                 breakdown,
-                e.domain_value,  # type: ignore[attr-defined]
-                r["label"],
+                neutralise_formula(e.domain_value),  # type: ignore[attr-defined]
+                neutralise_formula(r["label"]),
                 *["" if v is None else v for v in (e.estimate, e.se, e.ci_low, e.ci_high)],  # type: ignore[attr-defined]
                 e.n,  # type: ignore[attr-defined]
                 e.population,  # type: ignore[attr-defined]
@@ -232,14 +237,30 @@ def indicator_svg(request: HttpRequest, indicator_id: str) -> HttpResponse:
 
 
 def indicator_png(request: HttpRequest, indicator_id: str) -> HttpResponse:
-    """The same chart as a PNG (drawn by the report's matplotlib figures)."""
+    """The same chart as a PNG (drawn by the report's matplotlib figures), cached per data version."""
+    indicator, edition, breakdown, rows = _view_state(request, indicator_id)
+    if not rows:
+        raise Http404("no estimate for this breakdown in this edition")
+    lang = active_lang()
+    # Drawing costs most of a second: the image is kept per data version (the edition's last
+    # computation), in this process's memory; a withdrawn edition is no longer picked at all.
+    computed = edition.indicators_computed_at  # type: ignore[attr-defined]
+    key = f"explorer:png:{indicator.id}:{edition.pk}:{computed.isoformat() if computed else ''}:{breakdown}:{lang}"  # type: ignore[attr-defined]
+    png = caches["local"].get(key)
+    if png is None:
+        png = _draw_png(indicator, edition, breakdown, rows, lang)
+        caches["local"].set(key, png, timeout=PNG_CACHE_SECONDS)
+    response = HttpResponse(png, content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="{indicator.id}-{edition.year}-{breakdown}.png"'  # type: ignore[attr-defined]
+    return response
+
+
+def _draw_png(indicator: Indicator, edition: object, breakdown: str, rows: list[dict[str, object]], lang: str) -> bytes:
     import tempfile
     from pathlib import Path
 
     from barometre.core.report import figures
 
-    indicator, edition, breakdown, rows = _view_state(request, indicator_id)
-    lang = active_lang()
     bars = tuple(
         figures.Bar(
             label=str(r["label"]),
@@ -264,7 +285,4 @@ def indicator_png(request: HttpRequest, indicator_id: str) -> HttpResponse:
             suppressed_label="secret statistique" if lang == "fr" else "suppressed",
             axis_label="% des collectivités du champ" if lang == "fr" else "% of authorities in scope",
         )
-        png = (Path(tmp) / files.png).read_bytes()
-    response = HttpResponse(png, content_type="image/png")
-    response["Content-Disposition"] = f'attachment; filename="{indicator.id}-{edition.year}-{breakdown}.png"'  # type: ignore[attr-defined]
-    return response
+        return (Path(tmp) / files.png).read_bytes()

@@ -259,6 +259,11 @@ def export_xlsform(qn: Questionnaire, path: str | Path) -> None:
                 continue
             write_simple(q, common, meta)
         row(type="end_group", name=s.id)
+    for ws in wb.worksheets:  # every text cell stays text: openpyxl reads "=…" as a formula
+        for cells in ws.iter_rows():
+            for cell in cells:
+                if isinstance(cell.value, str) and cell.data_type == "f":
+                    cell.data_type = "s"
     wb.save(str(path))
 
 

@@ -35,6 +35,7 @@ from barometre.core.questionnaire.schema import (
 )
 from barometre.core.questionnaire.writer import dump
 from barometre.core.questionnaire.xlsform.common import GRID_SEP, XLSFormRefused, number_cell
+from barometre.core.text import describe_char, find_control
 
 __all__ = ["ImportResult", "import_xlsform"]
 
@@ -224,6 +225,22 @@ class _Importer:
         assert fr is not None and en is not None
         return Text(fr, en)
 
+    def check_controls(self, sheet: _Sheet | None) -> None:
+        """Refuse control characters (NUL, ESC…) in any cell; texts may hold TAB and line breaks."""
+        if sheet is None:
+            return
+        for r in sheet.rows:
+            cells = [(c, v, False) for c, v in r.plain.items()]
+            cells += [(c, v, True) for c, by_lang in r.texts.items() for v in by_lang.values()]
+            for column, value, multiline in cells:
+                at = find_control(value, multiline=multiline)
+                if at is not None:
+                    self.err(
+                        sheet.name,
+                        r.number,
+                        f"colonne {column!r} : caractère de contrôle interdit ({describe_char(value[at])})",
+                    )
+
     # ------------------------------------------------------------------ main
 
     def run(self) -> ImportResult:
@@ -253,6 +270,8 @@ class _Importer:
         default_lang = _lang(settings.get("default_language", "")) or "fr"
         survey = _read_sheet(sheets["survey"], "survey", default_lang)
         choices_sheet = _read_sheet(sheets["choices"], "choices", default_lang) if "choices" in sheets else None
+        for sheet in (survey, choices_sheet):
+            self.check_controls(sheet)
         for col in survey.columns:
             if col in _MEDIA_COLUMNS or col.startswith("media"):
                 for r in survey.rows:

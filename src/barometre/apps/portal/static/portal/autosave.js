@@ -134,12 +134,22 @@
         headers: { Accept: "application/json" },
       })
         .then(function (r) {
-          return r.json().then(function (data) {
-            apply(qid, data);
-            failed = !r.ok;
-          });
+          // The server answered: a refused value (4xx) or a server error is never "offline".
+          return r.json().then(
+            function (data) {
+              apply(qid, data);
+              failed = !r.ok;
+            },
+            function () {
+              if (status) {
+                status.textContent = form.getAttribute(r.status < 500 ? "data-msg-refused" : "data-msg-server-error");
+              }
+              failed = true;
+            }
+          );
         })
         .catch(function () {
+          // fetch itself failed: no answer from the server (connection lost)
           if (status) {
             status.textContent = form.getAttribute("data-msg-offline");
           }
