@@ -20,6 +20,7 @@ MODULES: list[str] = [
     "benchmarks.questionnaire_bench",
     "benchmarks.edition_bench",
     "benchmarks.report_bench",
+    "benchmarks.poll_bench",
     "benchmarks.portal_load",
     "benchmarks.api_load",
     "benchmarks.faults_bench",

@@ -38,6 +38,7 @@ def _register() -> None:
         "invitations",
         "mutualisation",
         "opendata",
+        "poll",
         "projects",
         "questionnaire",
         "registry",

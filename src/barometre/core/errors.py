@@ -63,6 +63,12 @@ class ReportError(BarometreError):
     code = "report_error"
 
 
+class PollError(BarometreError):
+    """The citizens' poll: margins, respondents, import file, weighting."""
+
+    code = "poll_error"
+
+
 class ProjectError(BarometreError):
     code = "project_error"
 

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "barometre.apps.portal",
     "barometre.apps.api",
     "barometre.apps.diagnostic",
+    "barometre.apps.poll",
     "barometre.apps.public",
     "barometre.apps.projects",
 ]
