@@ -23,6 +23,8 @@ MODULES: list[str] = [
     "benchmarks.poll_bench",
     "benchmarks.portal_load",
     "benchmarks.api_load",
+    "benchmarks.faults_bench",
+    "benchmarks.fuzz_bench",
     "benchmarks.search_load",
     "benchmarks.console_bench",
 ]

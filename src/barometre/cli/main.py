@@ -30,6 +30,7 @@ def _register() -> None:
     import importlib
 
     for name in (
+        "backup",
         "demo",
         "diagnostic",
         "edition",

@@ -77,3 +77,7 @@ class NotFound(BarometreError):
     """An object named by the user does not exist (unknown code, edition...)."""
 
     code = "not_found"
+
+
+class BackupError(BarometreError):
+    """A backup cannot be written, or an archive cannot be restored (nothing is changed)."""

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from barometre.apps.editions.generated import ensure_generated
 from barometre.apps.editions.models import EditionState
 from barometre.apps.editions.opendata import export_edition
 from barometre.apps.editions.queries import published_editions
@@ -31,10 +32,9 @@ def _directory(year: int) -> Path:
         raise Http404("unknown edition")
     stamp = (edition.indicators_computed_at or edition.created_at).isoformat()
     directory = Path(settings.DATA_DIR) / "opendata" / str(year)
-    marker = directory / ".computed_at"
-    if not marker.exists() or marker.read_text() != stamp:
-        export_edition(year, directory)
-        marker.write_text(stamp)
+    # Built once per computation of the indicators, into a fresh folder swapped in atomically:
+    # concurrent first downloads wait for the one build and are served complete files.
+    ensure_generated(directory, stamp, lambda folder: export_edition(year, folder))
     return directory
 
 
