@@ -26,6 +26,7 @@ STRENGTHS = ("moderee", "forte")
 
 
 def run(with_r: bool = False) -> None:
+    from barometre.core.errors import StatsError
     from barometre.core.indicators.catalogue import load_catalogue
     from barometre.core.indicators.compute import indicator_matrix
     from barometre.core.questionnaire import load_edition
@@ -72,12 +73,17 @@ def run(with_r: bool = False) -> None:
     for label, mech_odds in mechanisms:
         rng = np.random.default_rng(16)
         hits = np.zeros(len(ids))
-        est = np.zeros((REPLICATIONS, len(ids)))
+        est = np.full((REPLICATIONS, len(ids)), np.nan)
+        failed = 0
         t1 = time.perf_counter()
         for r in range(REPLICATIONS):
             rows = draw_respondents(fa, RESPONDENTS, rng, mech_odds)
             arrays = build_edition_arrays(year=year, frame=fa, answers={str(c): {} for c in fa.codes[rows]})
-            wr = weight_edition(arrays, margins, options)
+            try:
+                wr = weight_edition(arrays, margins, options)
+            except StatsError:  # the pipeline refuses these weights (reported below)
+                failed += 1
+                continue
             y = mat.values[wr.rows]
             res = domain_means(wr.design, y, np.zeros(y.shape[0], dtype=np.int64))
             for j in range(len(ids)):
@@ -85,11 +91,13 @@ def run(with_r: bool = False) -> None:
                 lo, hi = korn_graubard(min(1.0, max(0.0, p)), se, int(res.n[0, j]), df=int(res.df[0, j]))
                 hits[j] += lo <= truth[j] <= hi
                 est[r, j] = p
-        cover = hits.sum() / (REPLICATIONS * len(ids))
-        bias = {ids[j]: 100 * (est[:, j].mean() - truth[j]) for j in range(len(ids)) if ids[j] in HEADLINE}
+        done = REPLICATIONS - failed
+        cover = hits.sum() / (done * len(ids))
+        bias = {ids[j]: 100 * (np.nanmean(est[:, j]) - truth[j]) for j in range(len(ids)) if ids[j] in HEADLINE}
         print(
             f"  {label:<32} coverage of the 95 % intervals {cover:.3f} "
-            f"(range over indicators {hits.min() / REPLICATIONS:.2f}-{hits.max() / REPLICATIONS:.2f}); "
+            f"(range over indicators {hits.min() / done:.2f}-{hits.max() / done:.2f}; {done} surveys weighted"
+            f"{f', {failed} refused by the weighting' if failed else ''}); "
             + "; ".join(f"{k} bias {b:+.1f} pts (truth {100 * truth[ids.index(k)]:.1f} %)" for k, b in bias.items())
             + f" ({time.perf_counter() - t1:.0f} s)"
         )

@@ -21,9 +21,13 @@ MODULES: list[str] = [
     "benchmarks.questionnaire_bench",
     "benchmarks.edition_bench",
     "benchmarks.report_bench",
+    "benchmarks.poll_bench",
     "benchmarks.portal_load",
     "benchmarks.api_load",
+    "benchmarks.faults_bench",
+    "benchmarks.fuzz_bench",
     "benchmarks.search_load",
+    "benchmarks.console_bench",
 ]
 
 

@@ -23,6 +23,14 @@ from barometre.core.errors import BarometreError
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("serve", "Sert l'application web avec gunicorn (fichiers statiques servis par whitenoise)."),
     "manage": ("serve", "Lance une commande d'administration Django (migrate, createsuperuser…)."),
+    "backup": (
+        "backup",
+        "Sauvegarde la base, la clé des liens des répondants et les fichiers générés (notes, données ouvertes).",
+    ),
+    "restore": (
+        "backup",
+        "Restaure une sauvegarde dans une base et un dossier de données vides (même version du schéma).",
+    ),
     "demo": ("demo", "Prépare le site de démonstration (idempotent) : registre, éditions simulées, indicateurs."),
     "csirt": ("diagnostic", "CSIRT régional de la collectivité : coordonnées, ouvert maintenant ?, recours sinon."),
     "diagnostic": (
@@ -37,6 +45,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "Vue mutualisation d'une intercommunalité, d'un département ou d'un opérateur public (OPSN).",
     ),
     "opendata": ("opendata", "Données ouvertes : agrégats en CSV, Parquet et JSON avec datapackage.json."),
+    "poll": ("poll", "Sondage auprès des Français : ouverture, simulation, import, pondération, estimations."),
     "projects": ("projects", "Catalogue des projets data et IA des collectivités, projets similaires."),
     "questionnaire": (
         "questionnaire",
@@ -53,14 +62,26 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "sae": ("sae", "Estimations par petits domaines (modèle de Fay–Herriot) par département ou région."),
     "stats": ("stats", "Estimations d'enquête (moyennes, totaux, quantiles, ratios)."),
+    "users": ("users", "Comptes de la console des analystes (rôles admin, analyst, viewer)."),
+    "contacts": ("contacts", "Contacts des collectivités pour les invitations et relances."),
 }
 
 
+#: Modules that add commands to other modules' groups, and the modules whose groups they extend:
+#: loading one of those loads them all, the extension last.
+EXTENSIONS: dict[str, tuple[str, ...]] = {"fieldwork": ("edition", "invitations", "responses")}
+
+
 def load_commands(module_name: str) -> dict[str, Any]:
-    """The click commands that ``barometre.cli.<module_name>`` registers (imported on first use)."""
-    module = importlib.import_module(f"barometre.cli.{module_name}")
+    """The click commands that ``barometre.cli.<module_name>`` registers (imported on first use), with
+    what the :data:`EXTENSIONS` of its groups add to them."""
+    names = [module_name]
+    for extension, extended in EXTENSIONS.items():
+        if module_name in extended:
+            names = [*extended, extension]
     holder = typer.Typer()
-    module.register(holder)
+    for name in names:
+        importlib.import_module(f"barometre.cli.{name}").register(holder)
     _guard(holder)
     return dict(typer.main.get_group(holder).commands)
 

@@ -54,10 +54,13 @@ def validate(
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Valider des questionnaires ; statut 1 avec chaque erreur (fichier:ligne:colonne: message)."""
+    from barometre.core.paths import POLL_QUESTIONNAIRES_DIR
     from barometre.core.questionnaire.loader import edition_path
 
     targets = files or [str(e) for e in available_editions()]
     paths = [edition_path(int(t)) if t.isdigit() and not Path(t).exists() else Path(t) for t in targets]
+    if not files:
+        paths += [edition_path(e, POLL_QUESTIONNAIRES_DIR) for e in available_editions(POLL_QUESTIONNAIRES_DIR)]
     all_issues = []
     report = []
     for path in paths:

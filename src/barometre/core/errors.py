@@ -63,6 +63,12 @@ class ReportError(BarometreError):
     code = "report_error"
 
 
+class PollError(BarometreError):
+    """The citizens' poll: margins, respondents, import file, weighting."""
+
+    code = "poll_error"
+
+
 class ProjectError(BarometreError):
     code = "project_error"
 
@@ -71,3 +77,7 @@ class NotFound(BarometreError):
     """An object named by the user does not exist (unknown code, edition...)."""
 
     code = "not_found"
+
+
+class BackupError(BarometreError):
+    """A backup cannot be written, or an archive cannot be restored (nothing is changed)."""

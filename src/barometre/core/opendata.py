@@ -267,3 +267,115 @@ def export(
         rows=len(cleaned),
         suppressed=sum(1 for r in cleaned if r.get("suppressed")),
     )
+
+
+#: The poll of French adults: its own files, apart from the authorities' estimates.
+POLL_ESTIMATE_FIELDS: dict[str, tuple[str, str]] = {
+    "edition": ("integer", "Année du sondage (celle de l'édition du baromètre)"),
+    "indicator": ("string", "Identifiant de l'indicateur du sondage"),
+    "label": ("string", "Libellé de l'indicateur"),
+    "breakdown": ("string", "Ventilation : ensemble, sexe, age, region, taille_commune, profession"),
+    "domain_value": ("string", "Valeur de la ventilation"),
+    "estimate": ("number", "Estimation pondérée, en % des personnes de 18 ans ou plus (vide si masquée)"),
+    "se": ("number", "Erreur type de l'estimation (points de %), linéarisation du redressement"),
+    "ci_low": ("number", "Borne basse de l'intervalle de confiance à 95 %"),
+    "ci_high": ("number", "Borne haute de l'intervalle de confiance à 95 %"),
+    "n": ("integer", "Nombre de personnes interrogées (non pondéré) dans la cellule"),
+    "deff": ("number", "Effet de plan (variance rapportée à celle d'un sondage aléatoire simple)"),
+    "suppressed": ("boolean", "Cellule masquée par la règle de secret statistique"),
+    "reason": ("string", "Motif du masquage"),
+    "simulated": ("boolean", "Vrai si le sondage est simulé (données simulées)"),
+}
+POLL_INDICATOR_FIELDS: dict[str, tuple[str, str]] = {
+    "indicator": ("string", "Identifiant"),
+    "label_fr": ("string", "Libellé (français)"),
+    "label_en": ("string", "Libellé (anglais)"),
+    "question": ("string", "Question du questionnaire"),
+    "codes": ("string", "Réponses comptées au numérateur (séparées par |)"),
+    "published": ("number", "Valeur publiée par l'institut (en %), vide sinon"),
+}
+
+
+def export_poll(
+    directory: Path,
+    *,
+    edition: Mapping[str, Any],
+    estimates: Sequence[Mapping[str, Any]],
+    indicators: Sequence[Mapping[str, Any]],
+    min_n: int,
+    sources: Sequence[Mapping[str, str]] = (),
+    methodology: str = "",
+) -> ExportSummary:
+    """Write the open data files of one poll (``sondage-*`` files and their ``datapackage.json``)."""
+    if not estimates:
+        raise BarometreError(f"sondage {edition.get('year')} : aucune estimation calculée, rien à exporter")
+    directory.mkdir(parents=True, exist_ok=True)
+    cleaned = enforce_disclosure(estimates, min_n)
+    year = int(edition["year"])
+    simulated = bool(edition["simulated"])
+    for r in cleaned:
+        r["edition"] = year
+        r["simulated"] = simulated
+        if r.get("suppressed"):
+            r["deff"] = None
+    _write(directory, "sondage-estimations", cleaned, POLL_ESTIMATE_FIELDS)
+    _write(directory, "sondage-indicateurs", indicators, POLL_INDICATOR_FIELDS)
+    resources = []
+    for name, fields, pk, desc in (
+        (
+            "sondage-estimations",
+            POLL_ESTIMATE_FIELDS,
+            ["edition", "indicator", "breakdown", "domain_value"],
+            "Estimations",
+        ),
+        ("sondage-indicateurs", POLL_INDICATOR_FIELDS, ["indicator"], "Indicateurs du sondage"),
+    ):
+        for fmt, media in (
+            ("csv", "text/csv"),
+            ("parquet", "application/vnd.apache.parquet"),
+            ("json", "application/json"),
+        ):
+            res: dict[str, Any] = {
+                "name": f"{name}-{fmt}",
+                "path": f"{name}.{fmt}",
+                "format": fmt,
+                "mediatype": media,
+                "title": f"{desc} ({fmt.upper()})",
+                "schema": _schema(fields, pk),
+            }
+            if fmt == "csv":
+                res["encoding"] = "utf-8"
+                res["dialect"] = {"delimiter": ",", "header": True}
+            resources.append(res)
+    title = f"Regard des Français sur les données, l'IA et la cybersécurité — sondage {year}"
+    package = {
+        "name": f"barometre-sondage-francais-{year}",
+        "title": title + (" (données simulées)" if simulated else ""),
+        "description": (
+            "Estimations pondérées, avec intervalles de confiance à 95 % et effets de plan, d'un sondage auprès "
+            "des personnes de 18 ans ou plus, redressé sur les marges du recensement (Insee). Uniquement des "
+            "agrégats : aucune réponse individuelle."
+            + (" ATTENTION : données simulées, pas un sondage réel." if simulated else "")
+        ),
+        "version": f"{year}.1",
+        "created": _iso_datetime(str(edition["computed_at"])),
+        "licenses": [LICENCE],
+        "sources": [dict(s) for s in sources],
+        "keywords": ["sondage", "Français", "données", "intelligence artificielle", "cybersécurité"],
+        "barometre": {
+            "survey": "people",
+            "edition": year,
+            "simulated": simulated,
+            "disclosure_min_respondents": min_n,
+            "methodology": methodology,
+        },
+        "resources": resources,
+    }
+    with open(directory / "datapackage.json", "w", encoding="utf-8") as fh:
+        json.dump(package, fh, ensure_ascii=False, indent=2)
+    return ExportSummary(
+        directory=directory,
+        resources=tuple(r["name"] for r in resources),
+        rows=len(cleaned),
+        suppressed=sum(1 for r in cleaned if r.get("suppressed")),
+    )

@@ -13,6 +13,10 @@
   ``SECURE_SSL_REDIRECT``, ``SECURE_HSTS_SECONDS``; ``SECURE_PROXY_SSL_HEADER`` (``X-Forwarded-Proto``)
   behind a TLS-terminating proxy. Required for a public host.
 - ``TRUSTED_PROXIES``: reverse proxies whose ``X-Forwarded-For`` gives the client address.
+- ``EMAIL_HOST``, ``EMAIL_PORT``, ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD``, ``EMAIL_USE_TLS``,
+  ``DEFAULT_FROM_EMAIL``: the SMTP server of invitations and reminders (no ``EMAIL_HOST``: e-mail off).
+- ``OIDC_OP_ISSUER``, ``OIDC_RP_CLIENT_ID``, ``OIDC_RP_CLIENT_SECRET``: ProConnect (OpenID Connect)
+  sign-in to the console (no client id: off).
 """
 
 from __future__ import annotations
@@ -87,8 +91,14 @@ INSTALLED_APPS = [
     "barometre.apps.portal",
     "barometre.apps.api",
     "barometre.apps.diagnostic",
+    "barometre.apps.poll",
     "barometre.apps.public",
     "barometre.apps.projects",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
+    "barometre.apps.console",
 ]
 
 MIDDLEWARE = [
@@ -232,6 +242,37 @@ TRUSTED_PROXIES = _trusted_proxies()
 
 #: Base URL used to build absolute links (invitations).
 BAROMETRE_BASE_URL = os.environ.get("BAROMETRE_BASE_URL", "http://127.0.0.1:8000")
+
+# Background jobs (console actions, e-mail sending): the database queue, run by `barometre manage db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# E-mail (invitations, reminders): SMTP from the environment; without EMAIL_HOST nothing is sent.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT") or 30)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "barometre@localhost")
+
+LOGIN_URL = "console:login"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "barometre.apps.console.oidc.ConsoleOIDCBackend",
+]
+
+# ProConnect (OpenID Connect) sign-in to the console: off unless OIDC_RP_CLIENT_ID is set.
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATE_CLASS = "barometre.apps.console.oidc.ConsoleOIDCRequestView"
+OIDC_CALLBACK_CLASS = "barometre.apps.console.oidc.ConsoleOIDCCallbackView"
+LOGIN_REDIRECT_URL = "/console/"
+LOGIN_REDIRECT_URL_FAILURE = "/console/connexion/"
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,9 @@ urlpatterns = [
     path("api/v1/", include("barometre.apps.api.urls")),
     path("collectivites/", include("barometre.apps.diagnostic.urls")),
     path("repondre/", include("barometre.apps.portal.urls")),
+    path("console/oidc/", include("mozilla_django_oidc.urls")),  # ProConnect sign-in (no namespace)
+    path("console/", include("barometre.apps.console.urls")),
+    path("relances/", include("barometre.apps.console.public_urls")),
     path("projets/", include("barometre.apps.projects.urls")),
     path("", include("barometre.apps.public.urls")),
 ]

@@ -204,11 +204,13 @@ def test_import_reports_type_errors_found_by_the_loader_on_the_right_row(tmp_pat
 
 
 def test_not_an_xlsx_file_is_refused_cleanly(tmp_path: Path) -> None:
+    from barometre.core.questionnaire.xlsx_guard import XLSXRejected
+
     path = tmp_path / "x.xlsx"
     path.write_text("hello")
-    with pytest.raises(XLSFormRefused) as info:
+    with pytest.raises(XLSXRejected) as info:  # cannot be read: exit 2, not a content refusal
         import_xlsform(path)
-    assert "illisible" in info.value.messages[0]
+    assert "illisible" in str(info.value) and "x.xlsx" in str(info.value)
 
 
 REPEAT_FORM = """

@@ -36,7 +36,8 @@ from barometre.apps.registry.queries import (
 from barometre.core.indicators.compute import ESTIMATE_COLUMNS
 from barometre.core.registry import Kind
 
-#: Editions whose results are public.
+#: Editions whose results are public: the rule of `editions.queries.published_editions()`, spelled out for
+#: the one raw-SQL query of the data version.
 PUBLIC_STATES = [EditionState.PUBLISHED]
 
 
@@ -461,7 +462,7 @@ class SmallAreaEstimateList(APIView):
         year = _int_param(request, "edition")
         if year is None:
             raise errors.bad_request("le paramètre « edition » est requis", parameter="edition")
-        edition = Edition.objects.filter(state__in=PUBLIC_STATES, year=year).first()
+        edition = published_editions().filter(year=year).first()
         if edition is None:
             raise errors.not_found(f"l'édition {year} n'existe pas ou n'est pas publiée", edition=year)
         indicator = request.query_params.get("indicator") or ""
@@ -500,5 +501,14 @@ class ApiRoot(APIView):
     )
     def get(self, request: Request) -> Response:
         base = request.build_absolute_uri("/api/v1/")
-        names = ["editions", "indicators", "estimates", "small-area-estimates", "authorities", "openapi.json"]
+        names = [
+            "editions",
+            "indicators",
+            "estimates",
+            "small-area-estimates",
+            "authorities",
+            "poll/editions",
+            "poll/estimates",
+            "openapi.json",
+        ]
         return Response({"resources": {n: base + n for n in names}})

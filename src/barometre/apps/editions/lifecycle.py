@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from barometre.apps.editions.models import AuditEntry, Edition, EditionState, ResponseStatus
+from barometre.apps.editions.models import AuditEntry, Edition, EditionState, Response, ResponseStatus
 from barometre.core.errors import EditionError, NotFound
 
 #: Allowed transitions: target state → states it can be reached from.
@@ -69,15 +69,23 @@ def move(year: int, target: str, *, actor: str = "cli", reason: str = "", allow_
             _check_publishable(edition, allow_non_converged=allow_non_converged)
             if (edition.weighting_report or {}).get("converged") is False:
                 reason = (reason + " ; " if reason else "") + "publiée malgré un calage non convergé"
+        leaving_collection = edition.state == EditionState.OPEN
         edition.state = target
         edition.save(update_fields=["state"])
+        if leaving_collection:
+            # Saves lock only their response row, then read the edition's state. Locking every
+            # response row here waits for the saves in flight; later ones see the new state.
+            list(Response.objects.select_for_update().filter(edition=edition).values_list("pk", flat=True))
         AuditEntry.objects.create(actor=actor, action=f"edition_{target}", edition=edition, reason=reason)
         return edition
 
 
 def mark_weights_stale(edition_id: int) -> None:
     """Called whenever an answer of the edition changes after weighting."""
-    Edition.objects.filter(pk=edition_id, weights_computed_at__isnull=False).update(weights_stale=True)
+    # ``weights_stale=False`` in the filter: once stale, saves never touch (nor wait for) the edition row.
+    Edition.objects.filter(pk=edition_id, weights_computed_at__isnull=False, weights_stale=False).update(
+        weights_stale=True
+    )
 
 
 def mark_weighted(edition: Edition, report: dict[str, object]) -> None:

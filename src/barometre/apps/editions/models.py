@@ -40,6 +40,10 @@ class Edition(models.Model):
     frame_version = models.CharField(max_length=80, help_text="Registry snapshot used (package version, millésime).")
     opens_on = models.DateField(null=True, blank=True)
     closes_on = models.DateField(null=True, blank=True)
+    #: Shown to respondents and in the e-mails (set in the console or by `barometre edition create`).
+    organiser = models.CharField(max_length=200, blank=True, default="")
+    help_email = models.EmailField(blank=True, default="")
+    help_phone = models.CharField(max_length=40, blank=True, default="")
     weights_computed_at = models.DateTimeField(null=True, blank=True)
     weights_stale = models.BooleanField(default=False)
     weighting_report = models.JSONField(default=dict, blank=True)

@@ -69,6 +69,7 @@ def simulate(year: int, seed: int, respondents: int | None = None, *, publish: b
     existing = Edition.objects.filter(year=year).first()
     if existing is not None and not existing.simulated:
         raise EditionError(f"l'édition {year} contient des réponses réelles : pas de simulation par-dessus")
+    load_edition(year)  # no questionnaire for that year: one clear error before anything else
     key = simulation_key(year, seed, respondents)
     if existing is not None and existing.simulation_key == key and existing.state == EditionState.PUBLISHED:
         n = existing.responses.filter(status__in=[ResponseStatus.SUBMITTED, ResponseStatus.VALIDATED]).count()

@@ -6,6 +6,7 @@ from barometre.apps.editions.answers import STATISTICS_STATUSES
 from barometre.apps.editions.models import Edition, EditionState
 from barometre.apps.editions.pipeline import DISCLOSURE_RULE, stored_rows
 from barometre.apps.editions.queries import catalogue
+from barometre.apps.poll.services import report_poll
 from barometre.core.errors import EditionError, NotFound
 from barometre.core.registry import load_snapshot
 from barometre.core.report.model import AreaEstimate, EditionMeta, ReportInput, Row, SmallAreaMap, rows_from
@@ -92,5 +93,6 @@ def report_input(year: int, lang: str) -> ReportInput:
         weighting=edition.weighting_report,
         disclosure_rule=disclosure_text(rule.min_respondents, rule.max_cv, lang),
         lang=lang,
+        poll=report_poll(year),
         small_areas=_small_areas(edition),
     )

@@ -56,6 +56,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "editions": list(queries.published_editions()),
         "themes": queries.themes_with_indicators(edition, lang) if edition else [],
         "simulated_banner": bool(edition and edition.simulated),
+        "poll": poll_results(edition.year, lang) if edition else None,
     }
     return render(request, "public/explorer.html", context)
 
@@ -266,3 +267,45 @@ def _draw_png(indicator: Indicator, edition: Edition, breakdown: str, rows: list
             axis_label="% des collectivités du champ" if lang == "fr" else "% of authorities in scope",
         )
         return (Path(tmp) / files.png).read_bytes()
+
+
+# --------------------------------------------------------------------------- the poll of French adults
+
+
+def poll_results(year: int, lang: str) -> dict[str, object] | None:
+    """A published poll's estimates grouped by indicator and breakdown, with labels (None if unpublished)."""
+    from barometre.apps.poll.models import PollEdition, PollState
+    from barometre.core.poll import load_poll_catalogue
+
+    poll = PollEdition.objects.filter(year=year, state=PollState.PUBLISHED).first()
+    if poll is None:
+        return None
+    cat = load_poll_catalogue()
+    by_key = {(e.indicator, e.breakdown, e.domain_value): e for e in poll.estimates.all()}
+    indicators = []
+    for ind in cat.for_edition(year):
+        breakdowns = []
+        for b in cat.breakdowns:
+            rows = [
+                {"label": b.domain_label(code, lang), "row": by_key.get((ind.id, b.id, code))}
+                for code, _label in b.domains
+            ]
+            breakdowns.append({"id": b.id, "label": b.label[lang], "rows": rows})
+        pub = ind.published_value(year)
+        indicators.append(
+            {
+                "id": ind.id,
+                "label": ind.label[lang],
+                "overall": by_key.get((ind.id, "ensemble", "ensemble")),
+                "published": None if pub is None else pub.value,
+                "breakdowns": breakdowns,
+            }
+        )
+    return {"poll": poll, "indicators": indicators, "source": cat.source(year, lang)}
+
+
+def poll_page(request: HttpRequest, year: int) -> HttpResponse:
+    context = poll_results(year, active_lang())
+    if context is None:
+        raise Http404("unknown poll")
+    return render(request, "public/poll.html", {**context, "simulated_banner": context["poll"].simulated})  # type: ignore[attr-defined]

@@ -24,6 +24,7 @@ from barometre.core.questionnaire.schema import (
     CHANGE_KINDS,
     DEFAULT_MAX_REPEAT,
     REPEAT_FIELD_TYPES,
+    SURVEY_KINDS,
     UNITS,
     YES_NO_CODES,
     Choice,
@@ -43,7 +44,7 @@ __all__ = ["available_editions", "check_file", "edition_path", "load", "load_edi
 IDENT_RE = re.compile(r"[a-z][a-z0-9_]{0,63}")
 CODE_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_\-]{0,63}")
 
-TOP_KEYS = ("edition", "title", "version", "opens", "closes", "description", "choice_lists", "sections")
+TOP_KEYS = ("edition", "kind", "title", "version", "opens", "closes", "description", "choice_lists", "sections")
 SECTION_KEYS = ("id", "title", "description", "relevant", "questions")
 QUESTION_KEYS = (
     "id",
@@ -512,6 +513,13 @@ def _build(ctx: _Ctx, root: Node) -> Questionnaire | None:
     edition = ctx.integer(m["edition"][1], "edition") if "edition" in m else None
     if edition is not None and not 2000 <= edition <= 2100:
         ctx.error(m["edition"][1], f"edition : année {edition} invraisemblable")
+    kind = "authorities"
+    if "kind" in m:
+        kind_value = ctx.string(m["kind"][1], "kind")
+        if kind_value is not None and kind_value not in SURVEY_KINDS:
+            ctx.error(m["kind"][1], f"kind : {kind_value!r} inconnu (attendu : {', '.join(SURVEY_KINDS)})")
+        elif kind_value is not None:
+            kind = kind_value
     title = ctx.text(m["title"][1], "title") if "title" in m else None
     version = ctx.string(m["version"][1], "version") if "version" in m else None
     opens = ctx.date(m["opens"][1], "opens") if "opens" in m else None
@@ -582,7 +590,7 @@ def _build(ctx: _Ctx, root: Node) -> Questionnaire | None:
         sections.append(section)
     if edition is None or title is None or version is None:
         return None
-    qn = Questionnaire(edition, title, version, opens, closes, sections, lists, source=ctx.source)
+    qn = Questionnaire(edition, title, version, opens, closes, sections, lists, source=ctx.source, kind=kind)
     _check_expressions(ctx, qn, pending)
     _order(ctx, qn, pending)
     return qn

@@ -76,6 +76,8 @@ DEFAULT_MAX_REPEAT = 10
 
 #: The fixed choices of a ``yes_no`` question.
 YES_NO_CODES = ("oui", "non", "nsp")
+#: Survey kinds: the authorities' barometer, or the poll of French adults.
+SURVEY_KINDS = ("authorities", "people")
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +200,8 @@ class Questionnaire:
     sections: list[Section]
     choice_lists: dict[str, tuple[Choice, ...]] = field(default_factory=dict)
     source: str = "<questionnaire>"
+    #: Who answers: ``authorities`` (the barometer) or ``people`` (the citizens' poll).
+    kind: str = "authorities"
     #: Question ids in an order where every question comes after what its
     #: relevance and calculation depend on (computed by the loader).
     eval_order: tuple[str, ...] = ()

@@ -85,7 +85,10 @@ def _question(q: Question) -> dict[str, Any]:
 
 
 def to_dict(qn: Questionnaire) -> dict[str, Any]:
-    d: dict[str, Any] = {"edition": qn.edition, "version": qn.version, "title": _text(qn.title)}
+    d: dict[str, Any] = {"edition": qn.edition}
+    if qn.kind != "authorities":
+        d["kind"] = qn.kind
+    d.update({"version": qn.version, "title": _text(qn.title)})
     if qn.opens:
         d["opens"] = qn.opens
     if qn.closes:

@@ -38,6 +38,7 @@ from barometre.core.report import figures as fg
 from barometre.core.report import small_area
 from barometre.core.report import text as tx
 from barometre.core.report.model import ReportInput, Row
+from barometre.core.report.poll import poll_chapter
 from barometre.core.report.text import Num, Paragraph, Segment
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -814,6 +815,7 @@ def render_html(
     chapters = _timed(timings, "prepare", b.chapters)
     annex = _timed(timings, "prepare", b.annex)  # before the drawing: it queues the département map
     _timed(timings, "figures", lambda: draw_charts(b.jobs, workers))
+    poll = _timed(timings, "prepare", lambda: poll_chapter(data))
     fonts = _timed(timings, "prepare", lambda: _copy_fonts(out_dir))
     s = b.s
     e = data.edition
@@ -848,6 +850,7 @@ def render_html(
                     None,
                 ),
                 chapters=chapters,
+                poll=poll,
                 annex=annex,
                 disclosure=data.disclosure_rule,
                 n_respondents=format_number(e.n_respondents, 0, data.lang),

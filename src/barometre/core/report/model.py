@@ -107,6 +107,36 @@ class EditionMeta:
 
 
 @dataclass(frozen=True)
+class PollFigure:
+    """One indicator of the poll of French adults, for the whole population (percent)."""
+
+    indicator: str
+    #: ``{fr, en}`` label.
+    label: Mapping[str, str]
+    estimate: float | None
+    ci_low: float | None
+    ci_high: float | None
+    n: int
+    deff: float | None
+    #: The institute's published value (percent), if any.
+    published: float | None
+    #: Authorities' indicators set beside it (their ``ensemble`` rows of the same edition).
+    beside: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PollInput:
+    """The published poll of the same year ("Regard des Français" chapter)."""
+
+    year: int
+    simulated: bool
+    n_respondents: int
+    #: The published poll's source (title, publisher, date, URL), ``{fr, en}``.
+    source: Mapping[str, str]
+    figures: tuple[PollFigure, ...]
+
+
+@dataclass(frozen=True)
 class ReportInput:
     edition: EditionMeta
     catalogue: Catalogue
@@ -126,6 +156,8 @@ class ReportInput:
     extra: Mapping[str, str] = field(default_factory=dict)
     #: Small-area (Fay–Herriot) estimates by département; the first is mapped in the annex.
     small_areas: tuple[SmallAreaMap, ...] = ()
+    #: The poll of French adults of the same year, when published ("Regard des Français").
+    poll: PollInput | None = None
 
     def __post_init__(self) -> None:
         if self.lang not in LANGS:

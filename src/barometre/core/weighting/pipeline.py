@@ -33,6 +33,7 @@ import numpy.typing as npt
 from barometre.core.errors import ConvergenceWarning, EditionError, StatsError
 from barometre.core.registry import STRATUM_LABELS, Stratum
 from barometre.core.stats import SurveyDesign, calibrate, design_from_arrays, nonresponse_adjust, trim_weights
+from barometre.core.weighting.collapse import MIN_RESPONDENTS, collapse_hint, small_groups
 from barometre.core.weighting.units import EditionArrays, FloatArray, FrameArrays
 
 #: The five overseas régions (INSEE codes), one calibration group.
@@ -172,16 +173,21 @@ def weight_edition(
     groups = np.array([_collapsed(str(s), opts.collapse) for s in units.stratum], dtype=str)
     d = 1.0 / edition.inclusion_probability
     resp = edition.responded
-    for g in sorted(set(groups.tolist())):
-        in_g = groups == g
-        if not resp[in_g].any():
-            members = sorted({str(s) for s in units.stratum[in_g]})
-            raise StatsError(
-                f"strate « {_label(g)} » ({g}) : aucun répondant parmi {int(in_g.sum())} unités invitées "
-                f"(strates : {', '.join(members)}) ; la pondération par strate est impossible. "
-                f"Fusionnez-la avec une strate voisine : option collapse {{'{g}': '<strate voisine>'}} "
-                f"(CLI : --collapse {g}=<strate voisine>)"
-            )
+    invited = {str(g): int((groups == g).sum()) for g in set(groups.tolist())}
+    answered = {str(g): int(resp[groups == g].sum()) for g in invited}
+    small = small_groups(invited, answered)
+    empty = [s for s in small if s.respondents == 0]
+    if empty:  # every empty and too-small group at once, each with the collapse it suggests
+        described = "; ".join(
+            f"« {_label(s.group)} » ({s.group}) : {s.respondents} répondant(s) sur {s.invited} unités invitées"
+            + (f", à fusionner avec {s.suggestion}" if s.suggestion else "")
+            for s in small
+        )
+        raise StatsError(
+            f"{len(empty)} strate(s) sans aucun répondant, {len(small) - len(empty)} avec moins de "
+            f"{MIN_RESPONDENTS} : {described}. La pondération par strate est impossible ; fusions suggérées "
+            f"(option collapse) : {collapse_hint(small)}"
+        )
     gnames, gcode = np.unique(groups, return_inverse=True)
     gcode = gcode.astype(np.int64)
     # 2. nonresponse adjustment on the design of all sample units

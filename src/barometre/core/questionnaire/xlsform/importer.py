@@ -246,6 +246,9 @@ class _Importer:
     def run(self) -> ImportResult:
         from openpyxl import load_workbook
 
+        from barometre.core.questionnaire.xlsx_guard import check_xlsx
+
+        check_xlsx(self.path)  # sizes, checksums and XML checked before openpyxl reads anything
         try:
             wb = load_workbook(str(self.path), read_only=True, data_only=True)
         except FileNotFoundError:
