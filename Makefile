@@ -53,7 +53,7 @@ typecheck: install
 	$(BIN)/mypy
 
 # Lint, types and every test not marked `slow` or `browser`, on SQLite, spread over the cores.
-check: install
+check: install npm-deps
 	bash scripts/test.sh check
 
 test: install system-deps npm-deps
