@@ -10,15 +10,22 @@ Conventions (see README.md):
   shown to the respondent (skip logic) is not missing: the condition is evaluated without it
   (e.g. AI uses count as "no" for an authority that does not use AI). A question shown but left
   unanswered is missing (item nonresponse): the respondent leaves the denominator;
-* intervals: the stats engine's ``domain_means`` (linearisation, normal 95 % interval), clipped to
-  [0, 100]; suppression: the engine's disclosure rule (``DisclosureRule``), a suppressed row has
-  null estimate, SE and bounds and says why in ``reason``.
+* intervals: Korn–Graubard 95 % intervals (Clopper–Pearson on the effective sample size, from the
+  engine's linearised standard error), which cover sampling error only, under the assumption that
+  response is at random within the weighting classes;
+* disclosure (``core.stats.disclosure``, thresholds in ``data/disclosure.yaml``): a hidden row
+  (``suppressed``) carries no estimate, SE, interval, ``n`` nor population, only its ``reason``
+  code (``confidentiality``, ``complementary``, ``precision``); a shown row may be ``imprecise``;
+  complementary suppression audits every indicator's table by linear programming
+  (``core.stats.secondary``);
+* ``respondent_share``: the unweighted share of the cell's respondents (the observatory's base),
+  under the same disclosure as the weighted estimate.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -30,7 +37,8 @@ from barometre.core.indicators.expr import AUTHORITY, CachedEvaluator
 from barometre.core.questionnaire import Questionnaire
 from barometre.core.questionnaire import expressions as ex
 from barometre.core.stats import DisclosureRule, SurveyDesign, check_disclosure, domain_means
-from barometre.core.stats.korn_graubard import korn_graubard
+from barometre.core.stats.disclosure import COMPLEMENTARY, CONFIDENTIALITY
+from barometre.core.stats.secondary import build_table, protect
 from barometre.core.weighting.pipeline import WeightingResult
 from barometre.core.weighting.units import EditionArrays, FrameArrays
 
@@ -50,7 +58,12 @@ ESTIMATE_COLUMNS: tuple[str, ...] = (
     "population",
     "suppressed",
     "reason",
+    "imprecise",
+    "respondent_share",
 )
+
+#: Interval method of every published estimate (named by every methodology text).
+INTERVAL_METHOD = "korn_graubard"
 
 
 @dataclass(frozen=True)
@@ -64,12 +77,19 @@ class EstimateRow:
     se: float | None
     ci_low: float | None
     ci_high: float | None
-    n: int
-    population: float
+    n: int | None
+    population: float | None
     suppressed: bool
-    reason: str
+    #: ``confidentiality``, ``complementary``, ``precision`` (hidden) or None (shown).
+    reason: str | None
     edition: int = 0
     simulated: bool = False
+    #: Shown, but fails the NCHS precision standard ("imprécis — à interpréter avec prudence").
+    imprecise: bool = False
+    #: Unweighted share of the cell's respondents (percent), None when hidden.
+    respondent_share: float | None = None
+    #: ``weighted`` (frame-weighted estimate) or ``respondents`` (share of respondents).
+    base: str = "weighted"
 
     @property
     def shown(self) -> bool:
@@ -79,6 +99,18 @@ class EstimateRow:
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
+
+    def respondents_row(self) -> EstimateRow:
+        """The same cell on the respondents' base (unweighted share, ``k sur n``), same disclosure."""
+        return replace(
+            self,
+            estimate=self.respondent_share,
+            se=None,
+            ci_low=None,
+            ci_high=None,
+            population=None,
+            base="respondents",
+        )
 
 
 # --------------------------------------------------------------------------- attribute expressions
@@ -216,16 +248,21 @@ def compute_indicators(
     questionnaire: Questionnaire,
     *,
     rule: DisclosureRule | None = None,
+    complement: bool = False,
 ) -> list[EstimateRow]:
-    """Every indicator × every published breakdown × every domain, one row each."""
+    """Every indicator × every published breakdown × every domain, one row each.
+
+    Primary suppression (``confidentiality``, ``precision``) per cell, then complementary
+    suppression over all the cells of each indicator (:mod:`barometre.core.stats.secondary`).
+    ``complement``: compute every indicator as its complement ``1 − y`` (the recoding test)."""
     rule = rule or DisclosureRule()
     rows = weighting.rows
     mat = indicator_matrix(edition, rows, catalogue, questionnaire)
-    y = mat.values
+    y = 1.0 - mat.values if complement else mat.values
     w = weighting.weights
     design = weighting.design
     units = edition.units
-    out: list[EstimateRow] = []
+    cells: dict[int, list[_Cell]] = {j: [] for j in range(len(mat.indicators))}
     needed = {b for ind in mat.indicators for b in ind.breakdowns}
     for bid in [b for b in catalogue.breakdowns if b in needed]:
         b = catalogue.breakdowns[bid]
@@ -238,35 +275,103 @@ def compute_indicators(
             dead = [(value, mask) for value, mask in group if not mask[rows].any()]
             results = _estimate_group(design, y, rows, cols, live)
             for j in cols:
-                ind = mat.indicators[j]
                 uni = mat.universe_units[:, j]
                 for value, mask in live:
                     est, se, n_ij = results.get((j, value), (float("nan"), float("nan"), 0))
                     valid = mask[rows] & ~np.isnan(y[:, j])
                     if n_ij == 0 and not (mask & uni).any():
                         continue  # domain outside the indicator's universe
-                    out.append(_row(ind.id, bid, value, est, se, n_ij, float(w[valid].sum()), rule, edition))
+                    cells[j].append(_Cell(bid, value, est, se, int(valid.sum()), float(w[valid].sum()), valid))
                 for value, mask in dead:
                     if (mask & uni).any():
-                        out.append(
-                            EstimateRow(
-                                ind.id,
-                                bid,
-                                value,
-                                None,
-                                None,
-                                None,
-                                None,
-                                0,
-                                0.0,
-                                True,
-                                "aucun répondant dans ce domaine",
-                                edition.year,
-                                edition.simulated,
-                            )
+                        cells[j].append(
+                            _Cell(bid, value, float("nan"), float("nan"), 0, 0.0, np.zeros(rows.shape[0], bool))
                         )
+    out: list[EstimateRow] = []
+    for j, ind in enumerate(mat.indicators):
+        out.extend(_rows_of(ind.id, cells[j], y[:, j], w, rule, edition))
     out.sort(key=lambda r: (r.indicator, list(catalogue.breakdowns).index(r.breakdown), r.domain_value))
     return out
+
+
+@dataclass(frozen=True)
+class _Cell:
+    breakdown: str
+    value: str
+    estimate: float
+    se: float
+    n: int
+    population: float
+    valid: BoolArray  # respondents of the cell with a non-missing value
+
+
+def _rows_of(
+    ind: str,
+    cells: Sequence[_Cell],
+    y: npt.NDArray[np.float64],
+    w: npt.NDArray[np.float64],
+    rule: DisclosureRule,
+    edition: EditionArrays,
+) -> list[EstimateRow]:
+    """Rows of one indicator: primary verdicts, then complementary suppression over its cells."""
+    verdicts = [
+        check_disclosure(c.n, c.estimate, c.se, rule) if c.n > 0 and np.isfinite(c.estimate) else None
+        for c in cells
+    ]
+    reasons: list[str | None] = [
+        CONFIDENTIALITY if v is None else (v.reason if v.suppressed else None) for v in verdicts
+    ]
+    primary = [i for i, r in enumerate(reasons) if r is not None]
+    if primary:
+        masks = np.array([c.valid for c in cells], dtype=bool)
+        yy = np.nan_to_num(y, nan=0.0)
+        table = build_table(masks, yy, w)
+        keep = [i for i, c in enumerate(cells) if c.breakdown == ALL]
+        confidential = [i for i in primary if reasons[i] == CONFIDENTIALITY]
+        complementary = protect(
+            table,
+            primary,
+            rule.min_feasible_width,
+            keep,
+            confidential=confidential,
+            other_width=rule.min_feasible_width_other,
+        )
+        for i in complementary:
+            reasons[i] = COMPLEMENTARY
+    out: list[EstimateRow] = []
+    for c, v, reason in zip(cells, verdicts, reasons, strict=True):
+        if reason is not None or v is None or v.precision is None:
+            out.append(_hidden(ind, c.breakdown, c.value, reason or CONFIDENTIALITY, edition))
+            continue
+        prec = v.precision
+        share = float(y[c.valid].mean())
+        out.append(
+            EstimateRow(
+                ind,
+                c.breakdown,
+                c.value,
+                100 * c.estimate,
+                100 * c.se,
+                100 * prec.low,
+                100 * prec.high,
+                c.n,
+                c.population,
+                False,
+                None,
+                edition.year,
+                edition.simulated,
+                imprecise=v.imprecise,
+                respondent_share=100 * share,
+            )
+        )
+    return out
+
+
+def _hidden(ind: str, bid: str, value: str, reason: str, edition: EditionArrays) -> EstimateRow:
+    """A hidden cell: no estimate, standard error, interval, count or population; only the reason."""
+    return EstimateRow(
+        ind, bid, value, None, None, None, None, None, None, True, reason, edition.year, edition.simulated
+    )
 
 
 def _estimate_group(
@@ -304,44 +409,6 @@ def _estimate_group(
                 out[(j, value)] = (float(res.estimate[di, ci]), float(res.se[di, ci]), int(res.n[di, ci]))
     return out
 
-
-def _row(
-    ind: str,
-    bid: str,
-    value: str,
-    est: float,
-    se: float,
-    n: int,
-    popw: float,
-    rule: DisclosureRule,
-    edition: EditionArrays,
-) -> EstimateRow:
-    if n == 0 or not np.isfinite(est):
-        return EstimateRow(
-            ind,
-            bid,
-            value,
-            None,
-            None,
-            None,
-            None,
-            0,
-            0.0,
-            True,
-            "aucun répondant dans l'univers de l'indicateur",
-            edition.year,
-            edition.simulated,
-        )
-    disc = check_disclosure(n, est, se, rule)
-    if disc.suppressed:
-        return EstimateRow(
-            ind, bid, value, None, None, None, None, n, popw, True, disc.reason, edition.year, edition.simulated
-        )
-    # Korn-Graubard interval: stays in [0, 1] and does not collapse at 0 % or 100 % in small domains.
-    lo, hi = korn_graubard(min(1.0, max(0.0, est)), se, n)
-    return EstimateRow(
-        ind, bid, value, 100 * est, 100 * se, 100 * lo, 100 * hi, n, popw, False, "", edition.year, edition.simulated
-    )
 
 
 # --------------------------------------------------------------------------- comparison and series
