@@ -9,6 +9,8 @@ from barometre.apps.editions.pipeline import DISCLOSURE_RULE
 from barometre.apps.editions.queries import catalogue
 from barometre.core import opendata
 from barometre.core.errors import EditionError, NotFound
+from barometre.core.indicators.labels import INTERVAL_METHOD_TEXT, MAR_ASSUMPTION_TEXT, plain_definition, reason_label
+from barometre.core.report.text import disclosure_text
 
 
 def export_edition(year: int, directory: Path) -> opendata.ExportSummary:
@@ -35,8 +37,11 @@ def export_edition(year: int, directory: Path) -> opendata.ExportSummary:
                 "ci_high": e.ci_high,
                 "n": e.n,
                 "population": e.population,
+                "respondent_share": e.respondent_share,
                 "suppressed": e.suppressed,
                 "reason": e.reason,
+                "reason_label": reason_label(e.reason, "fr"),
+                "imprecise": e.imprecise,
             }
         )
     indicators = [
@@ -45,7 +50,8 @@ def export_edition(year: int, directory: Path) -> opendata.ExportSummary:
             "theme": i.theme,
             "label_fr": i.label.fr,
             "label_en": i.label.en,
-            "definition": i.definition(year).numerator.source,
+            "definition": plain_definition(i, cat, year, "fr"),
+            "definition_en": plain_definition(i, cat, year, "en"),
             "universe": cat.universes[i.universe].label.fr,
             "unit": i.unit,
         }
@@ -68,6 +74,11 @@ def export_edition(year: int, directory: Path) -> opendata.ExportSummary:
         sources=sources,
         methodology=(
             "Estimations pondérées (poids de non-réponse par strate, calés sur les effectifs de la base de sondage "
-            "par strate et par région et sur la population), intervalles de confiance à 95 % par linéarisation."
+            "par strate et par région et sur la population), "
+            + INTERVAL_METHOD_TEXT["fr"]
+            + ". "
+            + MAR_ASSUMPTION_TEXT["fr"]
+            + " "
+            + disclosure_text(DISCLOSURE_RULE, "fr")
         ),
     )

@@ -237,7 +237,9 @@ def compute(year: int) -> Computed:
                     n=r.n,
                     population=r.population,
                     suppressed=r.suppressed,
-                    reason=r.reason,
+                    reason=r.reason or "",
+                    imprecise=r.imprecise,
+                    respondent_share=r.respondent_share,
                 )
                 for r in rows
             ],
@@ -263,9 +265,11 @@ def stored_rows(year: int) -> list[EstimateRow]:
             e.n,
             e.population,
             e.suppressed,
-            e.reason,
+            e.reason or None,
             edition.year,
             edition.simulated,
+            imprecise=e.imprecise,
+            respondent_share=e.respondent_share,
         )
         for e in edition.estimates.all()
     ]

@@ -11,6 +11,7 @@ from barometre.apps.editions.labels import domain_label
 from barometre.apps.editions.models import Edition, EditionState, IndicatorEstimate
 from barometre.core.formatting import format_percent
 from barometre.core.indicators.catalogue import Catalogue, Indicator, load_catalogue
+from barometre.core.indicators.labels import reason_label
 
 THEMES: dict[str, dict[str, str]] = {
     "data": {"fr": "Données", "en": "Data"},
@@ -67,7 +68,8 @@ def estimate_rows(edition: Edition, indicator: Indicator, breakdown: str, lang: 
             {
                 "estimate": e,
                 "label": domain_label(cat, breakdown, e.domain_value, lang),
-                "value": None if e.estimate is None else format_percent(e.estimate, 0, lang),
+                "reason_label": reason_label(e.reason, lang) if e.suppressed else "",
+                "value": None if e.suppressed or e.estimate is None else format_percent(e.estimate, 0, lang),
                 "interval": None
                 if e.ci_low is None or e.ci_high is None
                 else f"{format_percent(e.ci_low, 0, lang)} – {format_percent(e.ci_high, 0, lang)}",

@@ -15,6 +15,7 @@ from barometre.core import charts
 from barometre.core.errors import NotFound
 from barometre.core.formatting import format_percent
 from barometre.core.indicators.catalogue import Indicator
+from barometre.core.indicators.labels import interval_method_text, plain_definition, reason_label
 
 CSV_COLUMNS = [
     "edition",
@@ -28,8 +29,10 @@ CSV_COLUMNS = [
     "ci_high",
     "n",
     "population",
+    "respondent_share",
     "suppressed",
     "reason",
+    "imprecise",
     "simulated",
 ]
 
@@ -139,7 +142,8 @@ def indicator_page(request: HttpRequest, indicator_id: str) -> HttpResponse:
         "label": indicator.label.get(lang),
         "description": indicator.description.get(lang) if indicator.description else "",
         "universe": cat.universes[indicator.universe].label.get(lang),
-        "definition": indicator.definition(edition.year),  # type: ignore[attr-defined]
+        "definition": plain_definition(indicator, cat, edition.year, lang),  # type: ignore[attr-defined]
+        "interval_method": interval_method_text(lang),
         "edition": edition,
         "editions": list(queries.published_editions()),
         "breakdown": breakdown,
@@ -170,10 +174,10 @@ def indicator_csv(request: HttpRequest, indicator_id: str) -> HttpResponse:
                 e.domain_value,  # type: ignore[attr-defined]
                 r["label"],
                 *["" if v is None else v for v in (e.estimate, e.se, e.ci_low, e.ci_high)],  # type: ignore[attr-defined]
-                e.n,  # type: ignore[attr-defined]
-                e.population,  # type: ignore[attr-defined]
+                *["" if v is None else v for v in (e.n, e.population, e.respondent_share)],  # type: ignore[attr-defined]
                 "true" if e.suppressed else "false",  # type: ignore[attr-defined]
-                e.reason,  # type: ignore[attr-defined]
+                e.reason if e.suppressed else "",  # type: ignore[attr-defined]
+                "true" if e.imprecise and not e.suppressed else "false",  # type: ignore[attr-defined]
                 "true" if edition.simulated else "false",  # type: ignore[attr-defined]
             ]
         )
@@ -209,7 +213,7 @@ def indicator_png(request: HttpRequest, indicator_id: str) -> HttpResponse:
             n=r["estimate"].n,  # type: ignore[attr-defined]
             domain=r["estimate"].domain_value,  # type: ignore[attr-defined]
             breakdown=breakdown,
-            reason=r["estimate"].reason,  # type: ignore[attr-defined]
+            reason=reason_label(r["estimate"].reason, lang),  # type: ignore[attr-defined]
         )
         for r in rows
     )

@@ -34,10 +34,12 @@ import numpy.typing as npt
 from barometre.core.errors import IndicatorError
 from barometre.core.indicators.catalogue import ALL, Breakdown, Catalogue, Indicator
 from barometre.core.indicators.expr import AUTHORITY, CachedEvaluator
+from barometre.core.indicators.labels import reason_label
 from barometre.core.questionnaire import Questionnaire
 from barometre.core.questionnaire import expressions as ex
 from barometre.core.stats import DisclosureRule, SurveyDesign, check_disclosure, domain_means
 from barometre.core.stats.disclosure import COMPLEMENTARY, CONFIDENTIALITY
+from barometre.core.stats.korn_graubard import korn_graubard
 from barometre.core.stats.secondary import build_table, protect
 from barometre.core.weighting.pipeline import WeightingResult
 from barometre.core.weighting.units import EditionArrays, FrameArrays
@@ -101,13 +103,17 @@ class EstimateRow:
         return asdict(self)
 
     def respondents_row(self) -> EstimateRow:
-        """The same cell on the respondents' base (unweighted share, ``k sur n``), same disclosure."""
+        """The same cell on the respondents' base (unweighted share, ``k sur n``), same disclosure;
+        its interval is Clopper–Pearson on the ``n`` respondents (no weighting, no design effect)."""
+        if self.suppressed or self.respondent_share is None or not self.n:
+            return replace(self, respondent_share=None, base="respondents")
+        lo, hi = korn_graubard(min(1.0, max(0.0, self.respondent_share / 100)), 0.0, self.n)
         return replace(
             self,
             estimate=self.respondent_share,
             se=None,
-            ci_low=None,
-            ci_high=None,
+            ci_low=100 * lo,
+            ci_high=100 * hi,
             population=None,
             base="respondents",
         )
@@ -315,8 +321,7 @@ def _rows_of(
 ) -> list[EstimateRow]:
     """Rows of one indicator: primary verdicts, then complementary suppression over its cells."""
     verdicts = [
-        check_disclosure(c.n, c.estimate, c.se, rule) if c.n > 0 and np.isfinite(c.estimate) else None
-        for c in cells
+        check_disclosure(c.n, c.estimate, c.se, rule) if c.n > 0 and np.isfinite(c.estimate) else None for c in cells
     ]
     reasons: list[str | None] = [
         CONFIDENTIALITY if v is None else (v.reason if v.suppressed else None) for v in verdicts
@@ -410,7 +415,6 @@ def _estimate_group(
     return out
 
 
-
 # --------------------------------------------------------------------------- comparison and series
 
 
@@ -426,10 +430,16 @@ class CompareRow:
     difference: float | None
     published_inside_ci: bool
     figure: str
-    base: str
+    #: the published figure's own wording of its base
+    published_base: str
     source: str
     target: bool
     note: str
+    #: the estimate compared: ``weighted`` (targets of the simulation: the frame-level reading) or
+    #: ``respondents`` (the observatory's own base, when the frame reading cannot match it)
+    base: str = "weighted"
+    #: reason code of a hidden estimate (listed apart), None when shown
+    reason: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -442,6 +452,9 @@ def compare(rows: Sequence[EstimateRow], catalogue: Catalogue, edition: int) -> 
     for ind in catalogue.for_edition(edition):
         for p in ind.published_for(edition):
             r = index.get((ind.id, p.breakdown, p.domain))
+            base = "weighted" if p.target else "respondents"
+            if r is not None and base == "respondents":
+                r = r.respondents_row()
             est = r.estimate if r is not None else None
             lo = r.ci_low if r is not None else None
             hi = r.ci_high if r is not None else None
@@ -450,7 +463,7 @@ def compare(rows: Sequence[EstimateRow], catalogue: Catalogue, edition: int) -> 
             if r is None:
                 note = (note + " ; " if note else "") + "pas d'estimation pour ce domaine"
             elif r.suppressed:
-                note = (note + " ; " if note else "") + f"estimation masquée : {r.reason}"
+                note = (note + " ; " if note else "") + f"estimation masquée : {reason_label(r.reason)}"
             out.append(
                 CompareRow(
                     ind.id,
@@ -467,6 +480,8 @@ def compare(rows: Sequence[EstimateRow], catalogue: Catalogue, edition: int) -> 
                     p.source,
                     p.target,
                     note,
+                    base,
+                    r.reason if r is not None and r.suppressed else None,
                 )
             )
     return out

@@ -176,9 +176,10 @@ class Bar:
     estimate: float | None
     ci_low: float | None
     ci_high: float | None
-    n: int
+    n: int | None
     domain: str
     breakdown: str
+    #: wording of a hidden cell's reason ("" when shown)
     reason: str = ""
 
 
@@ -268,7 +269,7 @@ class TrendPoint:
     estimate: float | None
     ci_low: float | None
     ci_high: float | None
-    n: int = 0
+    n: int | None = 0
 
 
 @dataclass(frozen=True)

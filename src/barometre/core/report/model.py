@@ -46,12 +46,14 @@ def coerce_row(obj: Any, edition: int | None = None) -> Row:
         se=None if suppressed else num("se"),
         ci_low=None if suppressed else num("ci_low"),
         ci_high=None if suppressed else num("ci_high"),
-        n=int(get("n", 0) or 0),
-        population=float(get("population", 0.0) or 0.0),
+        n=None if suppressed else int(get("n", 0) or 0),
+        population=None if suppressed else float(get("population", 0.0) or 0.0),
         suppressed=suppressed,
-        reason=str(get("reason", "") or ""),
+        reason=(str(get("reason", "") or "") or None) if suppressed else None,
         edition=int(ed),
         simulated=bool(get("simulated", False)),
+        imprecise=bool(get("imprecise", False)) and not suppressed,
+        respondent_share=None if suppressed else num("respondent_share"),
     )
 
 

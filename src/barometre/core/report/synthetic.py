@@ -199,6 +199,6 @@ def synthetic_input(
         rows,
         previous,
         weighting_report(year, n),
-        disclosure_text(RULE.min_respondents, RULE.max_cv, lang),
+        disclosure_text(RULE, lang),
         lang,
     )

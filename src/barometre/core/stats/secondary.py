@@ -189,9 +189,7 @@ def _duplicates(m: BoolMatrix) -> list[set[int]]:
     return [set(np.flatnonzero(inverse == inverse[c]).tolist()) for c in range(m.shape[0])]
 
 
-def _complement(
-    table: Table, hidden: set[int], h: int, last_resort: set[int], groups: list[set[int]]
-) -> set[int]:
+def _complement(table: Table, hidden: set[int], h: int, last_resort: set[int], groups: list[set[int]]) -> set[int]:
     """The published cells to hide next for ``h`` (a cell and its duplicates): the first group
     (siblings, then overlapping cells, fewest respondents first, ``last_resort`` cells last) that
     widens ``h``'s interval; the first group at all when none does alone."""
