@@ -191,6 +191,9 @@ def export(
                 "title": f"{desc} ({fmt.upper()})",
                 "schema": _schema(fields, pk),
             }
+            if fmt == "parquet":
+                # the Parquet reader gives a null integer (a hidden cell's n) back as NaN
+                res["schema"]["missingValues"] = ["", "nan"]
             if fmt == "csv":
                 res["encoding"] = "utf-8"
                 res["dialect"] = {"delimiter": ",", "header": True}
