@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
-from barometre.core.stats.secondary import build_table, feasible_interval, protect, protected, recoverable
+from barometre.core.stats.secondary import Auditor, build_table, feasible_interval, protect, protected, recoverable
 
 WIDTH = 0.2
 
@@ -94,3 +94,20 @@ def test_feasible_interval_matches_a_hand_computed_case() -> None:
     assert (lo, hi) == pytest.approx((0.0, 1.0))
     lo, hi = feasible_interval(table, table.systems[1], {1, 2}, 1)
     assert (lo, hi) == pytest.approx((2 / 3, 1.0))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_warm_started_auditor_agrees_with_linprog(seed: int) -> None:
+    rng = np.random.default_rng(100 + seed)
+    masks, _ = _hierarchy(rng, [int(s) for s in rng.integers(1, 30, 6)])
+    n = masks.shape[1]
+    table = build_table(masks, (rng.random(n) < 0.4).astype(float), rng.uniform(1, 6, n))
+    audit = Auditor(table)
+    for _ in range(5):
+        hidden = {int(c) for c in rng.choice(len(masks), size=4, replace=False)}
+        audit.hide(hidden)
+        for cell in hidden:
+            for i, system in enumerate(table.systems):
+                assert audit.interval(i, cell) == pytest.approx(
+                    feasible_interval(table, system, hidden, cell), abs=1e-7
+                )

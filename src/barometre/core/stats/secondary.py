@@ -13,7 +13,7 @@ weighted population or the number of respondents: a conservative assumption, the
 derivable from the frame) and the total ``share × size`` of every published cell. For a hidden
 cell ``h`` the feasible values of its total are the minimum and maximum of ``Σ_{a∈h} x_a`` over
 ``0 ≤ x_a ≤ size_a`` subject to ``Σ_{a∈c} x_a = total_c`` for every published cell ``c``
-(``scipy.optimize.linprog``, HiGHS). The hidden share is protected when this interval, divided by
+(HiGHS through ``highspy``, one warm-started model per table; ``scipy.optimize.linprog`` as the reference). The hidden share is protected when this interval, divided by
 ``h``'s size, is at least ``min_feasible_width`` wide.
 
 Pattern search (greedy, as sdcTable's ``GAUSS``/``SIMPLEHEURISTIC`` family): cells identical to a
@@ -26,9 +26,13 @@ protected in every system (weighted totals and respondent counts).
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+import highspy
 import numpy as np
 import numpy.typing as npt
 from scipy.optimize import linprog
@@ -84,8 +88,101 @@ def build_table(masks: BoolMatrix, values: FloatArray, weights: FloatArray) -> T
     )
 
 
+_BANNER_SHOWN = False
+
+
+def _highs() -> Any:
+    """A silent HiGHS instance (the library prints its banner on stdout once per process: the first
+    construction runs with file descriptor 1 pointed at /dev/null, so ``--format json`` stays clean)."""
+    global _BANNER_SHOWN
+    if _BANNER_SHOWN:
+        h = highspy.Highs()  # type: ignore[no-untyped-call]
+    else:
+        sys.stdout.flush()
+        try:
+            fd = sys.stdout.fileno()
+        except (AttributeError, OSError, ValueError):
+            fd = 1
+        saved = os.dup(fd)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, fd)
+            h = highspy.Highs()  # type: ignore[no-untyped-call]
+        finally:
+            os.dup2(saved, fd)
+            os.close(saved)
+            os.close(devnull)
+        _BANNER_SHOWN = True
+    h.setOptionValue("output_flag", False)
+    return h
+
+
+class Auditor:
+    """The audit LPs of one table, one HiGHS model per system, kept between solves (warm start):
+    hiding a cell frees its row, an audit only changes the objective."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self.hidden: set[int] = set()
+        m = table.membership.astype(np.float64)
+        self.models = []
+        for system in table.systems:
+            h = _highs()
+            lp = highspy.HighsLp()
+            k = m.shape[1]
+            lp.num_col_ = k
+            lp.num_row_ = m.shape[0]
+            lp.col_cost_ = np.zeros(k)
+            lp.col_lower_ = np.zeros(k)
+            lp.col_upper_ = np.asarray(system.sizes, dtype=np.float64)
+            totals = m @ system.totals
+            lp.row_lower_ = totals.copy()
+            lp.row_upper_ = totals.copy()
+            rows, cols = np.nonzero(m)
+            lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+            lp.a_matrix_.start_ = np.concatenate([[0], np.cumsum(m.astype(bool).sum(axis=1))]).astype(np.int32)
+            lp.a_matrix_.index_ = cols.astype(np.int32)
+            lp.a_matrix_.value_ = np.ones(cols.size)
+            del rows
+            h.passModel(lp)
+            self.models.append((h, totals))
+        self.cost = np.zeros(m.shape[1])
+
+    def hide(self, hidden: set[int]) -> None:
+        """Make exactly ``hidden`` the hidden cells (their rows unconstrained)."""
+        for c in hidden - self.hidden:
+            for h, _ in self.models:
+                h.changeRowBounds(c, -highspy.kHighsInf, highspy.kHighsInf)
+        for c in self.hidden - hidden:
+            for h, totals in self.models:
+                h.changeRowBounds(c, float(totals[c]), float(totals[c]))
+        self.hidden = set(hidden)
+
+    def interval(self, system: int, cell: int) -> tuple[float, float]:
+        """Feasible (low, high) share of ``cell`` in ``system`` under the current hidden cells."""
+        table = self.table
+        inside = table.membership[cell]
+        sizes = table.systems[system].sizes
+        size = float(sizes[inside].sum())
+        if size <= 0:
+            return (0.0, 1.0)
+        h, _ = self.models[system]
+        k = inside.size
+        h.changeColsCost(k, np.arange(k, dtype=np.int32), inside.astype(np.float64))
+        out: list[float] = []
+        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+            h.changeObjectiveSense(sense)
+            h.run()
+            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                true = float(table.systems[system].totals[inside].sum()) / size
+                return (true, true)  # infeasible only through rounding: treat as known
+            out.append(float(h.getInfo().objective_function_value) / size)
+        return (max(0.0, out[0]), min(1.0, out[1]))
+
+
 def feasible_interval(table: Table, system: System, hidden: set[int], cell: int) -> tuple[float, float]:
-    """Feasible (low, high) share of ``cell`` given every cell outside ``hidden`` (see module doc)."""
+    """Feasible (low, high) share of ``cell`` given every cell outside ``hidden`` (see module doc),
+    by ``scipy.optimize.linprog`` (the reference the faster :class:`Auditor` is tested against)."""
     m = table.membership
     size = float(system.sizes[m[cell]].sum())
     if size <= 0:
@@ -135,13 +232,19 @@ def implied_by_published(table: Table, hidden: set[int], cell: int) -> bool:
     return False
 
 
-def _width(table: Table, hidden: set[int], cell: int) -> float:
-    widths = [
-        (lambda lh: lh[1] - lh[0])(feasible_interval(table, s, hidden, cell))
-        for s in table.systems
-        if float(s.sizes[table.membership[cell]].sum()) > 0
-    ]
-    return min(widths) if widths else 1.0
+def _widths(audit: Auditor, hidden: set[int], cell: int, systems: Sequence[int] | None = None) -> dict[int, float]:
+    """Width of ``cell``'s feasible interval in each system (``systems``: only those)."""
+    table = audit.table
+    audit.hide(hidden)
+    out: dict[int, float] = {}
+    for i, s in enumerate(table.systems):
+        if systems is not None and i not in systems:
+            continue
+        if float(s.sizes[table.membership[cell]].sum()) <= 0:
+            continue
+        lo, hi = audit.interval(i, cell)
+        out[i] = hi - lo
+    return out
 
 
 def protect(
@@ -168,17 +271,23 @@ def protect(
         hidden |= groups[h] if nonempty[h] else {h}
     queue = sorted(hidden)
     last_resort = set(keep)
+    audit = Auditor(table)
     while queue:
         h = queue.pop(0)
         if not nonempty[h]:
             continue
         need = min_width if h in strict else max(other_width, 1e-6)
-        while not protected(table, hidden, h, need):
-            choice = _complement(table, hidden, h, last_resort, groups)
+        if implied_by_published(table, hidden, h):
+            continue
+        widths = _widths(audit, hidden, h)
+        while any(w < need - 1e-9 for w in widths.values()):
+            choice, widths = _complement(audit, hidden, h, last_resort, groups, widths, need)
             if not choice:
                 break
             hidden |= choice
             queue.extend(sorted(choice))
+            if implied_by_published(table, hidden, h):
+                break
     return hidden - set(primary)
 
 
@@ -189,10 +298,20 @@ def _duplicates(m: BoolMatrix) -> list[set[int]]:
     return [set(np.flatnonzero(inverse == inverse[c]).tolist()) for c in range(m.shape[0])]
 
 
-def _complement(table: Table, hidden: set[int], h: int, last_resort: set[int], groups: list[set[int]]) -> set[int]:
-    """The published cells to hide next for ``h`` (a cell and its duplicates): the first group
-    (siblings, then overlapping cells, fewest respondents first, ``last_resort`` cells last) that
-    widens ``h``'s interval; the first group at all when none does alone."""
+def _complement(
+    audit: Auditor,
+    hidden: set[int],
+    h: int,
+    last_resort: set[int],
+    groups: list[set[int]],
+    widths: dict[int, float],
+    need: float,
+) -> tuple[set[int], dict[int, float]]:
+    """The published cells to hide next for ``h`` (a cell and its duplicates), with ``h``'s widths
+    after hiding them: the first group (siblings, then overlapping cells, fewest respondents first,
+    ``last_resort`` cells last) that widens ``h``'s narrowest interval; the first group at all when
+    none of the first ``MAX_TRIALS`` does."""
+    table = audit.table
     m = table.membership
     inside = m[h]
     containers = [d for d in range(table.n_cells) if (m[d] & inside).any()]
@@ -208,13 +327,15 @@ def _complement(table: Table, hidden: set[int], h: int, last_resort: set[int], g
         ranked.append((int(bool(groups[c] & last_resort)), int(overlaps), int(table.respondents[c]), c))
     ranked.sort()
     if not ranked:
-        return set()
-    before = _width(table, hidden, h)
+        return set(), widths
+    failing = [i for i, w in widths.items() if w < need - 1e-9]
     for *_, c in ranked[:MAX_TRIALS]:
         group = groups[c] - hidden
-        if _width(table, hidden | group, h) > before + 1e-9:
-            return group
-    return groups[ranked[0][3]] - hidden
+        after = _widths(audit, hidden | group, h, failing)
+        if any(after[i] > widths[i] + 1e-9 for i in failing):
+            return group, {**widths, **after}
+    group = groups[ranked[0][3]] - hidden
+    return group, _widths(audit, hidden | group, h)
 
 
 def recoverable(table: Table, hidden: set[int], cell: int, tol: float = 1e-9) -> bool:
