@@ -13,7 +13,8 @@ weighted population or the number of respondents: a conservative assumption, the
 derivable from the frame) and the total ``share × size`` of every published cell. For a hidden
 cell ``h`` the feasible values of its total are the minimum and maximum of ``Σ_{a∈h} x_a`` over
 ``0 ≤ x_a ≤ size_a`` subject to ``Σ_{a∈c} x_a = total_c`` for every published cell ``c``
-(HiGHS through ``highspy``, one warm-started model per table; ``scipy.optimize.linprog`` as the reference). The hidden share is protected when this interval, divided by
+(HiGHS through ``highspy``, one warm-started model per table; ``scipy.optimize.linprog`` as the
+reference). The hidden share is protected when this interval, divided by
 ``h``'s size, is at least ``min_feasible_width`` wide.
 
 Pattern search (greedy, as sdcTable's ``GAUSS``/``SIMPLEHEURISTIC`` family): cells identical to a
