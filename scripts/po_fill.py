@@ -23,7 +23,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 
-import yaml
+from barometre.core import yamlfile
 
 _KEYWORD = re.compile(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?) (".*")$')
 _PLURAL_FORMS = re.compile(r"nplurals\s*=\s*(\d+)")
@@ -153,7 +153,7 @@ def fill(items: list[Entry | str], mapping: dict[str, object]) -> tuple[list[str
 
 def main(po_path: str, mapping_path: str) -> None:
     with open(mapping_path, encoding="utf-8") as fh:
-        mapping: dict[str, object] = yaml.safe_load(fh) or {}
+        mapping: dict[str, object] = yamlfile.load(fh.read(), mapping_path) or {}
     with open(po_path, encoding="utf-8") as fh:
         items = parse(fh.read())
     missing, unused = fill(items, mapping)

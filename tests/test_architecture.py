@@ -51,3 +51,33 @@ def test_apps_do_not_import_the_cli() -> None:
     for path in (SRC / "apps").rglob("*.py"):
         offenders += [f"{path} imports {n}" for n in _imports(path) if n.startswith("barometre.cli")]
     assert offenders == []
+
+
+def test_one_module_reads_and_writes_yaml() -> None:
+    root = SRC.parents[1]
+    users = sorted(
+        str(path.relative_to(root))
+        for folder in ("src", "scripts", "tests", "benchmarks")
+        for path in (root / folder).rglob("*.py")
+        if any(n == "yaml" or n.startswith("yaml.") for n in _imports(path))
+    )
+    assert users == ["src/barometre/core/yamlfile.py"]
+
+
+def test_data_files_give_english_as_fr_en_pairs_not_parallel_keys() -> None:
+    from barometre.core import yamlfile
+
+    data_dir = SRC.parents[1] / "data"
+
+    def parallel_keys(node: object, where: str) -> list[str]:
+        if isinstance(node, dict):
+            found = [f"{where}.{k}" for k in node if str(k).endswith("_en")]
+            return found + [x for k, v in node.items() for x in parallel_keys(v, f"{where}.{k}")]
+        if isinstance(node, list):
+            return [x for i, v in enumerate(node) for x in parallel_keys(v, f"{where}[{i}]")]
+        return []
+
+    files = sorted(data_dir.rglob("*.yaml"))
+    assert files
+    found = [x for path in files for x in parallel_keys(yamlfile.load_file(path), path.name)]
+    assert found == []

@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from django.core.management import call_command
+
+from barometre.core import yamlfile
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 LOCALE_DIR = PROJECT_ROOT / "locale"
@@ -104,7 +105,7 @@ def test_every_message_is_translated_in_every_plural_form_and_none_is_fuzzy() ->
 
 
 def test_catalogue_translations_come_from_the_reviewed_yaml() -> None:
-    reviewed = yaml.safe_load(YAML.read_text(encoding="utf-8"))
+    reviewed = yamlfile.load_file(YAML)
     differing = []
     for e in _messages(PO):
         expected = reviewed.get(e.fields["msgid"])

@@ -50,6 +50,19 @@ def _steps() -> list[Step]:
 
         steps.append((f"Édition {year} simulée", simulated))
 
+    def projects() -> str:
+        from barometre.apps.editions.models import Edition
+        from barometre.apps.projects import services
+
+        examples = services.load_examples()
+        simulated = services.simulate_projects(Edition.objects.get(year=DEMO_EDITIONS[-1]), seed=DEMO_SEED)
+        return (
+            f"{examples['created'] + examples['updated']} exemples cités par les notes, "
+            f"{simulated} projets simulés ({DEMO_EDITIONS[-1]}, données simulées)"
+        )
+
+    steps.append(("Catalogue des projets", projects))
+
     def notes() -> str:
         from barometre.apps.editions.notes import ensure_note
 

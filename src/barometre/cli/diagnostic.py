@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-import yaml
 
 from barometre.cli.common import FormatOption, OutputFormat, console, print_json, run_guarded
 from barometre.core.diagnostic import from_registry
@@ -53,14 +52,20 @@ def _parse_moment(value: str | None) -> datetime:
 
 
 def _load_answers(path: Path) -> dict[str, Any]:
+    from barometre.core import yamlfile
+
     try:
-        text = path.read_text(encoding="utf-8")
+        text = yamlfile.read_text(path, str(path))
     except OSError as exc:
         raise DiagnosticError(f"fichier de réponses illisible : {exc}", location=str(path)) from None
+    except yamlfile.YamlError as exc:
+        raise DiagnosticError(f"fichier de réponses invalide : {exc.message}", location=exc.location) from None
     try:
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        data = json.loads(text) if path.suffix == ".json" else yamlfile.load(text, str(path))
+    except json.JSONDecodeError as exc:
         raise DiagnosticError(f"fichier de réponses invalide : {exc}", location=str(path)) from None
+    except yamlfile.YamlError as exc:
+        raise DiagnosticError(f"fichier de réponses invalide : {exc.message}", location=exc.location) from None
     if not isinstance(data, dict):
         raise DiagnosticError(
             "le fichier de réponses doit associer un code de question à une réponse", location=str(path)

@@ -7,7 +7,7 @@ stating the key result; the page shows the data table beside it. The report
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -165,6 +165,37 @@ def region_map(values: dict[str, float | None], *, title: str, desc: str, lang: 
     Five equal classes over 0–100; every région carries a ``<title>`` with its name and value.
     Outlines: ``data/maps/regions.json`` (@gouvfr/dsfr-chart, MIT).
     """
+    nd = "non publié" if lang == "fr" else "not published"
+
+    def fill(code: str) -> str:
+        v = values.get(code)
+        if v is None:
+            return NOT_AVAILABLE
+        return MAP_CLASSES[min(len(MAP_CLASSES) - 1, int(max(0.0, v) // 20))]
+
+    def shown(code: str) -> str:
+        v = values.get(code)
+        return format_percent(v, 0, lang) if v is not None else nd
+
+    legend = [
+        (colour, f"{format_percent(20 * i, 0, lang)} – {format_percent(20 * (i + 1), 0, lang)}")
+        for i, colour in enumerate(MAP_CLASSES)
+    ]
+    return choropleth(fill, shown, [*legend, (NOT_AVAILABLE, nd)], title=title, desc=desc, lang=lang, width=width)
+
+
+def choropleth(
+    fill: Callable[[str], str],
+    shown: Callable[[str], str],
+    legend: Sequence[tuple[str, str]],
+    *,
+    title: str,
+    desc: str,
+    lang: str = "fr",
+    width: int = 640,
+) -> str:
+    """A région map: ``fill(code)`` colours each région, ``shown(code)`` is the value in its ``<title>``,
+    ``legend`` lists (colour, text) boxes under the map (at most six)."""
     outlines = _map_outlines()
     main_size, inset_w, inset_h, gap = 1010.0, 190.0, 170.0, 20.0
     height_units = main_size + inset_h + gap + 60
@@ -174,16 +205,8 @@ def region_map(values: dict[str, float | None], *, title: str, desc: str, lang: 
         f'<title id="mt">{escape(title)}</title><desc id="md">{escape(desc)}</desc>',
     ]
 
-    def fill(code: str) -> str:
-        v = values.get(code)
-        if v is None:
-            return NOT_AVAILABLE
-        return MAP_CLASSES[min(len(MAP_CLASSES) - 1, int(max(0.0, v) // 20))]
-
     def label(code: str, name: str) -> str:
-        v = values.get(code)
-        shown = format_percent(v, 0, lang) if v is not None else ("non publié" if lang == "fr" else "not published")
-        return f"{name} : {shown}" if lang == "fr" else f"{name}: {shown}"
+        return f"{name} : {shown(code)}" if lang == "fr" else f"{name}: {shown(code)}"
 
     insets = []
     for code, region in outlines.items():
@@ -209,17 +232,11 @@ def region_map(values: dict[str, float | None], *, title: str, desc: str, lang: 
             f"{escape(str(region['name']))}</text></g>"
         )
     ly = main_size + gap + inset_h + 15
-    for i, colour in enumerate(MAP_CLASSES):
-        lo, hi = 20 * i, 20 * (i + 1)
-        text = f"{format_percent(lo, 0, lang)} – {format_percent(hi, 0, lang)}"
+    for i, (colour, text) in enumerate(legend):
+        x = i * 170
         parts.append(
-            f'<rect x="{i * 170:.0f}" y="{ly:.0f}" width="24" height="24" fill="{colour}" stroke="#999999"/>'
-            f'<text x="{i * 170 + 30:.0f}" y="{ly + 19:.0f}" font-size="20" fill="#161616">{escape(text)}</text>'
+            f'<rect x="{x:.0f}" y="{ly:.0f}" width="24" height="24" fill="{colour}" stroke="#999999"/>'
+            f'<text x="{x + 30:.0f}" y="{ly + 19:.0f}" font-size="20" fill="#161616">{escape(text)}</text>'
         )
-    nd = "non publié" if lang == "fr" else "not published"
-    parts.append(
-        f'<rect x="850" y="{ly:.0f}" width="24" height="24" fill="{NOT_AVAILABLE}" stroke="#999999"/>'
-        f'<text x="880" y="{ly + 19:.0f}" font-size="20" fill="#161616">{nd}</text>'
-    )
     parts.append("</svg>")
     return "".join(parts)

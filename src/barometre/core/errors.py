@@ -51,6 +51,10 @@ class ReportError(BarometreError):
     code = "report_error"
 
 
+class ProjectError(BarometreError):
+    code = "project_error"
+
+
 class NotFound(BarometreError):
     """An object named by the user does not exist (unknown code, edition...)."""
 

@@ -84,3 +84,16 @@ def format_day(d: date, lang: str = "fr") -> str:
     """``date(2023, 1, 1)`` → ``1er janvier 2023`` / ``1 January 2023``."""
     day = "1er" if d.day == 1 and lang == "fr" else str(d.day)
     return f"{day} {MONTHS[lang][d.month - 1]} {d.year}"
+
+
+def format_source_date(value: str, lang: str = "fr") -> str:
+    """A source's date as written in the data files (``2023-11-16``, ``2024-11`` or ``2025``), for people."""
+    parts = value.split("-")
+    try:
+        if len(parts) == 3:
+            return format_day(date(int(parts[0]), int(parts[1]), int(parts[2])), lang)
+        if len(parts) == 2:
+            return f"{MONTHS[lang][int(parts[1]) - 1]} {int(parts[0])}"
+    except (ValueError, IndexError):
+        return value
+    return value

@@ -14,6 +14,7 @@ NAVIGATION: list[tuple[str, Any]] = [
     ("public:home", _("Accueil")),
     ("diagnostic:search", _("Collectivités")),
     ("public:explorer", _("Résultats")),
+    ("projects:index", _("Projets")),
     ("public:notes", _("Notes de conjoncture")),
     ("public:opendata", _("Données ouvertes")),
     ("api:docs", _("API")),

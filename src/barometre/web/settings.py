@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "barometre.apps.api",
     "barometre.apps.diagnostic",
     "barometre.apps.public",
+    "barometre.apps.projects",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/v1/", include("barometre.apps.api.urls")),
     path("collectivites/", include("barometre.apps.diagnostic.urls")),
     path("repondre/", include("barometre.apps.portal.urls")),
+    path("projets/", include("barometre.apps.projects.urls")),
     path("", include("barometre.apps.public.urls")),
 ]
 

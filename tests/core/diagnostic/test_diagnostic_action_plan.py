@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
+from barometre.core import yamlfile
 from barometre.core.diagnostic.action_plan import (
     ACTIONS_FILE,
     action_plan_report,
@@ -208,7 +208,7 @@ def test_unknown_answer_ids_are_ignored() -> None:
 
 
 def test_catalogue_rejects_an_unknown_answer_in_a_trigger() -> None:
-    data = yaml.safe_load(ACTIONS_FILE.read_text(encoding="utf-8"))
+    data = yamlfile.load_file(ACTIONS_FILE)
     data["actions"][0]["when"] = {"cyber_nope": ["yes"]}
     with pytest.raises(DiagnosticError, match="cyber_nope"):
         parse_catalogue(data)
@@ -277,14 +277,14 @@ def test_a_renamed_question_breaks_loading_with_the_line(tmp_path: Path) -> None
 
 
 def test_a_questionnaire_code_the_mapping_forgets_breaks_loading() -> None:
-    data = yaml.safe_load(ACTIONS_FILE.read_text(encoding="utf-8"))
+    data = yamlfile.load_file(ACTIONS_FILE)
     del data["answers"]["security_officer"]["sources"][0]["codes"]["externe"]
     with pytest.raises(DiagnosticError, match="externe"):
         parse_catalogue(data, questionnaire=load_edition(2025))
 
 
 def test_an_unknown_grid_row_breaks_loading() -> None:
-    data = yaml.safe_load(ACTIONS_FILE.read_text(encoding="utf-8"))
+    data = yamlfile.load_file(ACTIONS_FILE)
     data["answers"]["mfa"]["sources"][0]["item"] = "double_facteur"
     with pytest.raises(DiagnosticError, match="double_facteur"):
         parse_catalogue(data, questionnaire=load_edition(2025))

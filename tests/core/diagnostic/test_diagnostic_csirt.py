@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-import yaml
 
+from barometre.core import yamlfile
 from barometre.core.diagnostic.csirt import (
     CSIRT_FILE,
     PARIS,
@@ -38,7 +38,7 @@ def paris(text: str) -> datetime:
 
 
 def raw_directory() -> dict[str, Any]:
-    data = yaml.safe_load(CSIRT_FILE.read_text(encoding="utf-8"))
+    data = yamlfile.load_file(CSIRT_FILE)
     assert isinstance(data, dict)
     return data
 

@@ -6,8 +6,8 @@ from datetime import date
 from typing import Any
 
 import pytest
-import yaml
 
+from barometre.core import yamlfile
 from barometre.core.diagnostic.obligations import (
     OBLIGATIONS_FILE,
     POPULATION_TOTALE_MARGIN,
@@ -91,14 +91,14 @@ def test_every_obligation_output_has_the_documented_json_shape() -> None:
 
 
 def test_a_table_without_default_row_is_rejected() -> None:
-    data = yaml.safe_load(OBLIGATIONS_FILE.read_text(encoding="utf-8"))
+    data = yamlfile.load_file(OBLIGATIONS_FILE)
     data["obligations"][0]["rows"] = data["obligations"][0]["rows"][:1]
     with pytest.raises(DiagnosticError, match="cas par défaut"):
         parse_obligations(data)
 
 
 def test_an_unknown_condition_is_rejected_with_its_location() -> None:
-    data = yaml.safe_load(OBLIGATIONS_FILE.read_text(encoding="utf-8"))
+    data = yamlfile.load_file(OBLIGATIONS_FILE)
     data["obligations"][0]["rows"][0]["when"] = {"habitants": {"gt": 1}}
     with pytest.raises(DiagnosticError, match="condition inconnue") as exc:
         parse_obligations(data, "obligations.yaml")

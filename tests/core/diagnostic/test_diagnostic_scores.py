@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-from barometre.core.diagnostic._yaml import display_path, load_yaml
+from barometre.core import yamlfile
+from barometre.core.diagnostic._data import display_path, load_yaml
 from barometre.core.diagnostic.scores import (
     GRID_FILE,
     best_answers,
@@ -34,7 +34,7 @@ overall: {method: mean, themes: [t], label: {fr: Global, en: Overall}}
 
 def small_grid(items: str) -> Any:
     text = LEVELS_YAML + "themes:\n  - id: t\n    label: {fr: Test, en: Test}\n    items:\n" + items
-    return parse_grid(yaml.safe_load(text), QN)
+    return parse_grid(yamlfile.load(text), QN)
 
 
 # budget gives 0..75, rssi 25 more: maximum 100, so the score is the number of points
@@ -254,7 +254,7 @@ def test_grid_mistakes_are_reported(items: str, message: str) -> None:
 
 
 def test_levels_must_start_at_zero_and_increase() -> None:
-    data = yaml.safe_load(LEVELS_YAML + "themes: [{id: t, label: {fr: T, en: T}, items: []}]")
+    data = yamlfile.load(LEVELS_YAML + "themes: [{id: t, label: {fr: T, en: T}, items: []}]")
     data["levels"][2]["min"] = 25
     with pytest.raises(DiagnosticError, match="croître"):
         parse_grid(data, QN)

@@ -15,7 +15,7 @@ from barometre.cli.main import app
 from barometre.core.errors import EditionError
 from barometre.core.registry import load_snapshot
 from barometre.core.stats.korn_graubard import korn_graubard
-from tests.web.editions.conftest import SEED
+from tests.conftest import SEED
 
 pytestmark = pytest.mark.django_db
 

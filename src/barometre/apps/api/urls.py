@@ -2,6 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView
 
 from barometre.apps.api import docs, views
+from barometre.apps.projects import api as projects_api
 
 app_name = "api"
 
@@ -14,6 +15,8 @@ urlpatterns = [
     path("estimates", views.EstimateList.as_view(), name="estimates"),
     path("authorities", views.AuthorityList.as_view(), name="authorities"),
     path("authorities/<str:code>", views.AuthorityDetail.as_view(), name="authority"),
+    path("projects", projects_api.ProjectList.as_view(), name="projects"),
+    path("projects/<str:key>", projects_api.ProjectDetail.as_view(), name="project"),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="schema"),
     path("docs/", docs.api_docs, name="docs"),
 ]

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from barometre.apps.diagnostic.respondent import respondent_diagnostic
 from barometre.apps.editions.models import Response
 from barometre.apps.i18n import active_lang
+from barometre.apps.projects.services import opsn_context
 
 
 def _context(request: HttpRequest, response: Response, *, pdf: bool, pdf_url: str = "") -> dict[str, Any]:
@@ -24,6 +25,7 @@ def _context(request: HttpRequest, response: Response, *, pdf: bool, pdf_url: st
         "lang": active_lang(),
         "peers_simulated": report["simulated"] or bool(report["peer_edition"] and _peer_simulated(report)),
         "simulated_banner": report["simulated"],
+        "opsn": opsn_context(response.authority.departement or None, active_lang()),
     }
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from barometre.apps.diagnostic.services import public_diagnostic
 from barometre.apps.i18n import active_lang
+from barometre.apps.projects.services import opsn_context
 from barometre.apps.registry.queries import get_authority, search_authorities
 
 #: Bounds of the number of agents a visitor may type.
@@ -42,4 +43,5 @@ def authority(request: HttpRequest, code: str) -> HttpResponse:
     agents, agents_error = _agents(request)
     context = public_diagnostic(found, agents=agents, lang=active_lang())
     context.update({"authority": found, "agents": agents, "agents_error": agents_error})
+    context["opsn"] = opsn_context(found.departement or None, active_lang())
     return render(request, "diagnostic/authority.html", context)

@@ -19,6 +19,7 @@ THEMES: dict[str, dict[str, str]] = {
     "cyber": {"fr": "Cybersécurité", "en": "Cybersecurity"},
     "numerique_responsable": {"fr": "Numérique responsable", "en": "Responsible digital"},
     "rgpd": {"fr": "RGPD et protection des données", "en": "GDPR and data protection"},
+    "mutualisation": {"fr": "Mutualisation", "en": "Pooling of resources"},
 }
 
 

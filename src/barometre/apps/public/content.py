@@ -5,16 +5,14 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-import yaml
-
+from barometre.core import yamlfile
 from barometre.core.formatting import format_percent
 from barometre.core.paths import DATA_DIR
 
 
 @cache
 def _home_figures() -> dict[str, Any]:
-    with open(DATA_DIR / "home_figures.yaml", encoding="utf-8") as fh:
-        data: dict[str, Any] = yaml.safe_load(fh)
+    data: dict[str, Any] = yamlfile.load_file(DATA_DIR / "home_figures.yaml")
     return data
 
 

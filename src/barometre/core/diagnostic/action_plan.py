@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from barometre.core.diagnostic._data import display_path, line_of, load_yaml, localized
 from barometre.core.diagnostic._refs import check_reference
-from barometre.core.diagnostic._yaml import display_path, line_of, load_yaml
 from barometre.core.diagnostic.profile import AuthorityProfile
 from barometre.core.errors import DiagnosticError
 from barometre.core.paths import DATA_DIR
@@ -163,10 +163,8 @@ def _text(value: Any) -> str:
 
 
 def _tr(raw: Mapping[str, Any], key: str, lang: str) -> Any:
-    """``raw[key]``, or ``raw[key + "_en"]`` when ``lang`` is "en" and it is given."""
-    if lang == "en" and raw.get(f"{key}_en") is not None:
-        return raw[f"{key}_en"]
-    return raw[key]
+    """``raw[key]`` in ``lang`` (a ``{fr, en}`` pair, or one text for both)."""
+    return localized(raw[key], lang)
 
 
 def _check_lang(lang: str) -> None:
@@ -223,14 +221,12 @@ def parse_catalogue(
 ) -> ActionCatalogue:
     """The catalogue in ``data``; with ``questionnaire``, its mapping is checked against it.
 
-    Texts in ``lang``: "fr", or "en" where the file gives ``*_en`` keys (French otherwise)."""
+    Texts in ``lang``: each is a ``{fr, en}`` pair, or one text for both."""
     if not isinstance(data, Mapping) or not isinstance(data.get("actions"), list):
         raise DiagnosticError("le fichier doit contenir une liste « actions »", location=source)
     try:
         signals = _parse_signals(data["answers"], source)
-        measures = {int(k): _text(v) for k, v in data["anssi_measures"].items()}
-        if lang == "en":
-            measures.update({int(k): _text(v) for k, v in (data.get("anssi_measures_en") or {}).items()})
+        measures = {int(k): _text(localized(v, lang)) for k, v in data["anssi_measures"].items()}
         resources = {
             str(k): Resource(str(k), _text(_tr(v, "title", lang)), str(v["url"])) for k, v in data["resources"].items()
         }
@@ -250,9 +246,7 @@ def parse_catalogue(
             for r in raw["resources"]:
                 if str(r) not in resources:
                     raise DiagnosticError(f"ressource « {r} » absente de « resources »", location=where)
-            first_step = {str(k): _text(v) for k, v in raw["first_step"].items()}
-            if lang == "en":
-                first_step.update({str(k): _text(v) for k, v in (raw.get("first_step_en") or {}).items()})
+            first_step = {str(k): _text(localized(v, lang)) for k, v in raw["first_step"].items()}
             if "default" not in first_step:
                 raise DiagnosticError("« first_step.default » manquant", location=where)
             actions.append(
@@ -267,7 +261,7 @@ def parse_catalogue(
                 )
             )
         references = {
-            str(k): {str(kk): str(_tr(v, str(kk), lang)) for kk in v if not str(kk).endswith("_en")}
+            str(k): {str(kk): str(localized(vv, lang)) for kk, vv in v.items()}
             for k, v in (data.get("references") or {}).items()
         }
         edition = int(data["edition"]) if data.get("edition") is not None else None

@@ -27,8 +27,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-
+from barometre.core.diagnostic._data import load_yaml, localized
 from barometre.core.diagnostic.holidays import holiday_name
 from barometre.core.errors import DiagnosticError
 from barometre.core.paths import DATA_DIR
@@ -218,23 +217,22 @@ def _opt(value: Any) -> str | None:
 
 
 def _tr(raw: Mapping[str, Any], key: str, lang: str) -> Any:
-    """``raw.get(key)``, or ``raw[key + "_en"]`` when ``lang`` is "en" and it is given."""
-    if lang == "en" and raw.get(f"{key}_en") is not None:
-        return raw[f"{key}_en"]
-    return raw.get(key)
+    """``raw.get(key)`` in ``lang`` (a ``{fr, en}`` pair, or one text for both)."""
+    return localized(raw.get(key), lang)
 
 
 def _localise_data(obj: Any, lang: str) -> Any:
-    """``obj`` without its ``*_en`` keys, each text replaced by its ``*_en`` version when ``lang`` is "en"."""
+    """``obj`` with each ``{fr, en}`` pair replaced by its ``lang`` text, as plain dicts and lists."""
+    obj = localized(obj, lang)
     if isinstance(obj, Mapping):
-        return {k: _localise_data(_tr(obj, k, lang), lang) for k in obj if not str(k).endswith("_en")}
+        return {k: _localise_data(v, lang) for k, v in obj.items()}
     if isinstance(obj, list):
         return [_localise_data(v, lang) for v in obj]
     return obj
 
 
 def parse_directory(data: Any, source: str = "csirt.yaml", lang: str = "fr") -> Directory:
-    """The directory of ``data``, its texts in ``lang`` ("fr", or "en" where the file gives ``*_en`` keys)."""
+    """The directory of ``data``, each text in ``lang`` (a ``{fr, en}`` pair, or one text for both)."""
     if not isinstance(data, Mapping) or not isinstance(data.get("csirts"), list):
         raise DiagnosticError("le fichier doit contenir une liste « csirts »", location=source)
     csirts: list[Csirt] = []
@@ -267,7 +265,7 @@ def parse_directory(data: Any, source: str = "csirt.yaml", lang: str = "fr") -> 
                     location=_opt(raw.get("location")),
                     location_departement=_opt(raw.get("location_departement")),
                     uncertain=bool(raw.get("uncertain", False)),
-                    notes=tuple(" ".join(str(n).split()) for n in _tr(raw, "notes", lang) or ()),
+                    notes=tuple(" ".join(str(localized(n, lang)).split()) for n in raw.get("notes") or ()),
                     sources=tuple(str(s) for s in raw.get("sources") or ()),
                     source_date=str(_tr(raw, "source_date", lang)),
                     lang=lang,
@@ -290,12 +288,7 @@ def parse_directory(data: Any, source: str = "csirt.yaml", lang: str = "fr") -> 
 
 @functools.cache
 def _load_cached(path: Path, lang: str = "fr") -> Directory:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise DiagnosticError(f"annuaire des CSIRT illisible : {exc}", location=str(path)) from None
-    except yaml.YAMLError as exc:
-        raise DiagnosticError(f"YAML invalide : {exc}", location=str(path)) from None
+    data = load_yaml(path, "annuaire des CSIRT")
     return parse_directory(data, str(path), lang)
 
 

@@ -31,8 +31,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
+from barometre.core.diagnostic._data import load_yaml, localized
 from barometre.core.diagnostic.profile import EPCI_TYPES, KIND_LABELS, AuthorityProfile
 from barometre.core.errors import DiagnosticError
 from barometre.core.formatting import format_day, format_number
@@ -111,13 +110,6 @@ def _hab(n: float, lang: str = "fr") -> str:
     if lang == "en":
         return f"{format_number(n, lang='en')} inhabitants"
     return f"{format_number(n)}\u00a0habitants"
-
-
-def _tr(raw: Mapping[str, Any], key: str, lang: str) -> Any:
-    """``raw[key]``, or its English version ``raw[key + "_en"]`` when ``lang`` is "en" and it exists."""
-    if lang == "en" and raw.get(f"{key}_en") is not None:
-        return raw[f"{key}_en"]
-    return raw[key]
 
 
 # ---------------------------------------------------------------------------
@@ -271,29 +263,17 @@ def _validate_when(when: Any, where: str) -> Mapping[str, Any]:
     return dict(when)
 
 
-def _translated_list(raw: Mapping[str, Any], key: str, lang: str, where: str) -> list[Any] | None:
-    """The English list ``raw[key + "_en"]`` (parallel to ``raw[key]``) when ``lang`` is "en", else None."""
-    english = raw.get(f"{key}_en")
-    if lang != "en" or english is None:
-        return None
-    if not isinstance(english, list) or len(english) != len(raw.get(key) or []):
-        raise DiagnosticError(f"« {key}_en » doit avoir autant d'éléments que « {key} »", location=where)
-    return english
-
-
 def _parse_rule(raw: Mapping[str, Any], where: str, lang: str = "fr") -> Rule:
     try:
         rid = str(raw["id"])
         rows_raw = raw["rows"]
         reqs: list[Requirement] = []
-        reqs_en = _translated_list(raw, "requirements", lang, where)
-        for i, req in enumerate(raw.get("requirements") or []):
-            if not isinstance(req, Mapping):
-                text = _as_text(req if reqs_en is None else reqs_en[i], where)
-                reqs.append(Requirement(text))
-            else:
-                text = str(req["text"] if reqs_en is None else _as_text(reqs_en[i], where))
+        for req in raw.get("requirements") or []:
+            if isinstance(req, Mapping) and "text" in req:
+                text = _as_text(localized(req["text"], lang), where)
                 reqs.append(Requirement(text, _as_date(req["date"], where) if req.get("date") else None))
+            else:
+                reqs.append(Requirement(_as_text(localized(req, lang), where)))
         rows: list[Row] = []
         for i, r in enumerate(rows_raw):
             rwhere = f"{where}:rows[{i}]"
@@ -304,9 +284,9 @@ def _parse_rule(raw: Mapping[str, Any], where: str, lang: str = "fr") -> Rule:
                 Row(
                     when=_validate_when(r.get("when") or {}, rwhere),
                     status=status,
-                    reason=_as_text(_tr(r, "reason", lang), rwhere).strip(),
-                    category=r.get("category_en") if lang == "en" and r.get("category_en") else r.get("category"),
-                    question=r.get("question_en") if lang == "en" and r.get("question_en") else r.get("question"),
+                    reason=_as_text(localized(r["reason"], lang), rwhere).strip(),
+                    category=localized(r.get("category"), lang),
+                    question=localized(r.get("question"), lang),
                 )
             )
         if not rows or rows[-1].when:
@@ -321,17 +301,14 @@ def _parse_rule(raw: Mapping[str, Any], where: str, lang: str = "fr") -> Rule:
             )
         return Rule(
             id=rid,
-            title=str(_tr(raw, "title", lang)),
+            title=str(localized(raw["title"], lang)),
             reference=" ".join(str(raw["reference"]).split()),
             url=str(raw["url"]),
             sources=tuple(raw.get("sources") or ()),
             source_date=str(raw["source_date"]),
-            legal_status=" ".join(str(_tr(raw, "legal_status", lang)).split()),
+            legal_status=" ".join(str(localized(raw["legal_status"], lang)).split()),
             uncertain=bool(raw.get("uncertain", False)),
-            notes=tuple(
-                " ".join(_as_text(n, where).split())
-                for n in (_translated_list(raw, "notes", lang, where) or raw.get("notes") or ())
-            ),
+            notes=tuple(" ".join(_as_text(localized(n, lang), where).split()) for n in raw.get("notes") or ()),
             since=_as_date(raw["since"], where) if raw.get("since") is not None else None,
             population_basis=basis,
             population_basis_certain=bool(raw.get("population_basis_certain", True)),
@@ -343,7 +320,7 @@ def _parse_rule(raw: Mapping[str, Any], where: str, lang: str = "fr") -> Rule:
 
 
 def parse_obligations(data: Any, source: str = "obligations.yaml", lang: str = "fr") -> tuple[Rule, ...]:
-    """The rules of ``data``, their texts in ``lang`` ("fr", or "en" where the file gives ``*_en`` keys)."""
+    """The rules of ``data``, each text in ``lang`` (a ``{fr, en}`` pair, or one text for both)."""
     if not isinstance(data, Mapping) or not isinstance(data.get("obligations"), list):
         raise DiagnosticError("le fichier doit contenir une liste « obligations »", location=source)
     rules = tuple(_parse_rule(r, f"{source}:obligations[{i}]", lang) for i, r in enumerate(data["obligations"]))
@@ -356,14 +333,7 @@ def parse_obligations(data: Any, source: str = "obligations.yaml", lang: str = "
 
 @functools.cache
 def _load_cached(path: Path, lang: str = "fr") -> tuple[Rule, ...]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DiagnosticError(f"table des obligations illisible : {exc}", location=str(path)) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise DiagnosticError(f"YAML invalide : {exc}", location=str(path)) from None
+    data = load_yaml(path, "table des obligations")
     return parse_obligations(data, str(path), lang)
 
 

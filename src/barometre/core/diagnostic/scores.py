@@ -31,8 +31,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from barometre.core.diagnostic._data import display_path, line_of, load_yaml
 from barometre.core.diagnostic._refs import check_reference
-from barometre.core.diagnostic._yaml import display_path, line_of, load_yaml
 from barometre.core.errors import DiagnosticError
 from barometre.core.paths import DATA_DIR
 from barometre.core.questionnaire import QType, Question, Questionnaire, Text, load_edition

@@ -13,16 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-
+from barometre.core import yamlfile
 from barometre.core.errors import IndicatorError, NotFound
 from barometre.core.indicators.expr import AUTHORITY, question_refs, resolver
-from barometre.core.paths import DATA_DIR, PROJECT_ROOT
+from barometre.core.paths import DATA_DIR
 from barometre.core.questionnaire import Questionnaire, Text, load_edition
 from barometre.core.questionnaire import expressions as ex
 from barometre.core.registry import Kind, Stratum
 from barometre.core.weighting.units import AUTHORITY_ATTRIBUTES
+from barometre.core.yamlfile import MappingNode, Node, ScalarNode, SequenceNode
 
 CATALOGUE_PATH = DATA_DIR / "indicators.yaml"
 
@@ -32,6 +31,7 @@ THEMES: dict[str, Text] = {
     "cyber": Text("Cybersécurité", "Cybersecurity"),
     "numerique_responsable": Text("Numérique responsable", "Responsible digital"),
     "rgpd": Text("Protection des données (RGPD)", "Data protection (GDPR)"),
+    "mutualisation": Text("Mutualisation", "Pooling of resources"),
 }
 #: Reference periods of an indicator's question (plain words in ``labels.PERIOD_LABELS``).
 PERIODS = ("current", "12_months", "ever")
@@ -181,7 +181,6 @@ class _Seq(list[Any]):
 class _Ctx:
     def __init__(self, source: str) -> None:
         self.source = source
-        self.ctor = yaml.constructor.SafeConstructor()
 
     def fail(self, line: int, message: str) -> IndicatorError:
         return IndicatorError(message, location=f"{self.source}:{line}")
@@ -210,15 +209,10 @@ class _Ctx:
                 s.lines.append(v.start_mark.line + 1)
             return s
         assert isinstance(node, ScalarNode)
-        ctor = self.ctor.yaml_constructors.get(node.tag)
-        return ctor(self.ctor, node) if ctor else node.value
+        return yamlfile.scalar(node)
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(PROJECT_ROOT))
-    except ValueError:
-        return str(path)
+_display = yamlfile.display_path
 
 
 # --------------------------------------------------------------------------- parsing
@@ -507,12 +501,9 @@ def loads(text: str, source: str = "<catalogue>") -> Catalogue:
     """Parse a catalogue text (structure and expression syntax; see :func:`validate`)."""
     ctx = _Ctx(source)
     try:
-        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise IndicatorError(
-            f"YAML invalide : {exc.problem or exc.context}", location=f"{source}:{mark.line + 1 if mark else 1}"
-        ) from None
+        root = yamlfile.compose(text, source)
+    except yamlfile.YamlError as exc:
+        raise IndicatorError(exc.message, location=exc.location) from None
     if root is None:
         raise IndicatorError("catalogue vide", location=f"{source}:1")
     return _parse(ctx.build(root), ctx)
@@ -521,9 +512,11 @@ def loads(text: str, source: str = "<catalogue>") -> Catalogue:
 def load(path: Path | None = None) -> Catalogue:
     path = path or CATALOGUE_PATH
     try:
-        text = path.read_text(encoding="utf-8")
+        text = yamlfile.read_text(path)
     except FileNotFoundError:
         raise NotFound(f"catalogue d'indicateurs introuvable : {path}") from None
+    except yamlfile.YamlError as exc:
+        raise IndicatorError(exc.message, location=exc.location) from None
     return loads(text, _display(path))
 
 

@@ -16,9 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-
+from barometre.core import yamlfile
 from barometre.core.errors import NotFound
 from barometre.core.paths import QUESTIONNAIRES_DIR
 from barometre.core.questionnaire import expressions as ex
@@ -36,10 +34,9 @@ from barometre.core.questionnaire.schema import (
     Section,
     Text,
 )
+from barometre.core.yamlfile import MappingNode, Node, ScalarNode, SequenceNode, YamlError
 
 __all__ = ["available_editions", "check_file", "edition_path", "load", "load_edition", "loads"]
-
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 IDENT_RE = re.compile(r"[a-z][a-z0-9_]{0,63}")
 CODE_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_\-]{0,63}")
@@ -82,7 +79,6 @@ class _Ctx:
     def __init__(self, source: str) -> None:
         self.source = source
         self.issues: list[Issue] = []
-        self.constructor = yaml.constructor.SafeConstructor()
 
     def error(self, node: Node, message: str, offset: int = 0) -> None:
         mark = node.start_mark
@@ -92,13 +88,7 @@ class _Ctx:
 
     def value(self, node: Node) -> Any:
         if isinstance(node, ScalarNode):
-            ctor = self.constructor.yaml_constructors.get(node.tag)
-            if ctor is None:
-                return node.value
-            try:
-                return ctor(self.constructor, node)
-            except (yaml.YAMLError, ValueError):
-                return node.value
+            return yamlfile.scalar(node)
         return node
 
     def mapping(self, node: Node, what: str) -> dict[str, tuple[Node, Node]] | None:
@@ -669,14 +659,9 @@ def _order(ctx: _Ctx, qn: Questionnaire, pending: _Pending) -> None:
 def _parse(text: str, source: str) -> tuple[Questionnaire | None, list[Issue]]:
     ctx = _Ctx(source)
     try:
-        root = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or exc.context or "YAML invalide"
-        return None, [Issue(source, line, col, f"YAML invalide : {problem}")]
-    except yaml.YAMLError as exc:
-        return None, [Issue(source, 1, 1, f"YAML invalide : {exc}")]
+        root = yamlfile.compose(text, source)
+    except YamlError as exc:
+        return None, [Issue(source, exc.line, exc.column, exc.message)]
     if root is None:
         return None, [Issue(source, 1, 1, "fichier vide")]
     qn = _build(ctx, root)
@@ -699,11 +684,11 @@ def loads(text: str, source: str = "<texte>") -> Questionnaire:
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return yamlfile.read_text(path, str(path))
     except FileNotFoundError:
         raise NotFound(f"fichier introuvable : {path}") from None
-    except UnicodeDecodeError as exc:
-        raise QuestionnaireInvalid([Issue(str(path), 1, 1, f"le fichier n'est pas en UTF-8 ({exc.reason})")]) from None
+    except YamlError as exc:
+        raise QuestionnaireInvalid([Issue(str(path), exc.line, exc.column, exc.problem)]) from None
 
 
 def load(path: str | Path) -> Questionnaire:

@@ -4,34 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
-
 from barometre.core.questionnaire.expressions import to_source
 from barometre.core.questionnaire.schema import Choice, QType, Question, Questionnaire, Text
+from barometre.core.yamlfile import Flow as _Flow
+from barometre.core.yamlfile import dump as _dump_yaml
 
 __all__ = ["dump", "to_dict"]
-
-
-class _Flow(dict[str, Any]):
-    """A mapping written in flow style: ``{fr: ..., en: ...}``."""
-
-
-class _Dumper(yaml.SafeDumper):
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        super().increase_indent(flow, False)  # indent lists under their key
-
-
-def _repr_flow(dumper: yaml.SafeDumper, data: _Flow) -> yaml.Node:
-    return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=True)
-
-
-def _repr_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
-    style = "|" if "\n" in data else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
-
-
-_Dumper.add_representer(_Flow, _repr_flow)
-_Dumper.add_representer(str, _repr_str)
 
 
 def _text(t: Text) -> dict[str, Any]:
@@ -125,7 +103,7 @@ def to_dict(qn: Questionnaire) -> dict[str, Any]:
 
 def dump(qn: Questionnaire, header: str | None = None) -> str:
     """The YAML text of ``qn`` (loads back to an equivalent questionnaire)."""
-    text = yaml.dump(to_dict(qn), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10_000)
+    text = _dump_yaml(to_dict(qn))
     if header:
         text = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines()) + text
     return text
