@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import pytest
-import yaml
 from scipy.stats import beta
 
 from barometre.core.stats.disclosure import (
@@ -18,12 +17,13 @@ from barometre.core.stats.disclosure import (
     interval,
     sources,
 )
+from barometre.core.yamlfile import load_file
 
 RULE = DisclosureRule()
 
 
 def test_thresholds_come_from_the_data_file_with_their_sources() -> None:
-    data = yaml.safe_load(RULES_PATH.read_text(encoding="utf-8"))
+    data = load_file(RULES_PATH)
     assert RULE.min_respondents == data["confidentiality"]["min_respondents"]
     assert RULE.min_effective_n == data["precision"]["min_effective_n"]
     assert RULE.max_absolute_width == data["precision"]["max_absolute_width"]

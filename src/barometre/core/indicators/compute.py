@@ -329,7 +329,11 @@ def _rows_of(
     primary = [i for i, r in enumerate(reasons) if r is not None]
     if primary:
         masks = np.array([c.valid for c in cells], dtype=bool)
-        yy = np.nan_to_num(y, nan=0.0)
+        # the pattern is searched on the side where the overall share is at most one half, so that
+        # an indicator and its complement (y → 1 − y) get the same pattern
+        answered = ~np.isnan(y)
+        flip = bool(answered.any() and float(np.nanmean(y)) > 0.5)
+        yy = np.where(answered, 1.0 - y if flip else y, 0.0)
         table = build_table(masks, yy, w)
         keep = [i for i, c in enumerate(cells) if c.breakdown == ALL]
         confidential = [i for i in primary if reasons[i] == CONFIDENTIALITY]

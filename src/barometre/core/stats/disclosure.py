@@ -25,10 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from barometre.core.paths import DATA_DIR
 from barometre.core.stats.korn_graubard import effective_sample_size, korn_graubard
+from barometre.core.yamlfile import load_file
 
 RULES_PATH = DATA_DIR / "disclosure.yaml"
 
@@ -42,8 +41,7 @@ REASONS = (CONFIDENTIALITY, COMPLEMENTARY, PRECISION)
 @functools.cache
 def load_rules(path: Path = RULES_PATH) -> dict[str, Any]:
     """The rules file as a mapping (cached)."""
-    with open(path, encoding="utf-8") as fh:
-        data: dict[str, Any] = yaml.safe_load(fh)
+    data: dict[str, Any] = load_file(path)
     return data
 
 

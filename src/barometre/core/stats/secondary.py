@@ -18,9 +18,10 @@ reference). The hidden share is protected when this interval, divided by
 ``h``'s size, is at least ``min_feasible_width`` wide.
 
 Pattern search (greedy, as sdcTable's ``GAUSS``/``SIMPLEHEURISTIC`` family): cells identical to a
-hidden cell on the respondents are hidden first; then, while a hidden cell is not protected, the
-published cell that widens its interval, preferring disjoint cells (siblings) over overlapping
-ones and then the fewest respondents, is hidden too (reason ``complementary``). Hiding a cell only
+hidden cell on the respondents are hidden first; then, while a hidden cell is not protected, a
+published cell is hidden too (reason ``complementary``): among the cells whose constraints bind the
+audit LP (non-zero dual value), the first that widens the interval, preferring disjoint cells
+(siblings) over overlapping ones and then the fewest respondents. Hiding a cell only
 removes constraints, so a protected cell stays protected; the loop ends with every hidden cell
 protected in every system (weighted totals and respondent counts).
 """
@@ -148,6 +149,8 @@ class Auditor:
             h.passModel(lp)
             self.models.append((h, totals))
         self.cost = np.zeros(m.shape[1])
+        #: published cells whose constraint bound the last interval (non-zero dual value)
+        self.binding: set[int] = set()
 
     def hide(self, hidden: set[int]) -> None:
         """Make exactly ``hidden`` the hidden cells (their rows unconstrained)."""
@@ -171,6 +174,7 @@ class Auditor:
         k = inside.size
         h.changeColsCost(k, np.arange(k, dtype=np.int32), inside.astype(np.float64))
         out: list[float] = []
+        self.binding = set()
         for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
             h.changeObjectiveSense(sense)
             h.run()
@@ -178,6 +182,8 @@ class Auditor:
                 true = float(table.systems[system].totals[inside].sum()) / size
                 return (true, true)  # infeasible only through rounding: treat as known
             out.append(float(h.getInfo().objective_function_value) / size)
+            duals = np.asarray(h.getSolution().row_dual, dtype=np.float64)
+            self.binding |= {int(c) for c in np.flatnonzero(np.abs(duals) > 1e-9) if int(c) not in self.hidden}
         return (max(0.0, out[0]), min(1.0, out[1]))
 
 
@@ -220,6 +226,27 @@ def protected(table: Table, hidden: set[int], cell: int, min_width: float) -> bo
     return True
 
 
+def required_width(table: Table, hidden: set[int], cell: int, min_width: float) -> float:
+    """Protection width of a confidential cell: ``min_width``, capped at ``2 min(p̄, 1 − p̄)`` where
+    ``p̄`` is the share (respondents) of the smallest published cell containing it — what that
+    published figure already tells about every part of it: when 97 % of a domain say yes, no
+    pattern can leave a part of it anywhere in [0, 1], and hiding ever larger cells would not
+    change what the published figure says."""
+    m = table.membership
+    counts = table.systems[-1]
+    best: tuple[float, float] | None = None
+    for c in range(table.n_cells):
+        if c in hidden or not m[c].any() or (m[cell] & ~m[c]).any():
+            continue
+        size = float(counts.sizes[m[c]].sum())
+        if best is None or size < best[0]:
+            best = (size, float(counts.totals[m[c]].sum()) / size)
+    if best is None:
+        return min_width
+    p = best[1]
+    return min(min_width, 2 * min(p, 1 - p))
+
+
 def implied_by_published(table: Table, hidden: set[int], cell: int) -> bool:
     """A published cell contains ``cell`` and has a share of exactly 0 or 1 (module doc)."""
     m = table.membership
@@ -238,6 +265,7 @@ def _widths(audit: Auditor, hidden: set[int], cell: int, systems: Sequence[int] 
     table = audit.table
     audit.hide(hidden)
     out: dict[int, float] = {}
+    binding: set[int] = set()
     for i, s in enumerate(table.systems):
         if systems is not None and i not in systems:
             continue
@@ -245,6 +273,9 @@ def _widths(audit: Auditor, hidden: set[int], cell: int, systems: Sequence[int] 
             continue
         lo, hi = audit.interval(i, cell)
         out[i] = hi - lo
+        if hi - lo < 1.0:
+            binding |= audit.binding
+    audit.binding = binding
     return out
 
 
@@ -273,22 +304,37 @@ def protect(
     queue = sorted(hidden)
     last_resort = set(keep)
     audit = Auditor(table)
-    while queue:
-        h = queue.pop(0)
-        if not nonempty[h]:
-            continue
-        need = min_width if h in strict else max(other_width, 1e-6)
-        if implied_by_published(table, hidden, h):
-            continue
-        widths = _widths(audit, hidden, h)
-        while any(w < need - 1e-9 for w in widths.values()):
-            choice, widths = _complement(audit, hidden, h, last_resort, groups, widths, need)
-            if not choice:
-                break
-            hidden |= choice
-            queue.extend(sorted(choice))
-            if implied_by_published(table, hidden, h):
-                break
+
+    def need_of(h: int) -> float:
+        return required_width(table, hidden, h, min_width) if h in strict else max(other_width, 1e-6)
+
+    unprotectable: set[int] = set()
+    for _round in range(table.n_cells + 1):
+        while queue:
+            h = queue.pop(0)
+            if not nonempty[h] or implied_by_published(table, hidden, h):
+                continue
+            widths = _widths(audit, hidden, h)
+            while any(w < need_of(h) - 1e-9 for w in widths.values()):
+                choice, widths = _complement(audit, hidden, h, last_resort, groups, widths, need_of(h))
+                if not choice:
+                    unprotectable.add(h)
+                    break
+                hidden |= choice
+                queue.extend(sorted(choice))
+                if implied_by_published(table, hidden, h):
+                    break
+        # hiding a cell may have raised another cell's requirement (its smallest published container
+        # is gone): check every hidden cell again with the final pattern
+        queue = [
+            h
+            for h in sorted(hidden - unprotectable)
+            if nonempty[h]
+            and not implied_by_published(table, hidden, h)
+            and any(w < need_of(h) - 1e-9 for w in _widths(audit, hidden, h).values())
+        ]
+        if not queue:
+            break
     return hidden - set(primary)
 
 
@@ -310,7 +356,7 @@ def _complement(
 ) -> tuple[set[int], dict[int, float]]:
     """The published cells to hide next for ``h`` (a cell and its duplicates), with ``h``'s widths
     after hiding them: the first group (siblings, then overlapping cells, fewest respondents first,
-    ``last_resort`` cells last) that widens ``h``'s narrowest interval; the first group at all when
+    never a ``last_resort`` cell) that widens ``h``'s narrowest interval; the first group at all when
     none of the first ``MAX_TRIALS`` does."""
     table = audit.table
     m = table.membership
@@ -319,7 +365,7 @@ def _complement(
     ranked: list[tuple[int, int, int, int]] = []
     seen: set[int] = set()
     for c in range(table.n_cells):
-        if c in hidden or c in seen or not m[c].any():
+        if c in hidden or c in seen or not m[c].any() or groups[c] & last_resort:
             continue
         seen |= groups[c]
         overlaps = bool((m[c] & inside).any())
@@ -329,6 +375,11 @@ def _complement(
     ranked.sort()
     if not ranked:
         return set(), widths
+    # the published cells whose constraints pin h (non-zero dual values) come first: hiding one of
+    # them is what can widen h's interval
+    _widths(audit, hidden, h)
+    binding = audit.binding
+    ranked.sort(key=lambda r: (not (groups[r[3]] & binding), *r))
     failing = [i for i, w in widths.items() if w < need - 1e-9]
     for *_, c in ranked[:MAX_TRIALS]:
         group = groups[c] - hidden
