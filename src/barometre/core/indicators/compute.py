@@ -268,7 +268,7 @@ def compute_indicators(
     w = weighting.weights
     design = weighting.design
     units = edition.units
-    cells: dict[int, list[_Cell]] = {j: [] for j in range(len(mat.indicators))}
+    cells: dict[int, list[Cell]] = {j: [] for j in range(len(mat.indicators))}
     needed = {b for ind in mat.indicators for b in ind.breakdowns}
     for bid in [b for b in catalogue.breakdowns if b in needed]:
         b = catalogue.breakdowns[bid]
@@ -287,21 +287,26 @@ def compute_indicators(
                     valid = mask[rows] & ~np.isnan(y[:, j])
                     if n_ij == 0 and not (mask & uni).any():
                         continue  # domain outside the indicator's universe
-                    cells[j].append(_Cell(bid, value, est, se, int(valid.sum()), float(w[valid].sum()), valid))
+                    cells[j].append(Cell(bid, value, est, se, int(valid.sum()), float(w[valid].sum()), valid))
                 for value, mask in dead:
                     if (mask & uni).any():
                         cells[j].append(
-                            _Cell(bid, value, float("nan"), float("nan"), 0, 0.0, np.zeros(rows.shape[0], bool))
+                            Cell(bid, value, float("nan"), float("nan"), 0, 0.0, np.zeros(rows.shape[0], bool))
                         )
     out: list[EstimateRow] = []
     for j, ind in enumerate(mat.indicators):
-        out.extend(_rows_of(ind.id, cells[j], y[:, j], w, rule, edition))
+        out.extend(disclosed_rows(ind.id, cells[j], y[:, j], w, rule, edition))
     out.sort(key=lambda r: (r.indicator, list(catalogue.breakdowns).index(r.breakdown), r.domain_value))
     return out
 
 
 @dataclass(frozen=True)
-class _Cell:
+class Cell:
+    """One published domain of one indicator before disclosure: its estimate (0–1), standard
+    error, respondents ``n``, weighted population and which respondents (rows of the weighting) it
+    holds with a non-missing value. Any estimator (e.g. small-area estimates) builds these and
+    calls :func:`disclosed_rows`."""
+
     breakdown: str
     value: str
     estimate: float
@@ -311,15 +316,19 @@ class _Cell:
     valid: BoolArray  # respondents of the cell with a non-missing value
 
 
-def _rows_of(
+def disclosed_rows(
     ind: str,
-    cells: Sequence[_Cell],
+    cells: Sequence[Cell],
     y: npt.NDArray[np.float64],
     w: npt.NDArray[np.float64],
     rule: DisclosureRule,
     edition: EditionArrays,
 ) -> list[EstimateRow]:
-    """Rows of one indicator: primary verdicts, then complementary suppression over its cells."""
+    """Rows of one indicator: primary verdicts, then complementary suppression over its cells.
+
+    The one entry point of the disclosure rules for every estimate the project publishes: ``cells``
+    are all the published domains of the indicator in the edition, ``y`` the respondents' 0/1
+    values (NaN: outside the denominator), ``w`` their weights."""
     verdicts = [
         check_disclosure(c.n, c.estimate, c.se, rule) if c.n > 0 and np.isfinite(c.estimate) else None for c in cells
     ]

@@ -464,7 +464,8 @@ def interval(row: Row, lang: str) -> tuple[Segment, ...]:
 
 
 def significance(cur: Row, prev: Row) -> int:
-    """+1 / -1 when the change is significant at 5 % (independent samples), else 0."""
+    """+1 / -1 when the change is significant at 5 % (independent samples: the test's standard error
+    combines both editions' variances), else 0."""
     if not cur.shown or not prev.shown or cur.estimate is None or prev.estimate is None:
         return 0
     se = math.hypot(cur.se or 0.0, prev.se or 0.0)
@@ -599,6 +600,9 @@ def indicator_paragraph(
     if prev is not None and prev.shown:
         sig = significance(cur, prev)
         verdict = s["significant_up"] if sig > 0 else (s["significant_down"] if sig < 0 else s["not_significant"])
+        if cur.simulated or prev.simulated:
+            # a change between simulated editions is the simulator's, not news
+            verdict += " (évolution entre données simulées)" if lang == "fr" else " (change between simulated data)"
         if lang == "fr":
             out += [
                 f" Par rapport à {prev.edition} (",
