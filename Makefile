@@ -9,8 +9,11 @@ DATABASE_URL_PG ?= postgres://postgres@127.0.0.1:5432/test
 
 .PHONY: run setup install system-deps npm-deps test test-sqlite test-postgres lint typecheck bench bench-r clean messages
 
+# The background worker (console jobs, e-mails) runs beside the server and stops with it.
 run: setup
-	DEBUG=$${DEBUG:-1} $(BIN)/barometre serve --host 127.0.0.1 --port 8000
+	$(BIN)/barometre manage db_worker --queue-name '*' --verbosity 0 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT; \
+	  DEBUG=$${DEBUG:-1} $(BIN)/barometre serve --host 127.0.0.1 --port 8000
 
 setup: install
 	$(BIN)/barometre manage migrate --no-input

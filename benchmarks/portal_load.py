@@ -162,6 +162,8 @@ class Respondent:
         self.last_used = time.monotonic()
         self.fresh = True
         self.retries = 0
+        #: Version of each answer as the server last acknowledged it (the form's ``_v-`` fields).
+        self.versions: dict[str, str] = {}
 
     def _request(self, method: str, path: str, body: str | None = None) -> tuple[int, bytes]:
         headers = {"Host": f"{HOST}:{self.port}", "Accept": "application/json"}
@@ -204,7 +206,13 @@ class Respondent:
 
         section, qid, value = _answers_for(self.index, k)
         body = urlencode(
-            {"csrfmiddlewaretoken": self.cookies["csrftoken"], "section": section, "changed": qid, qid: value}
+            {
+                "csrfmiddlewaretoken": self.cookies["csrftoken"],
+                "section": section,
+                "changed": qid,
+                qid: value,
+                f"_v-{qid}": self.versions.get(qid, "0"),
+            }
         )
         start = time.perf_counter()
         self.fresh = False
@@ -222,6 +230,8 @@ class Respondent:
                 result.errors.append(f"HTTP {status}: {data[:120]!r}")
             else:
                 result.expected[(self.token[:8], qid)] = value
+        if status == 200:
+            self.versions.update(json.loads(data).get("versions", {}))
 
 
 def _phase(

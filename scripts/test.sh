@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The quality gate: ruff, mypy strict on the core, makemigrations --check,
+# The quality gate: ruff, mypy strict on the core, dependency audit, makemigrations --check,
 # pytest (warnings are errors) on SQLite, then on PostgreSQL.
 # Usage: scripts/test.sh [sqlite|postgres|all]   (default: all)
 set -euo pipefail
@@ -14,6 +14,9 @@ $BIN/ruff check src tests $(ls -d benchmarks scripts 2>/dev/null)
 $BIN/ruff format --check src tests $(ls -d benchmarks scripts 2>/dev/null)
 echo "== mypy (strict, pure core)"
 $BIN/mypy
+echo "== dependency audit (requirements.lock)"
+# Fails on a known vulnerability; says loudly, without failing, when the advisory data is unreachable.
+$BIN/python scripts/audit_dependencies.py requirements.lock
 echo "== makemigrations --check"
 DATABASE_URL= $BIN/barometre manage makemigrations --check --dry-run
 

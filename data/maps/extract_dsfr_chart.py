@@ -1,9 +1,10 @@
-"""Extract the régions' outlines of ``@gouvfr/dsfr-chart`` (MIT) into ``regions.json``.
+"""Extract the régions' (or départements') outlines of ``@gouvfr/dsfr-chart`` (MIT) into JSON.
 
 Usage (see README.md)::
 
     cd "$(mktemp -d)" && npm pack @gouvfr/dsfr-chart@2.0.4 && tar xzf gouvfr-dsfr-chart-2.0.4.tgz
     python data/maps/extract_dsfr_chart.py package/dist/MapChartReg/MapChartReg.js > data/maps/regions.json
+    python data/maps/extract_dsfr_chart.py --departements package/dist/MapChart/MapChart.js > data/maps/departements.json
 """
 
 from __future__ import annotations
@@ -69,5 +70,35 @@ def main(source: str) -> None:
     sys.stdout.write("\n")
 
 
+def departements(source: str) -> None:
+    """The 101 départements of ``MapChart.js`` (classes ``FR-01`` … ``FR-976``; région classes skipped)."""
+    text = open(source, encoding="utf-8").read()  # noqa: SIM115
+    out: dict[str, dict[str, object]] = {}
+    for m in PATH.finditer(text):
+        code = m.group(1)[3:]
+        if not (code.isdigit() or code in ("2A", "2B")):
+            continue  # région outlines (FR-ARA…, FR-20R) drawn over the départements
+        if len(code) == 3:  # overseas: own inset, its viewBox precedes its paths
+            vb = re.findall(r'viewBox: "([0-9 .]+)"', text[: m.start()])[-1]
+            entry = out.setdefault(code, {"inset": True, "viewbox": vb, "paths": []})
+        else:
+            entry = out.setdefault(code, {"inset": None, "viewbox": "0 0 1010 1010", "paths": []})
+        paths = entry["paths"]
+        assert isinstance(paths, list)
+        paths.append(m.group(2))
+    if len(out) != 101:
+        raise SystemExit(f"{len(out)} départements found in {source}, 101 expected")
+    doc = {
+        "source": "@gouvfr/dsfr-chart 2.0.4 (npm), dist/MapChart/MapChart.js — MIT licence",
+        "retrieved": "2026-12-04",
+        "departements": dict(sorted(out.items())),
+    }
+    json.dump(doc, sys.stdout, ensure_ascii=False, indent=1)
+    sys.stdout.write("\n")
+
+
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if sys.argv[1] == "--departements":
+        departements(sys.argv[2])
+    else:
+        main(sys.argv[1])

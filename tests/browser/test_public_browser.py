@@ -78,3 +78,15 @@ def test_api_docs_page_is_accessible(page: Any, live_server: Any) -> None:
     assert axe_audit(page) == []
     page.goto(live_server.url + "/donnees-ouvertes/")
     assert axe_audit(page) == []
+
+
+def test_poll_pages_are_accessible(page: Any, live_server: Any, data: None) -> None:
+    from barometre.apps.poll import services
+
+    services.simulate(2025, 1, publish=True)
+    page.goto(live_server.url + "/resultats/?edition=2025")
+    assert page.locator("#regard-des-francais").count() == 1
+    assert axe_audit(page) == []
+    page.goto(live_server.url + "/resultats/sondage/2025/")
+    assert page.locator("h1").inner_text().startswith("Regard des Français")
+    assert axe_audit(page) == []

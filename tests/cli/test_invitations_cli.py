@@ -39,7 +39,7 @@ def _answer_all(url_path: str, client: Client | None = None) -> Client:
 
 
 def test_create_prints_a_link_that_opens_the_questionnaire_from_a_fresh_database(settings: Any) -> None:
-    settings.BAROMETRE_QUESTIONNAIRES_DIR = None  # the real questionnaires: 2026 uses the 2025 one
+    settings.BAROMETRE_QUESTIONNAIRES_DIR = None  # the real questionnaires: 2026 has its own
     make_authority(code="01001", name="L'Abergement-Clémenciat")
     result = _create("--edition", "2026", "--authority", "01001", "--format", "json")
     rows = json.loads(result.stdout)
@@ -47,11 +47,11 @@ def test_create_prints_a_link_that_opens_the_questionnaire_from_a_fresh_database
     url = rows[0]["url"]
     assert url.startswith("http://127.0.0.1:8000/repondre/") and url.endswith(rows[0]["token"] + "/")
     edition = Edition.objects.get(year=2026)
-    assert edition.state == EditionState.OPEN and edition.questionnaire_year == 2025
+    assert edition.state == EditionState.OPEN and edition.questionnaire_year == 2026
     page = Client().get(url.removeprefix("http://127.0.0.1:8000"))
     assert page.status_code == 200
     assert "L&#x27;Abergement-Clémenciat" in page.content.decode()
-    assert "collectivités territoriales 2026" in page.content.decode()  # the 2025 questionnaire, retitled
+    assert "collectivités territoriales 2026" in page.content.decode()
     assert Client().get(url.removeprefix("http://127.0.0.1:8000") + "section/collectivite/").status_code == 200
 
 
@@ -145,6 +145,11 @@ def _submitted(edition: Edition, code: str) -> str:
     return token
 
 
+def _versions(response: Any, section: str) -> dict[str, str]:
+    qn = services.questionnaire_for(response.edition)
+    return services.section_versions(qn, section, services.stored_answers(response))
+
+
 def test_reopen_records_who_when_and_why() -> None:
     edition = open_edition()
     token = _submitted(edition, "05001")
@@ -168,8 +173,10 @@ def test_reopen_records_who_when_and_why() -> None:
     entry = AuditEntry.objects.get(response=response, action="response_reopened")
     assert entry.actor == "analyste A" and entry.reason == "erreur sur le nombre d'agents" and entry.at
     # The respondent can change and submit again.
+    versions = {services.version_field(q): v for q, v in _versions(response, "profil").items()}
     r = Client().post(
-        f"/repondre/{token}/enregistrer/", {"section": "profil", "changed": "nb_agents", "nb_agents": "13"}
+        f"/repondre/{token}/enregistrer/",
+        {**versions, "section": "profil", "changed": "nb_agents", "nb_agents": "13"},
     )
     assert r.status_code == 200
     result = runner.invoke(
@@ -237,3 +244,27 @@ def test_purge_names_removes_old_names_only() -> None:
     assert names["nb_agents"] == "" and names["type_collectivite"] == "Camille"
     result = runner.invoke(app, ["responses", "purge-names", "--older-than", "0", "--format", "json"])
     assert json.loads(result.stdout)["names_removed"] == 2
+
+
+def test_a_reopened_response_is_marked_to_the_respondent_and_reported_by_check() -> None:
+    edition = open_edition()
+    token = _submitted(edition, "05101")
+    _submitted(edition, "05102")
+    args = ["responses", "reopen", "05101", "--edition", str(edition.year), "--reason", "budget", "--actor", "A"]
+    assert runner.invoke(app, args).exit_code == 0
+    for path in ("", "recapitulatif/"):
+        html = Client().get(f"/repondre/{token}/{path}").content.decode()
+        assert 'id="portal-reopened"' in html and "n’est plus comptée dans les résultats" in html, path
+    check = runner.invoke(app, ["responses", "check", "--edition", str(edition.year), "--format", "json"])
+    report = json.loads(check.stdout)
+    assert report["identical"] is True and report["responses"] == 1
+    assert [r["authority"] for r in report["reopened"]] == ["05101"] and report["reopened"][0]["reason"] == "budget"
+    text = runner.invoke(app, ["responses", "check", "--edition", str(edition.year)]).stdout
+    assert "rouverte, non renvoyée" in text and "05101" in text
+    # Sent again: counted again, no longer reported.
+    assert Client().post(f"/repondre/{token}/envoyer/", {"confirm": "yes"}).status_code == 302
+    report = json.loads(
+        runner.invoke(app, ["responses", "check", "--edition", str(edition.year), "--format", "json"]).stdout
+    )
+    assert report["reopened"] == [] and report["responses"] == 2
+    assert 'id="portal-reopened"' not in Client().get(f"/repondre/{token}/").content.decode()

@@ -84,7 +84,7 @@ def test_import_refusal_exits_1_with_one_message_per_row(tmp_path: Path) -> None
     wb = Workbook()
     ws = wb.active
     ws.title = "survey"
-    for row in (["type", "name", "label"], ["begin_repeat", "r", "R"], ["image", "photo", "Photo"]):
+    for row in (["type", "name", "label"], ["begin_loop over l", "r", "R"], ["image", "photo", "Photo"]):
         ws.append(row)
     path = tmp_path / "FORM.xlsx"
     wb.save(str(path))

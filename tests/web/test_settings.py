@@ -68,7 +68,16 @@ def test_without_environment_a_local_key_is_generated_once_and_sqlite_is_used(tm
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
 
 
-@override_settings(DEBUG=False, ALLOWED_HOSTS=["barometre.example.org"], SECRET_KEY=GOOD_KEY, SECRET_KEY_IS_LOCAL=False)
+@override_settings(
+    DEBUG=False,
+    ALLOWED_HOSTS=["barometre.example.org"],
+    SECRET_KEY=GOOD_KEY,
+    SECRET_KEY_IS_LOCAL=False,
+    SECURE_HSTS_SECONDS=3600,
+    SESSION_COOKIE_SECURE=True,
+    CSRF_COOKIE_SECURE=True,
+    SECURE_SSL_REDIRECT=True,
+)
 def test_it_warns_when_a_public_host_counts_portal_attempts_per_process() -> None:
     assert "barometre.W001" in [e.id for e in check_production_settings()]
     with override_settings(CACHES=caches_for("redis://cache.example:6379/0")):

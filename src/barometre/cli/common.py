@@ -14,12 +14,21 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from barometre.core.errors import BarometreError
+from barometre.core.text import neutralise_formula, printable
 
 console = Console()
 err_console = Console(stderr=True)
+
+
+def safe(value: Any) -> str:
+    """Data shown in rich markup: markup escaped (``[/oops]`` stays text), control characters
+    (escape sequences) shown as ``\\xNN``."""
+    return escape(printable(str(value)))
 
 
 class OutputFormat(enum.StrEnum):
@@ -68,21 +77,24 @@ def print_table(
         console.print("(aucune ligne)")
         return
     cols = list(columns or rows[0].keys())
-    table = Table(title=title)
+    table = Table(title=Text(printable(title)) if title else None)
     for c in cols:
-        table.add_column(c)
+        table.add_column(Text(printable(c)))
     for r in rows:
-        table.add_row(*["" if r.get(c) is None else str(r.get(c)) for c in cols])
+        # Text cells: never read as markup, control characters from the data made visible.
+        table.add_row(*[Text("" if r.get(c) is None else printable(str(r.get(c)))) for c in cols])
     console.print(table)
 
 
-def print_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> None:
+def print_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], *, verbatim: Sequence[str] = ()) -> None:
+    """Rows as CSV; text cells never read as formulas by a spreadsheet, except the ``verbatim``
+    columns (identifiers this program generated, such as tokens, which must be copied exactly)."""
     import csv
 
     writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for r in rows:
-        writer.writerow({k: _csv_cell(v) for k, v in r.items()})
+        writer.writerow({k: v if k in verbatim and v is not None else _csv_cell(v) for k, v in r.items()})
 
 
 def _csv_cell(value: Any) -> Any:
@@ -90,11 +102,13 @@ def _csv_cell(value: Any) -> Any:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):
+        return neutralise_formula(value)  # text opened in a spreadsheet is never a formula
     return value
 
 
 def fail(message: str, status: int = 2) -> typer.Exit:
-    err_console.print(f"[red]erreur[/red] : {message}", highlight=False, soft_wrap=True)
+    err_console.print(f"[red]erreur[/red] : {safe(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(status)
 
 

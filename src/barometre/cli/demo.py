@@ -1,6 +1,7 @@
 """``barometre demo``: everything the demo site needs, idempotent.
 
 Registry, questionnaires, simulated editions 2022–2025, weights, indicators,
+simulated polls of French adults (2024, 2025: the years with published poll figures),
 and an open 2026 edition for the portal. Each step says what it did.
 """
 
@@ -49,6 +50,16 @@ def _steps() -> list[Step]:
             return simulate(year, DEMO_SEED)
 
         steps.append((f"Édition {year} simulée", simulated))
+
+    def polls() -> str:
+        from barometre.apps.poll.services import simulate as simulate_poll
+        from barometre.core.paths import POLL_QUESTIONNAIRES_DIR
+        from barometre.core.questionnaire import available_editions
+
+        years = [y for y in DEMO_EDITIONS if y in available_editions(POLL_QUESTIONNAIRES_DIR)]
+        return " ; ".join(simulate_poll(year, DEMO_SEED, publish=True) for year in years)
+
+    steps.append(("Sondages auprès des Français (simulés)", polls))
 
     def projects() -> str:
         from barometre.apps.editions.models import Edition

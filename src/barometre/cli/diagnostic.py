@@ -13,7 +13,7 @@ from typing import Any
 
 import typer
 
-from barometre.cli.common import FormatOption, OutputFormat, console, print_json, run_guarded
+from barometre.cli.common import FormatOption, OutputFormat, console, print_json, run_guarded, safe
 from barometre.core.diagnostic import from_registry
 from barometre.core.diagnostic.profile import AuthorityProfile
 from barometre.core.errors import BarometreError, DiagnosticError
@@ -85,8 +85,9 @@ def _validated_answers(answers: dict[str, Any], edition: int, source: str) -> di
 
 
 def _txt(value: Any) -> str:
-    """A text that may be {fr, en} (raw scores) or already localised (diagnostic report)."""
-    return str(value["fr"]) if isinstance(value, dict) else str(value)
+    """A text that may be {fr, en} (raw scores) or already localised (diagnostic report), made safe
+    for rich markup (escaped, control characters visible)."""
+    return safe(value["fr"] if isinstance(value, dict) else value)
 
 
 def _print_scores(report: dict[str, Any]) -> None:
@@ -119,7 +120,9 @@ def _print_scores(report: dict[str, Any]) -> None:
 
 def _print_obligations(report: dict[str, Any]) -> None:
     a = report["authority"]
-    console.print(f"[bold]{a['name']}[/bold] ({a['code']}) — obligations au {report['at']}", highlight=False)
+    console.print(
+        f"[bold]{safe(a['name'])}[/bold] ({safe(a['code'])}) — obligations au {report['at']}", highlight=False
+    )
     for o in report["obligations"]:
         status = _STATUS_FR[o["status"]]
         cat = f" — {o['category']}" if o.get("category") else ""

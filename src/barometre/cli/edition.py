@@ -33,11 +33,11 @@ def _summary(edition: Any) -> dict[str, Any]:
     }
 
 
-def _move(year: int, target: str, fmt: OutputFormat, reason: str) -> None:
+def _move(year: int, target: str, fmt: OutputFormat, reason: str, allow_non_converged: bool = False) -> None:
     setup_django()
     from barometre.apps.editions.lifecycle import move
 
-    edition = move(year, target, reason=reason)
+    edition = move(year, target, reason=reason, allow_non_converged=allow_non_converged)
     if fmt is OutputFormat.json:
         print_json(_summary(edition))
     else:
@@ -62,10 +62,15 @@ def close(
 
 @edition_app.command("publish")
 def publish(
-    edition: int = EditionOption, reason: str = typer.Option("", "--reason"), fmt: OutputFormat = FormatOption
+    edition: int = EditionOption,
+    reason: str = typer.Option("", "--reason"),
+    allow_non_converged: bool = typer.Option(
+        False, "--allow-non-converged", help="Publier même si le calage des poids n'a pas convergé (tracé)."
+    ),
+    fmt: OutputFormat = FormatOption,
 ) -> None:
-    """Publie l'édition (exige des réponses, une pondération à jour et des indicateurs calculés)."""
-    _move(edition, "published", fmt, reason)
+    """Publie l'édition (exige des réponses, une pondération à jour et convergée, des indicateurs calculés)."""
+    _move(edition, "published", fmt, reason, allow_non_converged)
 
 
 @edition_app.command("list")
@@ -144,7 +149,9 @@ def weight(
     """Pondère l'édition : poids de sondage, non-réponse par strate, calage sur les marges, écrêtage."""
     setup_django()
     from barometre.apps.editions import pipeline
+    from barometre.apps.editions.models import Edition
     from barometre.core.errors import EditionError
+    from barometre.core.report.text import weighting_event
     from barometre.core.weighting.pipeline import WeightingOptions
 
     pairs = {}
@@ -155,12 +162,21 @@ def weight(
         pairs[a.strip()] = b.strip()
     summary = pipeline.weight(edition, WeightingOptions(collapse=pairs) if pairs else None)
     if fmt is OutputFormat.json:
-        from barometre.apps.editions.models import Edition
-
         report = Edition.objects.get(year=edition).weighting_report
-        print_json({"edition": edition, "summary": summary, "report": report})
+        print_json(
+            {
+                "edition": edition,
+                "summary": summary,
+                "converged": report.get("converged", True),
+                "events": [{**ev, "message": weighting_event(ev, "fr")} for ev in report.get("events", [])],
+                "report": report,
+            }
+        )
     else:
         console.print(summary)
+        report = Edition.objects.get(year=edition).weighting_report
+        for ev in report.get("events", []):
+            console.print(f"[bold]Attention[/bold] : {weighting_event(ev, 'fr')}")
 
 
 def register(app: typer.Typer) -> None:

@@ -65,6 +65,7 @@ def compute(
                 "edition": edition,
                 "simulated": simulated,
                 "label": label,
+                "estimator_paths": result.estimator_paths,
                 "rows": [{**r, "definition": definitions.get(str(r["indicator"]))} for r in rows],
             }
         )

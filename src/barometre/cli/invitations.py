@@ -89,7 +89,7 @@ def register(app: typer.Typer) -> None:
             if fmt is TableFormat.json:
                 print_json(rows)
             elif fmt is TableFormat.csv:
-                print_csv(rows, COLUMNS)
+                print_csv(rows, COLUMNS, verbatim=("token", "url"))
             else:
                 print_table(rows, COLUMNS, title=f"Liens de l'édition {edition} (affichés une seule fois)")
             err_console.print(
@@ -170,7 +170,7 @@ def register(app: typer.Typer) -> None:
             if fmt is TableFormat.json:
                 print_json(rows)
             elif fmt is TableFormat.csv:
-                print_csv(rows, cols)
+                print_csv(rows, cols, verbatim=("prefix",))
             else:
                 print_table(rows, cols)
 

@@ -30,6 +30,7 @@ def _register() -> None:
     import importlib
 
     for name in (
+        "backup",
         "demo",
         "diagnostic",
         "edition",
@@ -37,12 +38,18 @@ def _register() -> None:
         "invitations",
         "mutualisation",
         "opendata",
+        "poll",
         "projects",
         "questionnaire",
         "registry",
         "report",
         "responses",
+        "sae",
         "stats",
+        "users",
+        "contacts",
+        # adds commands to the edition, invitations and responses groups: keep it last
+        "fieldwork",
     ):
         try:
             module = importlib.import_module(f"barometre.cli.{name}")
@@ -88,9 +95,9 @@ def main() -> None:
     try:
         app()
     except BarometreError as exc:
-        from barometre.cli.common import err_console
+        from barometre.cli.common import err_console, safe
 
-        err_console.print(f"[red]erreur[/red] : {exc}", highlight=False, soft_wrap=True)
+        err_console.print(f"[red]erreur[/red] : {safe(exc)}", highlight=False, soft_wrap=True)
         sys.exit(2)
 
 

@@ -15,13 +15,20 @@ opendata_app = typer.Typer(help="Données ouvertes : agrégats en CSV, Parquet e
 def export(
     edition: int = typer.Option(..., "--edition", "-e"),
     out: Path = typer.Option(..., "--out", help="Dossier de sortie (créé s'il n'existe pas)."),
+    survey: str = typer.Option(
+        "authorities", "--survey", help="authorities (le baromètre) ou poll (le sondage auprès des Français)."
+    ),
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Écrit les estimations (jamais de réponse individuelle) et le catalogue, avec leur Table Schema."""
     setup_django()
     from barometre.apps.editions.opendata import export_edition
+    from barometre.apps.poll.opendata import export_poll
+    from barometre.core.errors import BarometreError
 
-    summary = export_edition(edition, out)
+    if survey not in ("authorities", "poll"):
+        raise BarometreError(f"--survey : {survey!r} inconnu (authorities ou poll)")
+    summary = export_poll(edition, out) if survey == "poll" else export_edition(edition, out)
     if fmt is OutputFormat.json:
         print_json(
             {

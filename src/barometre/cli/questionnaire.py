@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from barometre.cli.common import FormatOption, OutputFormat, console, err_console, print_json, print_table
+from barometre.cli.common import FormatOption, OutputFormat, console, err_console, print_json, print_table, safe
 from barometre.core.errors import BarometreError
 from barometre.core.questionnaire.loader import available_editions, check_file, load, load_edition
 from barometre.core.questionnaire.schema import Questionnaire, QuestionnaireInvalid
@@ -26,7 +26,7 @@ def register(root: typer.Typer) -> None:
 
 
 def _error(message: str) -> None:
-    err_console.print(f"[red]erreur[/red] : {message}", highlight=False, soft_wrap=True, markup=True)
+    err_console.print(f"[red]erreur[/red] : {safe(message)}", highlight=False, soft_wrap=True, markup=True)
 
 
 def _resolve(ref: str) -> Questionnaire:
@@ -54,10 +54,13 @@ def validate(
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Valider des questionnaires ; statut 1 avec chaque erreur (fichier:ligne:colonne: message)."""
+    from barometre.core.paths import POLL_QUESTIONNAIRES_DIR
     from barometre.core.questionnaire.loader import edition_path
 
     targets = files or [str(e) for e in available_editions()]
     paths = [edition_path(int(t)) if t.isdigit() and not Path(t).exists() else Path(t) for t in targets]
+    if not files:
+        paths += [edition_path(e, POLL_QUESTIONNAIRES_DIR) for e in available_editions(POLL_QUESTIONNAIRES_DIR)]
     all_issues = []
     report = []
     for path in paths:

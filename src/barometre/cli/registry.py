@@ -9,7 +9,7 @@ from typing import Any
 
 import typer
 
-from barometre.cli.common import FormatOption, OutputFormat, console, err_console, print_json, run_guarded
+from barometre.cli.common import FormatOption, OutputFormat, console, err_console, print_json, run_guarded, safe
 
 HELP = "Registre des collectivités (base de sondage) : chargement, mise à jour, consultation."
 
@@ -198,13 +198,13 @@ def register(app: typer.Typer) -> None:
                 return
             from rich.table import Table
 
-            table = Table(title=f"Recherche « {text} »")
+            table = Table(title=f"Recherche « {safe(text)} »")
             for col in ("Code", "Nom", "Nature", "Type", "Dép.", "Population municipale"):
                 table.add_column(col, justify="right" if col.startswith("Population") else "left")
             for r in rows:
                 table.add_row(
-                    r["code"],
-                    r["name"],
+                    safe(r["code"]),
+                    safe(r["name"]),
                     r["kind"],
                     r["type"],
                     r["departement"] or "",
@@ -259,7 +259,7 @@ def _ref(a: Any) -> dict[str, Any] | None:
 def _print_authority(d: dict[str, Any]) -> None:
     from rich.table import Table
 
-    t = Table(title=f"{d['name']} ({d['code']})", show_header=False)
+    t = Table(title=f"{safe(d['name'])} ({safe(d['code'])})", show_header=False)
     t.add_column("champ", style="bold")
     t.add_column("valeur")
     t.add_row("Nature", f"{d['kind_label']} ({d['kind']})")
@@ -283,7 +283,7 @@ def _print_authority(d: dict[str, Any]) -> None:
     ):
         ref = d.get(key)
         if ref:
-            t.add_row(label, f"{ref['name']} ({ref['code']})")
+            t.add_row(label, f"{safe(ref['name'])} ({safe(ref['code'])})")
     if d["former_codes"]:
         t.add_row("Anciens codes INSEE", ", ".join(d["former_codes"]))
     if "source_population_municipale" in d:
@@ -302,7 +302,7 @@ def _print_authority(d: dict[str, Any]) -> None:
         mt.add_column("Nom")
         mt.add_column(f"Population municipale {d['population_millesime']}", justify="right")
         for m in members:
-            mt.add_row(m["code"], m["name"], fmt_int(m["population_municipale"]))
+            mt.add_row(safe(m["code"]), safe(m["name"]), fmt_int(m["population_municipale"]))
         console.print(mt)
 
 

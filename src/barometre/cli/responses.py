@@ -126,6 +126,12 @@ def register(app: typer.Typer) -> None:
                 ],
                 title=f"Édition {edition} : {report['responses']} questionnaire(s) envoyé(s)",
             )
+            for r in report["reopened"]:
+                console.print(
+                    f"rouverte, non renvoyée (hors export et statistiques) : {r['authority']} "
+                    f"depuis le {r['reopened_at'][:10]} ({r['reason']})",
+                    highlight=False,
+                )
             for key in ("missing_from_export", "extra_in_export", "missing_from_statistics", "extra_in_statistics"):
                 for line in report[key]:
                     console.print(f"{key} : {line}", highlight=False)

@@ -3,8 +3,27 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import typer
+
+
+def run_system_checks() -> None:
+    """Django's system checks, ``--deploy`` ones included when a public host is allowed;
+    an error stops here (exit status 2, the checks' messages on stderr)."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    from barometre.web.checks import public_hosts
+
+    try:
+        call_command("check", deploy=bool(public_hosts()), fail_level="ERROR")
+    except SystemCheckError as exc:
+        sys.stderr.write(f"{exc}\nbarometre serve : démarrage refusé (voir les erreurs ci-dessus).\n")
+        raise typer.Exit(2) from None
 
 
 def register(app: typer.Typer) -> None:
@@ -15,8 +34,12 @@ def register(app: typer.Typer) -> None:
         workers: int = typer.Option(3, "--workers", help="Processus gunicorn."),
         threads: int = typer.Option(4, "--threads", help="Fils d'exécution par processus."),
     ) -> None:
-        """Sert l'application web avec gunicorn (fichiers statiques servis par whitenoise)."""
+        """Sert l'application web avec gunicorn (fichiers statiques servis par whitenoise).
+
+        Lance d'abord les vérifications de Django (celles de déploiement aussi pour un hôte
+        public) et refuse de démarrer sur une erreur."""
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "barometre.web.settings")
+        run_system_checks()
         from gunicorn.app.wsgiapp import WSGIApplication
 
         argv = [
@@ -29,6 +52,8 @@ def register(app: typer.Typer) -> None:
             "--threads",
             str(threads),
             "--preload",
+            "--logger-class",
+            "barometre.web.gunicorn_logging.MaskingLogger",
             "--access-logfile",
             "-",
             # The access log never contains query strings or paths with tokens:
@@ -39,8 +64,6 @@ def register(app: typer.Typer) -> None:
 
         class _App(WSGIApplication):
             def __init__(self) -> None:
-                import sys
-
                 sys.argv = argv
                 super().__init__("%(prog)s [OPTIONS] [APP_MODULE]", prog="gunicorn")
 

@@ -240,3 +240,129 @@ def choropleth(
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _outlines(level: str) -> dict[str, dict[str, object]]:
+    import json
+
+    from barometre.core.paths import DATA_DIR
+
+    name = "departements" if level == "departement" else "regions"
+    with open(DATA_DIR / "maps" / f"{name}.json", encoding="utf-8") as fh:
+        data: dict[str, dict[str, dict[str, object]]] = json.load(fh)
+    return data[name]
+
+
+@dataclass(frozen=True)
+class AreaValue:
+    """One area of a small-area map: model-based estimate (percent), its CV, the direct estimate."""
+
+    name: str
+    estimate: float | None
+    cv: float | None
+    direct: float | None
+    n: int
+    method: str
+
+
+def _cv_text(cv: float | None, lang: str) -> str:
+    if cv is None:
+        return "CV n.d." if lang == "fr" else "CV n/a"
+    return f"CV {format_percent(100 * cv, 0, lang)}"
+
+
+def small_area_map(
+    level: str, values: dict[str, AreaValue], *, title: str, desc: str, lang: str = "fr", width: int = 640
+) -> str:
+    """Choropleth of model-based estimates (Fay–Herriot) by département or région.
+
+    Every area carries a ``<title>`` with its name, the model-based estimate labelled
+    "estimation par modèle" with its CV, and the direct estimate beside it (or "non publiée");
+    areas whose CV is above 30 % are hatched. Outlines: ``data/maps/departements.json`` and
+    ``regions.json`` (@gouvfr/dsfr-chart, MIT).
+    """
+    fr = lang == "fr"
+    outlines = _outlines(level)
+    main_size, inset_w, inset_h, gap = 1010.0, 190.0, 170.0, 20.0
+    height_units = main_size + inset_h + gap + 110
+    uid = "sa" + level[:3]
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {main_size:.0f} {height_units:.0f}" '
+        f'width="100%" style="max-width:{width}px" aria-labelledby="{uid}t {uid}d" '
+        'class="barometre-chart barometre-map barometre-small-area-map">',
+        f'<title id="{uid}t">{escape(title)}</title><desc id="{uid}d">{escape(desc)}</desc>',
+        f'<defs><pattern id="{uid}h" width="8" height="8" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="8" height="8" fill="none"/>'
+        '<line x1="0" y1="0" x2="0" y2="8" stroke="#ffffff" stroke-width="3"/></pattern></defs>',
+    ]
+
+    def fill(v: AreaValue | None) -> str:
+        if v is None or v.estimate is None:
+            return NOT_AVAILABLE
+        return MAP_CLASSES[min(len(MAP_CLASSES) - 1, int(max(0.0, v.estimate) // 20))]
+
+    def label(code: str, v: AreaValue | None) -> str:
+        name = v.name if v is not None else code
+        if v is None or v.estimate is None:
+            return f"{name} : n.d." if fr else f"{name}: n/a"
+        model = "estimation par modèle" if fr else "model-based estimate"
+        direct = (
+            format_percent(v.direct, 0, lang) if v.direct is not None else ("non publiée" if fr else "not published")
+        )
+        sep = " : " if fr else ": "
+        return (
+            f"{name}{sep}{format_percent(v.estimate, 0, lang)} ({model}, {_cv_text(v.cv, lang)}) ; "
+            f"{'estimation directe' if fr else 'direct estimate'}{sep}{direct} ({v.n} "
+            f"{'répondant' if fr else 'respondent'}{'s' if v.n > 1 else ''})"
+        )
+
+    insets = []
+    for code, area in outlines.items():
+        v = values.get(code)
+        paths = "".join(f'<path d="{escape(str(d))}"/>' for d in area["paths"])  # type: ignore[attr-defined]
+        hatch = (
+            f'<g fill="url(#{uid}h)" stroke="none">{paths}</g>'
+            if v is not None and (v.cv is None or v.cv > 0.3)
+            else ""
+        )
+        group = (
+            f'<g data-area="{escape(code)}"><title>{escape(label(code, v))}</title>'
+            f'<g fill="{fill(v)}" stroke="#ffffff" stroke-width="1.5">{paths}</g>{hatch}</g>'
+        )
+        if area.get("inset"):
+            insets.append((code, area, group))
+        else:
+            parts.append(group)
+    for i, (code, area, group) in enumerate(insets):
+        _, _, vw, vh = (float(x) for x in str(area["viewbox"]).split())
+        scale = min((inset_w - 10) / vw, (inset_h - 30) / vh)
+        x0 = i * (inset_w + 10)
+        y0 = main_size + gap
+        name = values[code].name if code in values else str(area.get("name", code))
+        parts.append(
+            f'<g transform="translate({x0:.1f},{y0:.1f})"><rect width="{inset_w:.0f}" height="{inset_h:.0f}" '
+            f'fill="none" stroke="#dddddd"/><g transform="translate(5,5) scale({scale:.3f})">{group}</g>'
+            f'<text x="{inset_w / 2:.0f}" y="{inset_h - 8:.0f}" font-size="18" text-anchor="middle" fill="#161616">'
+            f"{escape(name)}</text></g>"
+        )
+    ly = main_size + gap + inset_h + 15
+    for i, colour in enumerate(MAP_CLASSES):
+        lo, hi = 20 * i, 20 * (i + 1)
+        text = f"{format_percent(lo, 0, lang)} – {format_percent(hi, 0, lang)}"
+        parts.append(
+            f'<rect x="{i * 170:.0f}" y="{ly:.0f}" width="24" height="24" fill="{colour}" stroke="#999999"/>'
+            f'<text x="{i * 170 + 30:.0f}" y="{ly + 19:.0f}" font-size="20" fill="#161616">{escape(text)}</text>'
+        )
+    ly2 = ly + 45
+    legend = (
+        "Estimation par modèle (Fay–Herriot) ; hachuré : CV au-dessus de 30 %"
+        if fr
+        else "Model-based estimate (Fay–Herriot); hatched: CV above 30%"
+    )
+    parts.append(
+        f'<rect x="0" y="{ly2:.0f}" width="24" height="24" fill="{MAP_CLASSES[2]}" stroke="#999999"/>'
+        f'<rect x="0" y="{ly2:.0f}" width="24" height="24" fill="url(#{uid}h)"/>'
+        f'<text x="30" y="{ly2 + 19:.0f}" font-size="20" fill="#161616">{escape(legend)}</text>'
+    )
+    parts.append("</svg>")
+    return "".join(parts)

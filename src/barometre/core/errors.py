@@ -35,6 +35,18 @@ class StatsError(BarometreError):
     code = "stats_error"
 
 
+class ConvergenceWarning(UserWarning):
+    """An iterative weight adjustment stopped at its iteration limit and returned its last
+    weights (R warns and carries on: ``rake`` always, ``calibrate`` with ``force = TRUE``).
+    ``code`` names the adjustment for the layers that word it."""
+
+    def __init__(self, message: str, *, code: str, achieved: float | None = None, iterations: int = 0) -> None:
+        super().__init__(message)
+        self.code = code
+        self.achieved = achieved
+        self.iterations = iterations
+
+
 class IndicatorError(BarometreError):
     code = "indicator_error"
 
@@ -51,6 +63,12 @@ class ReportError(BarometreError):
     code = "report_error"
 
 
+class PollError(BarometreError):
+    """The citizens' poll: margins, respondents, import file, weighting."""
+
+    code = "poll_error"
+
+
 class ProjectError(BarometreError):
     code = "project_error"
 
@@ -59,3 +77,7 @@ class NotFound(BarometreError):
     """An object named by the user does not exist (unknown code, edition...)."""
 
     code = "not_found"
+
+
+class BackupError(BarometreError):
+    """A backup cannot be written, or an archive cannot be restored (nothing is changed)."""

@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from barometre.core.errors import BarometreError
+from barometre.core.text import neutralise_formula
 
 LICENCE = {
     "name": "etalab-2.0",
@@ -51,6 +52,21 @@ ESTIMATE_FIELDS: dict[str, tuple[str, str]] = {
     "reason": ("string", "Motif du masquage : confidentiality, complementary ou precision (vide si diffusée)"),
     "reason_label": ("string", "Motif du masquage en clair"),
     "imprecise": ("boolean", "Estimation imprécise — à interpréter avec prudence (normes NCHS)"),
+    "simulated": ("boolean", "Vrai si l'édition est simulée (données simulées)"),
+}
+SMALL_AREA_FIELDS: dict[str, tuple[str, str]] = {
+    "edition": ("integer", "Année de l'édition du baromètre"),
+    "indicator": ("string", "Identifiant de l'indicateur"),
+    "level": ("string", "Niveau géographique : departement ou region"),
+    "area": ("string", "Code INSEE du département ou de la région"),
+    "name": ("string", "Nom du département ou de la région"),
+    "direct": ("number", "Estimation directe pondérée, en % (vide si masquée par le secret statistique)"),
+    "direct_se": ("number", "Erreur type de l'estimation directe (points de %)"),
+    "eblup": ("number", "Estimation par modèle (Fay–Herriot), en % : EBLUP, ou synthétique sous le seuil de secret"),
+    "mse": ("number", "Erreur quadratique moyenne estimée de l'estimation par modèle (points de % au carré)"),
+    "cv": ("number", "Coefficient de variation de l'estimation par modèle (racine de l'EQM / estimation)"),
+    "n": ("integer", "Nombre de répondants (non pondéré) de l'aire"),
+    "method": ("string", "eblup (modèle et réponses de l'aire) ou synthetic (modèle seul)"),
     "simulated": ("boolean", "Vrai si l'édition est simulée (données simulées)"),
 }
 INDICATOR_FIELDS: dict[str, tuple[str, str]] = {
@@ -101,6 +117,22 @@ def enforce_disclosure(rows: Sequence[Mapping[str, Any]], min_n: int) -> list[di
     return out
 
 
+def enforce_small_area_disclosure(rows: Sequence[Mapping[str, Any]], min_n: int) -> list[dict[str, Any]]:
+    """Blank the direct estimate of every area with fewer than ``min_n`` respondents; refuse an
+    EBLUP there (it would let the direct value, hence the answers, be recovered)."""
+    out = []
+    for row in rows:
+        r = {k: _clean(v) for k, v in row.items()}
+        if int(r.get("n") or 0) < min_n:
+            r["direct"] = r["direct_se"] = None
+            if r.get("method") == "eblup":
+                raise BarometreError(
+                    f"{r.get('indicator')} {r.get('area')} : EBLUP sur moins de {min_n} répondants, export refusé"
+                )
+        out.append(r)
+    return out
+
+
 def _schema(fields: Mapping[str, tuple[str, str]], primary_key: Sequence[str]) -> dict[str, Any]:
     return {
         "fields": [{"name": n, "type": t, "description": d} for n, (t, d) in fields.items()],
@@ -137,6 +169,8 @@ def _csv_value(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, float):
         return repr(round(value, 10))
+    if isinstance(value, str):
+        return neutralise_formula(value)  # a text cell is never a spreadsheet formula
     return str(value)
 
 
@@ -149,10 +183,14 @@ def export(
     min_n: int,
     sources: Sequence[Mapping[str, str]] = (),
     methodology: str = "",
+    small_areas: Sequence[Mapping[str, Any]] = (),
 ) -> ExportSummary:
     """Write the open data files of one edition into ``directory``.
 
-    ``edition`` has ``year``, ``simulated`` (bool) and ``computed_at`` (ISO date).
+    ``edition`` has ``year``, ``simulated`` (bool) and ``computed_at`` (ISO date). ``small_areas``:
+    rows of the small-area estimates (``SMALL_AREA_FIELDS``), written as ``petits-domaines`` when given;
+    a direct estimate on fewer than ``min_n`` respondents is blanked, and a model-based estimate there
+    must be synthetic (see ``core.sae.estimate``), else nothing is written.
     """
     if not estimates:
         raise BarometreError(f"édition {edition.get('year')} : aucune estimation calculée, rien à exporter")
@@ -165,6 +203,12 @@ def export(
         r["simulated"] = simulated
     _write(directory, "estimations", cleaned, ESTIMATE_FIELDS)
     _write(directory, "indicateurs", indicators, INDICATOR_FIELDS)
+    areas = enforce_small_area_disclosure(small_areas, min_n)
+    for r in areas:
+        r["edition"] = year
+        r["simulated"] = simulated
+    if areas:
+        _write(directory, "petits-domaines", areas, SMALL_AREA_FIELDS)
     title = f"Baromètre data, IA et cybersécurité des collectivités — édition {year}"
     if simulated:
         title += " (données simulées)"
@@ -177,6 +221,18 @@ def export(
             "Estimations pondérées",
         ),
         ("indicateurs", INDICATOR_FIELDS, ["indicator"], "Catalogue des indicateurs"),
+        *(
+            [
+                (
+                    "petits-domaines",
+                    SMALL_AREA_FIELDS,
+                    ["edition", "indicator", "level", "area"],
+                    "Estimations par département et par région (directes et par modèle de Fay–Herriot)",
+                )
+            ]
+            if areas
+            else []
+        ),
     ):
         for fmt, media in (
             ("csv", "text/csv"),
@@ -213,6 +269,118 @@ def export(
         "sources": [dict(s) for s in sources],
         "keywords": ["collectivités", "données", "intelligence artificielle", "cybersécurité", "baromètre"],
         "barometre": {
+            "edition": year,
+            "simulated": simulated,
+            "disclosure_min_respondents": min_n,
+            "methodology": methodology,
+        },
+        "resources": resources,
+    }
+    with open(directory / "datapackage.json", "w", encoding="utf-8") as fh:
+        json.dump(package, fh, ensure_ascii=False, indent=2)
+    return ExportSummary(
+        directory=directory,
+        resources=tuple(r["name"] for r in resources),
+        rows=len(cleaned),
+        suppressed=sum(1 for r in cleaned if r.get("suppressed")),
+    )
+
+
+#: The poll of French adults: its own files, apart from the authorities' estimates.
+POLL_ESTIMATE_FIELDS: dict[str, tuple[str, str]] = {
+    "edition": ("integer", "Année du sondage (celle de l'édition du baromètre)"),
+    "indicator": ("string", "Identifiant de l'indicateur du sondage"),
+    "label": ("string", "Libellé de l'indicateur"),
+    "breakdown": ("string", "Ventilation : ensemble, sexe, age, region, taille_commune, profession"),
+    "domain_value": ("string", "Valeur de la ventilation"),
+    "estimate": ("number", "Estimation pondérée, en % des personnes de 18 ans ou plus (vide si masquée)"),
+    "se": ("number", "Erreur type de l'estimation (points de %), linéarisation du redressement"),
+    "ci_low": ("number", "Borne basse de l'intervalle de confiance à 95 %"),
+    "ci_high": ("number", "Borne haute de l'intervalle de confiance à 95 %"),
+    "n": ("integer", "Nombre de personnes interrogées (non pondéré) dans la cellule"),
+    "deff": ("number", "Effet de plan (variance rapportée à celle d'un sondage aléatoire simple)"),
+    "suppressed": ("boolean", "Cellule masquée par la règle de secret statistique"),
+    "reason": ("string", "Motif du masquage"),
+    "simulated": ("boolean", "Vrai si le sondage est simulé (données simulées)"),
+}
+POLL_INDICATOR_FIELDS: dict[str, tuple[str, str]] = {
+    "indicator": ("string", "Identifiant"),
+    "label_fr": ("string", "Libellé (français)"),
+    "label_en": ("string", "Libellé (anglais)"),
+    "question": ("string", "Question du questionnaire"),
+    "codes": ("string", "Réponses comptées au numérateur (séparées par |)"),
+    "published": ("number", "Valeur publiée par l'institut (en %), vide sinon"),
+}
+
+
+def export_poll(
+    directory: Path,
+    *,
+    edition: Mapping[str, Any],
+    estimates: Sequence[Mapping[str, Any]],
+    indicators: Sequence[Mapping[str, Any]],
+    min_n: int,
+    sources: Sequence[Mapping[str, str]] = (),
+    methodology: str = "",
+) -> ExportSummary:
+    """Write the open data files of one poll (``sondage-*`` files and their ``datapackage.json``)."""
+    if not estimates:
+        raise BarometreError(f"sondage {edition.get('year')} : aucune estimation calculée, rien à exporter")
+    directory.mkdir(parents=True, exist_ok=True)
+    cleaned = enforce_disclosure(estimates, min_n)
+    year = int(edition["year"])
+    simulated = bool(edition["simulated"])
+    for r in cleaned:
+        r["edition"] = year
+        r["simulated"] = simulated
+        if r.get("suppressed"):
+            r["deff"] = None
+    _write(directory, "sondage-estimations", cleaned, POLL_ESTIMATE_FIELDS)
+    _write(directory, "sondage-indicateurs", indicators, POLL_INDICATOR_FIELDS)
+    resources = []
+    for name, fields, pk, desc in (
+        (
+            "sondage-estimations",
+            POLL_ESTIMATE_FIELDS,
+            ["edition", "indicator", "breakdown", "domain_value"],
+            "Estimations",
+        ),
+        ("sondage-indicateurs", POLL_INDICATOR_FIELDS, ["indicator"], "Indicateurs du sondage"),
+    ):
+        for fmt, media in (
+            ("csv", "text/csv"),
+            ("parquet", "application/vnd.apache.parquet"),
+            ("json", "application/json"),
+        ):
+            res: dict[str, Any] = {
+                "name": f"{name}-{fmt}",
+                "path": f"{name}.{fmt}",
+                "format": fmt,
+                "mediatype": media,
+                "title": f"{desc} ({fmt.upper()})",
+                "schema": _schema(fields, pk),
+            }
+            if fmt == "csv":
+                res["encoding"] = "utf-8"
+                res["dialect"] = {"delimiter": ",", "header": True}
+            resources.append(res)
+    title = f"Regard des Français sur les données, l'IA et la cybersécurité — sondage {year}"
+    package = {
+        "name": f"barometre-sondage-francais-{year}",
+        "title": title + (" (données simulées)" if simulated else ""),
+        "description": (
+            "Estimations pondérées, avec intervalles de confiance à 95 % et effets de plan, d'un sondage auprès "
+            "des personnes de 18 ans ou plus, redressé sur les marges du recensement (Insee). Uniquement des "
+            "agrégats : aucune réponse individuelle."
+            + (" ATTENTION : données simulées, pas un sondage réel." if simulated else "")
+        ),
+        "version": f"{year}.1",
+        "created": _iso_datetime(str(edition["computed_at"])),
+        "licenses": [LICENCE],
+        "sources": [dict(s) for s in sources],
+        "keywords": ["sondage", "Français", "données", "intelligence artificielle", "cybersécurité"],
+        "barometre": {
+            "survey": "people",
             "edition": year,
             "simulated": simulated,
             "disclosure_min_respondents": min_n,

@@ -10,6 +10,10 @@ PROJECT_ROOT = Path(__file__).resolve().parents[3]
 DATA_DIR = PROJECT_ROOT / "data"
 #: One YAML per edition.
 QUESTIONNAIRES_DIR = PROJECT_ROOT / "questionnaires"
+#: One YAML per edition of the poll of French adults (``kind: people``).
+POLL_QUESTIONNAIRES_DIR = QUESTIONNAIRES_DIR / "poll"
+#: The poll's census margins and indicators.
+POLL_DATA_DIR = PROJECT_ROOT / "data" / "poll"
 
 
 #: The observatory's compiled domain sources (published figures, facts, census margins).

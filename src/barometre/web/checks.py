@@ -11,14 +11,15 @@ LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1", "testserver"}
 INSECURE_KEY_PREFIXES = ("django-insecure", "changeme", "secret")
 
 
-def _public_hosts() -> list[str]:
+def public_hosts() -> list[str]:
+    """The allowed hosts that are not loopback addresses."""
     return [h for h in settings.ALLOWED_HOSTS if h not in LOOPBACK_HOSTS]
 
 
 @register(Tags.security, deploy=False)
 def check_production_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     errors: list[CheckMessage] = []
-    public = _public_hosts()
+    public = public_hosts()
     if settings.DEBUG and public:
         errors.append(
             Error(
@@ -44,6 +45,27 @@ def check_production_settings(app_configs: Any = None, **kwargs: Any) -> list[Ch
                 id="barometre.E003",
             )
         )
+    if public:
+        missing = [
+            name
+            for name, ok in (
+                ("SECURE_HSTS_SECONDS", settings.SECURE_HSTS_SECONDS > 0),
+                ("SESSION_COOKIE_SECURE", settings.SESSION_COOKIE_SECURE),
+                ("CSRF_COOKIE_SECURE", settings.CSRF_COOKIE_SECURE),
+                ("SECURE_SSL_REDIRECT", settings.SECURE_SSL_REDIRECT),
+            )
+            if not ok
+        ]
+        if missing:
+            errors.append(
+                Error(
+                    "Un hôte public exige HTTPS (les liens des répondants portent leur jeton) ; manque : "
+                    + ", ".join(missing),
+                    hint="Définissez HTTPS=1 (cookies sécurisés, redirection vers HTTPS, HSTS), "
+                    "et SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto derrière un mandataire TLS.",
+                    id="barometre.E004",
+                )
+            )
     if public and settings.CACHES["default"]["BACKEND"].endswith(".LocMemCache"):
         errors.append(
             Warning(

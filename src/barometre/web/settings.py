@@ -9,6 +9,14 @@
 - ``BAROMETRE_DATA_DIR``: default ``var/`` at the project root.
 - ``CACHE_URL``: ``redis://…`` for the cache every process shares (several gunicorn workers);
   default this process's memory.
+- ``HTTPS`` (secure cookies, redirect to HTTPS, HSTS), or one by one ``SECURE_COOKIES``,
+  ``SECURE_SSL_REDIRECT``, ``SECURE_HSTS_SECONDS``; ``SECURE_PROXY_SSL_HEADER`` (``X-Forwarded-Proto``)
+  behind a TLS-terminating proxy. Required for a public host.
+- ``TRUSTED_PROXIES``: reverse proxies whose ``X-Forwarded-For`` gives the client address.
+- ``EMAIL_HOST``, ``EMAIL_PORT``, ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD``, ``EMAIL_USE_TLS``,
+  ``DEFAULT_FROM_EMAIL``: the SMTP server of invitations and reminders (no ``EMAIL_HOST``: e-mail off).
+- ``OIDC_OP_ISSUER``, ``OIDC_RP_CLIENT_ID``, ``OIDC_RP_CLIENT_SECRET``: ProConnect (OpenID Connect)
+  sign-in to the console (no client id: off).
 """
 
 from __future__ import annotations
@@ -42,7 +50,10 @@ def _env_list(name: str, default: list[str]) -> list[str]:
 
 
 DATA_DIR = Path(os.environ.get("BAROMETRE_DATA_DIR", str(PROJECT_ROOT / "var")))
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Private: the SQLite database (raw answers, names) and the secret key live here.
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+if DATA_DIR.stat().st_mode & 0o077 and DATA_DIR.stat().st_uid == os.getuid():
+    DATA_DIR.chmod(0o700)
 
 
 def _secret_key() -> tuple[str, bool]:
@@ -80,14 +91,23 @@ INSTALLED_APPS = [
     "barometre.apps.portal",
     "barometre.apps.api",
     "barometre.apps.diagnostic",
+    "barometre.apps.poll",
     "barometre.apps.public",
     "barometre.apps.projects",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
+    "barometre.apps.console",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "barometre.web.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Before the session: a forged session cookie or a NUL byte never reaches the database.
+    "barometre.web.input.CleanInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "barometre.web.locale.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -96,7 +116,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "barometre.web.security.SecurityHeadersMiddleware",
     "barometre.apps.api.middleware.ApiCacheMiddleware",
 ]
 
@@ -127,6 +146,12 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    _sqlite = Path(str(DATABASES["default"]["NAME"]))
+    if str(_sqlite) != ":memory:" and not str(_sqlite).startswith("file:") and _sqlite.parent.is_dir():
+        # Owner-only before SQLite creates it (its -wal and -shm files take the same mode).
+        os.close(os.open(_sqlite, os.O_RDWR | os.O_CREAT, 0o600))
+        if _sqlite.stat().st_mode & 0o077 and _sqlite.stat().st_uid == os.getuid():
+            _sqlite.chmod(0o600)
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
@@ -179,20 +204,86 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "no-referrer"
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
-CSRF_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
+# The CSRF middleware is Django's, subclassed (web/csrf.py): Django's check looks for its exact path.
+SILENCED_SYSTEM_CHECKS = ["security.W003"]
+
+# HTTPS (required for a public host, web/checks.py): ``HTTPS=1`` turns on secure cookies, the
+# redirect of plain HTTP and HSTS for a year; each can be set on its own.
+HTTPS = _env_bool("HTTPS")
+SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", HTTPS)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600 if HTTPS else 0)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD")
+#: Behind a TLS-terminating proxy (which must set the header itself): ``X-Forwarded-Proto``.
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + os.environ["SECURE_PROXY_SSL_HEADER"].strip().upper().replace("-", "_"),
+        "https",
+    )
+
+
+def _trusted_proxies() -> list[str]:
+    import ipaddress
+
+    values = _env_list("TRUSTED_PROXIES", [])
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(f"TRUSTED_PROXIES : adresse ou réseau invalide « {value} »") from None
+    return values
+
+
+#: Reverse proxies whose ``X-Forwarded-For`` is believed (addresses or networks, comma separated);
+#: empty: the peer address is the client (the portal's rate limit counts per client).
+TRUSTED_PROXIES = _trusted_proxies()
 
 #: Base URL used to build absolute links (invitations).
 BAROMETRE_BASE_URL = os.environ.get("BAROMETRE_BASE_URL", "http://127.0.0.1:8000")
 
+# Background jobs (console actions, e-mail sending): the database queue, run by `barometre manage db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# E-mail (invitations, reminders): SMTP from the environment; without EMAIL_HOST nothing is sent.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT") or 30)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "barometre@localhost")
+
+LOGIN_URL = "console:login"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "barometre.apps.console.oidc.ConsoleOIDCBackend",
+]
+
+# ProConnect (OpenID Connect) sign-in to the console: off unless OIDC_RP_CLIENT_ID is set.
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATE_CLASS = "barometre.apps.console.oidc.ConsoleOIDCRequestView"
+OIDC_CALLBACK_CLASS = "barometre.apps.console.oidc.ConsoleOIDCCallbackView"
+LOGIN_REDIRECT_URL = "/console/"
+LOGIN_REDIRECT_URL_FAILURE = "/console/connexion/"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every handler masks the token of portal URLs (/repondre/<token>/…): see web/logs.py.
+    "filters": {"mask_tokens": {"()": "barometre.web.logs.MaskTokensFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_tokens"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {
-        # Never log request paths (they may carry a respondent's token).
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "django.server": {"handlers": [], "level": "CRITICAL", "propagate": False},
     },
 }

@@ -8,9 +8,12 @@ urlpatterns = [
     path("api/v1/", include("barometre.apps.api.urls")),
     path("collectivites/", include("barometre.apps.diagnostic.urls")),
     path("repondre/", include("barometre.apps.portal.urls")),
+    path("console/oidc/", include("mozilla_django_oidc.urls")),  # ProConnect sign-in (no namespace)
+    path("console/", include("barometre.apps.console.urls")),
+    path("relances/", include("barometre.apps.console.public_urls")),
     path("projets/", include("barometre.apps.projects.urls")),
     path("", include("barometre.apps.public.urls")),
 ]
 
 handler404 = "barometre.web.errors.not_found"
-handler500 = "barometre.apps.public.views.server_error"
+handler500 = "barometre.web.errors.server_error"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from pyxform.xls2xform import convert
 from barometre.core.questionnaire import Question, Questionnaire, load_edition, validate_answers
 from barometre.core.questionnaire.diff import diff
 from barometre.core.questionnaire.expressions import to_source
+from barometre.core.questionnaire.schema import QuestionnaireInvalid
 from barometre.core.questionnaire.xlsform import XLSFormRefused, export_xlsform, import_xlsform
 
 
@@ -143,6 +145,7 @@ def test_unsupported_features_are_refused_row_by_row(tmp_path: Path) -> None:
         [
             ["type", "name", "label", "media::image", "choice_filter"],
             ["begin repeat", "members", "Members", "", ""],
+            ["begin repeat", "inner", "Nested", "", ""],
             ["text", "member_name", "Name", "", ""],
             ["end repeat", "", "", "", ""],
             ["geopoint", "where", "Where?", "", ""],
@@ -156,9 +159,9 @@ def test_unsupported_features_are_refused_row_by_row(tmp_path: Path) -> None:
     with pytest.raises(XLSFormRefused) as info:
         import_xlsform(path)
     rows = sorted({m.split(":")[2] for m in info.value.messages}, key=int)
-    assert rows == ["2", "4", "5", "6", "7", "8", "9"]
+    assert rows == ["3", "6", "7", "8", "9", "10"]
     assert all(m.startswith("bad.xlsx:survey:") for m in info.value.messages)
-    assert any("répétitions" in m for m in info.value.messages)
+    assert any("répétition dans une répétition" in m for m in info.value.messages)
     assert any("médias" in m for m in info.value.messages)
     assert any("choix externes" in m for m in info.value.messages)
 
@@ -201,8 +204,112 @@ def test_import_reports_type_errors_found_by_the_loader_on_the_right_row(tmp_pat
 
 
 def test_not_an_xlsx_file_is_refused_cleanly(tmp_path: Path) -> None:
+    from barometre.core.questionnaire.xlsx_guard import XLSXRejected
+
     path = tmp_path / "x.xlsx"
     path.write_text("hello")
+    with pytest.raises(XLSXRejected) as info:  # cannot be read: exit 2, not a content refusal
+        import_xlsform(path)
+    assert "illisible" in str(info.value) and "x.xlsx" in str(info.value)
+
+
+REPEAT_FORM = """
+edition: 2026
+title: {fr: Projets, en: Projects}
+version: "2026.1"
+sections:
+  - id: projets_s
+    title: {fr: Projets, en: Projects}
+    questions:
+      - id: a_des_projets
+        type: yes_no
+        label: {fr: Des projets ?, en: Any projects?}
+      - id: projets
+        type: repeat
+        label: {fr: Vos projets data / IA, en: Your data / AI projects}
+        relevant: "${a_des_projets} = 'oui'"
+        max_repeat: 5
+        fields:
+          - id: titre
+            type: text
+            label: {fr: Titre, en: Title}
+            required: true
+            max_length: 200
+          - id: domaine
+            type: select_one
+            label: {fr: Domaine, en: Domain}
+            choices:
+              - {code: eau, label: {fr: Eau, en: Water}}
+              - {code: energie, label: {fr: Énergie, en: Energy}}
+          - id: publication
+            type: yes_no
+            label: {fr: Publier ?, en: Publish?}
+"""
+
+
+def test_a_repeat_group_survives_export_pyxform_and_import(tmp_path: Path) -> None:
+    from pyxform.xls2xform import convert
+
+    from barometre.core.questionnaire import loads
+
+    qn = loads(REPEAT_FORM)
+    path = tmp_path / "repeat.xlsx"
+    export_xlsform(qn, path)
+    xml = convert(xlsform=str(path)).xform
+    assert re.search(r'<repeat nodeset="/[a-z_0-9]+/projets_s/projets">', xml)
+    back = import_xlsform(path).questionnaire.question("projets")
+    original = qn.question("projets")
+    assert back.type.value == "repeat" and back.max_repeat == 5
+    assert to_source(back.relevant) == to_source(original.relevant)  # type: ignore[arg-type]
+    shape = [(f.id, f.type, f.codes, f.required, f.max_length, f.label) for f in back.fields]
+    assert shape == [(f.id, f.type, f.codes, f.required, f.max_length, f.label) for f in original.fields]
+
+
+def test_repeat_entries_are_cleaned_field_by_field_and_errors_name_the_entry() -> None:
+    from barometre.core.questionnaire import loads
+    from barometre.core.questionnaire.validate import coerce_form
+
+    qn = loads(REPEAT_FORM)
+    ok = validate_answers(qn, {"a_des_projets": "oui", "projets": [{"titre": " Fuites ", "domaine": "eau"}, {}]})
+    assert ok.cleaned["projets"] == [{"titre": "Fuites", "domaine": "eau"}]
+    bad = validate_answers(qn, {"a_des_projets": "oui", "projets": [{"titre": "A"}, {"domaine": "eau"}]})
+    assert [(e.code, e.item) for e in bad.errors["projets"]] == [("required", "2.titre")]
+    too_many = validate_answers(qn, {"a_des_projets": "oui", "projets": [{"titre": str(i)} for i in range(6)]})
+    assert too_many.errors["projets"][0].code == "max"
+    hidden = validate_answers(qn, {"a_des_projets": "non", "projets": [{"titre": "A"}]})
+    assert "projets" not in hidden.cleaned and "projets" in hidden.dropped
+    form = {"a_des_projets": "oui", "projets.1.titre": "A", "projets.3.titre": "C", "projets.3.domaine": "eau"}
+    assert coerce_form(qn, form)["projets"] == [{"titre": "A"}, {"titre": "C", "domaine": "eau"}]
+
+
+def test_a_repeat_field_with_its_own_condition_or_an_unknown_type_is_refused() -> None:
+    from barometre.core.questionnaire import loads
+
+    bad = REPEAT_FORM.replace(
+        "            max_length: 200\n", '            max_length: 200\n            relevant: "true()"\n'
+    )
+    with pytest.raises(QuestionnaireInvalid, match="interdit dans un groupe repeat"):
+        loads(bad)
+    with pytest.raises(QuestionnaireInvalid, match="type 'date' interdit"):
+        loads(
+            REPEAT_FORM.replace(
+                "type: text\n            label: {fr: Titre", "type: date\n            label: {fr: Titre"
+            )
+        )
+
+
+def test_control_characters_in_an_imported_form_are_refused_with_sheet_row_and_column(tmp_path: Path) -> None:
+    path = _workbook(
+        tmp_path / "ctl.xlsx",
+        [
+            ["type", "name", "label::French (fr)", "hint::French (fr)"],
+            ["text", "comment", "Commentaire\x9b31m", "Sur deux\nlignes"],
+            ["integer", "staff\x7f", "Agents", ""],
+        ],
+    )
     with pytest.raises(XLSFormRefused) as info:
         import_xlsform(path)
-    assert "illisible" in info.value.messages[0]
+    messages = info.value.messages
+    assert "ctl.xlsx:survey:2: colonne 'label' : caractère de contrôle interdit (U+009B)" in messages
+    assert "ctl.xlsx:survey:3: colonne 'name' : caractère de contrôle interdit (U+007F)" in messages
+    assert not any("hint" in m for m in messages)  # line breaks in a text are fine

@@ -176,3 +176,15 @@ def test_likelihood_interpolation_matches_r_spline_and_approx() -> None:
     np.testing.assert_allclose(sy, r_y, rtol=1e-13, atol=1e-15)
     got = _r_approx(np.array([1, 3, 2, 3.0]), np.array([10, 30, 20, 40.0]), np.array([0.5, 1.5, 2.5, 3, 4]))
     np.testing.assert_allclose(got, [np.nan, 15, 27.5, 35, np.nan])
+
+
+def test_forced_calibration_warns_and_keeps_the_last_weights_like_r_force_true() -> None:
+    from barometre.core.errors import ConvergenceWarning
+
+    d, y, _ = _design()
+    x = np.stack([np.ones(d.n), y], axis=1)
+    with pytest.warns(ConvergenceWarning, match="Failed to converge") as record:
+        out = calibrate(d, x, np.array([600.0, 300.0]), calfun="raking", bounds=(0.9, 1.1), force=True)
+    assert record[0].message.code == "calibrate"  # type: ignore[union-attr]
+    assert not out.converged
+    assert np.all(out.weights >= 0.9 * d.weights - 1e-12)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from scipy.stats import beta
+from scipy.stats import beta, t
 
 from barometre.core.stats.korn_graubard import effective_sample_size, korn_graubard
 
@@ -43,3 +43,30 @@ def test_invalid_input_is_refused() -> None:
         korn_graubard(1.2, 0.1, 10)
     with pytest.raises(ValueError):
         korn_graubard(0.5, float("nan"), 10)
+
+
+def test_few_degrees_of_freedom_widen_the_interval_by_the_kg98_factor() -> None:
+    # Korn & Graubard (1998): n_eff times (t_{n-1} / t_df)^2; région of 13 respondents, df = 6
+    p, n, se = 0.719, 13, 0.1555
+    n_eff = p * (1 - p) / se**2
+    factor = (t.ppf(0.975, n - 1) / t.ppf(0.975, 6)) ** 2
+    assert effective_sample_size(p, se, n, df=6) == pytest.approx(n_eff * factor, rel=1e-14)
+    low, high = korn_graubard(p, se, n, df=6)
+    x = p * n_eff * factor
+    assert low == pytest.approx(beta.ppf(0.025, x, n_eff * factor - x + 1), rel=1e-13)
+    assert high == pytest.approx(beta.ppf(0.975, x + 1, n_eff * factor - x), rel=1e-13)
+    uncorrected = korn_graubard(p, se, n)
+    assert low < uncorrected[0] and high > uncorrected[1]
+    assert korn_graubard(p, se, n, df=n - 1) == uncorrected
+
+
+def test_an_all_yes_domain_uses_the_respondents_corrected_by_its_df() -> None:
+    factor = (t.ppf(0.975, 5) / t.ppf(0.975, 3)) ** 2
+    low, high = korn_graubard(1.0, 0.0, 6, df=3)
+    assert high == 1.0
+    assert low == pytest.approx(0.025 ** (1 / (6 * factor)), rel=1e-12)
+
+
+def test_no_degree_of_freedom_has_no_interval() -> None:
+    with pytest.raises(ValueError, match="degrees of freedom"):
+        korn_graubard(0.5, 0.1, 4, df=0)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import warnings
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from barometre.core.errors import ConvergenceWarning
 from barometre.core.paths import REFERENCE_DIR
 from barometre.core.stats.frame import run_case
 
@@ -17,8 +19,23 @@ CASES = sorted(CASE_DIR.glob("*.json"))
 
 
 @cache
+def _run(path: Path) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rows = run_case(path)
+    return rows, tuple(str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning))
+
+
 def _results(path: Path) -> list[dict[str, Any]]:
-    return run_case(path)
+    return _run(path)[0]
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_warns_where_r_warns(path: Path) -> None:
+    """An adjustment that stops at its iteration limit warns as R does (and only then)."""
+    case = json.loads(path.read_text())
+    want = [w.strip() for w in case.get("r_warnings") or [] if "converge" in w]
+    assert [w.strip() for w in _run(path)[1]] == want
 
 
 def _params() -> list[Any]:

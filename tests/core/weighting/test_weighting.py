@@ -82,3 +82,26 @@ def test_probability_sample_weights_start_from_inverse_inclusion_probabilities(f
     result = weight_edition(ea, FrameMargins.from_frame(fa))
     assert result.design_weights == pytest.approx(1 / ea.inclusion_probability[result.rows])
     assert result.weights.sum() == pytest.approx(fa.n, rel=1e-6)
+
+
+def test_relaxed_calibration_bounds_are_reported_with_a_code_never_silently(fa):
+    from barometre.core.report.text import weighting_event
+
+    result = weight_edition(_voluntary(fa), FrameMargins.from_frame(fa), WeightingOptions(bounds=(0.99, 1.01)))
+    events = result.report["events"]
+    assert [e["code"] for e in events][:1] == ["calibration_bounds_relaxed"]
+    assert events[0]["bounds"] == [0.99, 1.01]
+    assert result.report["converged"] is True and result.design.converged
+    assert result.report["max_margin_relative_error"] < 1e-6
+    assert "sans bornes" in weighting_event(events[0], "fr")
+    assert "unbounded raking" in weighting_event(events[0], "en")
+
+
+def test_calibration_stopped_at_its_iteration_limit_is_kept_but_marked_not_converged(fa):
+    options = WeightingOptions(bounds=(0.99, 1.01), calibration_maxit=2)
+    result = weight_edition(_voluntary(fa), FrameMargins.from_frame(fa), options)
+    codes = [e["code"] for e in result.report["events"]]
+    assert codes[:2] == ["calibration_bounds_relaxed", "calibration_not_converged"]
+    assert result.report["events"][1]["achieved"] > 1e-7
+    assert result.report["converged"] is False and not result.design.converged
+    assert np.all(result.weights > 0)

@@ -69,3 +69,20 @@ def test_cli_moves_and_reports_errors_in_one_line() -> None:
     assert refused.exit_code == 2 and "impossible" in refused.output
     listed = runner.invoke(app, ["edition", "list", "--format", "json"])
     assert '"edition": 2027' in listed.output
+
+
+def test_no_publication_from_weights_whose_calibration_did_not_converge_unless_told_to() -> None:
+    edition = make_edition(2027, state="closed", simulated=False)
+    make_response(edition, make_authority())
+    edition.weights_computed_at = timezone.now()
+    edition.indicators_computed_at = edition.weights_computed_at + timedelta(seconds=1)
+    edition.weighting_report = {"converged": False, "events": [{"code": "calibration_not_converged", "achieved": 0.01}]}
+    edition.save()
+    runner = CliRunner()
+    refused = runner.invoke(app, ["edition", "publish", "--edition", "2027"])
+    assert refused.exit_code == 2 and "--allow-non-converged" in refused.output
+    assert move(2027, "closed").state == "closed"
+    ok = runner.invoke(app, ["edition", "publish", "--edition", "2027", "--allow-non-converged", "--format", "json"])
+    assert ok.exit_code == 0, ok.output
+    audit = AuditEntry.objects.get(edition__year=2027, action="edition_published")
+    assert "non convergé" in audit.reason

@@ -85,3 +85,12 @@ COMPLETE = {
     "cyber": {"cyber_attaque": "non", "mesures.mfa": "en_place", "mesures.sauvegardes": "non"},
     "ia": {"ia_usage": "deploye", "ia_budget": "12 500,50", "ia_date": "2024-03-01"},
 }
+
+
+def form_versions(link: Link, section: str) -> dict[str, str]:
+    """The hidden version fields the section's form carries when rendered now (as a browser sends them)."""
+    from barometre.apps.portal.services import questionnaire_for, section_versions, stored_answers, version_field
+
+    response = link.response
+    versions = section_versions(questionnaire_for(response.edition), section, stored_answers(response))
+    return {version_field(qid): v for qid, v in versions.items()}

@@ -6,13 +6,13 @@ import pytest
 from django.test import Client
 
 from barometre.apps.editions.models import Answer, Edition
-from tests.web.portal.conftest import COMPLETE, Link
+from tests.web.portal.conftest import COMPLETE, Link, form_versions
 
 pytestmark = pytest.mark.django_db
 
 
 def _save(client: Client, link: Link, section: str, changed: str | None, **data: object) -> dict:
-    payload: dict[str, object] = {"section": section, **data}
+    payload: dict[str, object] = {"section": section, **form_versions(link, section), **data}
     if changed:
         payload["changed"] = changed
     r = client.post(link.url("enregistrer/"), payload)

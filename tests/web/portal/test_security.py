@@ -86,14 +86,19 @@ def test_token_is_stored_only_as_a_keyed_hash(link_a: Link) -> None:
     assert len(link_a.token) - tokens.PREFIX_LENGTH >= 128 // 6  # ≥ 128 bits of base64url secret
 
 
-def test_failed_lookups_are_rate_limited_per_ip_address(client: Client, link_a: Link) -> None:
+def _guess(client: Client, i: int) -> int:
+    return client.get(f"/repondre/{i:03d}{'y' * (tokens.TOKEN_LENGTH - 3)}/").status_code
+
+
+def test_failed_lookups_are_rate_limited_per_client_but_a_valid_link_always_opens(client: Client, link_a: Link) -> None:
     for i in range(services.MAX_FAILED_LOOKUPS):
-        r = client.get(f"/repondre/{'y' * (tokens.TOKEN_LENGTH - 2)}{i:02d}/")
-        assert r.status_code == 404
-    # Blocked now, even with a valid link, from that address only.
-    assert client.get(link_a.url()).status_code == 429
+        assert _guess(client, i) == 404
+    for i in range(services.MAX_FAILED_LOOKUPS, 100):
+        assert _guess(client, i) == 429  # guesses are throttled…
+    assert client.get(link_a.url()).status_code == 200  # …a valid link from that address still opens
+    assert client.get(link_a.url("section/profil/")).status_code == 200
     other_ip = Client(REMOTE_ADDR="10.0.0.2")
-    assert other_ip.get(link_a.url()).status_code == 200
+    assert _guess(other_ip, 0) == 404  # another client is not throttled
 
 
 def test_successful_lookups_are_not_counted(client: Client, link_a: Link) -> None:
@@ -333,13 +338,14 @@ def test_failed_lookups_are_counted_across_server_processes(
     }
     for _attempt in range(2):  # once more if the 15-minute counting window turned meanwhile
         caches["default"].clear()
-        window = access._counter_key("127.0.0.1")
+        window = access._counter_key("client", "127.0.0.1")
         for i in range(services.MAX_FAILED_LOOKUPS - 1):
-            assert client.get(f"/repondre/{'y' * (tokens.TOKEN_LENGTH - 2)}{i:02d}/").status_code == 404
-        assert client.get(link_a.url()).status_code == 200
+            assert _guess(client, i) == 404
         other = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-        status = client.get(link_a.url()).status_code
-        if access._counter_key("127.0.0.1") == window:
+        guess = _guess(client, 999)
+        valid = client.get(link_a.url()).status_code
+        if access._counter_key("client", "127.0.0.1") == window:
             break
     assert int(other.stdout) == services.MAX_FAILED_LOOKUPS
-    assert status == 429
+    assert guess == 429
+    assert valid == 200

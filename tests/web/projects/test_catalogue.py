@@ -146,3 +146,19 @@ def test_demo_projects_are_labelled_simulated_plausible_by_size_and_idempotent(c
         assert "Données simulées" in html
     csv_rows = list(csv.DictReader(io.StringIO(client.get("/projets/projets.csv").content.decode())))
     assert all(r["simulated"] == "true" for r in csv_rows if r["origin"] == "simulated")
+
+
+def test_the_command_line_ranks_the_water_leak_projects_first(examples_loaded: int) -> None:
+    from typer.testing import CliRunner
+
+    from barometre.cli.main import app
+
+    text = "détection des fuites sur le réseau d'eau potable"
+    result = CliRunner().invoke(app, ["projects", "similar", "--text", text, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert {r["authority_name"] for r in rows[:3]} == {"Besançon", "Rouen", "Redon"}
+    assert set(rows[0]) == {"key", "title", "authority_code", "authority_name", "score", "shared_terms"}
+    assert rows[0]["shared_terms"] and rows[0]["score"] > rows[3]["score"]
+    empty = CliRunner().invoke(app, ["projects", "similar", "--format", "json"])
+    assert empty.exit_code == 2 and "Traceback" not in empty.output

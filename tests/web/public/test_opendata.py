@@ -61,3 +61,50 @@ def test_site_serves_the_same_files(tmp_path: Path, published: None) -> None:
         assert client.get("/donnees-ouvertes/2025/secret_key").status_code == 404
         assert client.get("/donnees-ouvertes/2025/..%2Fsecret_key").status_code == 404
         assert client.get("/donnees-ouvertes/2026/estimations.csv").status_code == 404
+
+
+def test_concurrent_first_downloads_are_complete_and_identical_to_a_sequential_one(
+    tmp_path: Path, published: None
+) -> None:
+    import random
+    import shutil
+    import threading
+
+    from django.db import connections
+
+    from barometre.apps.public.opendata_views import FILES
+
+    def fetch(name: str) -> tuple[int, bytes]:
+        r = Client().get(f"/donnees-ouvertes/2025/{name}")
+        return r.status_code, b"".join(r.streaming_content) if r.status_code == 200 else r.content
+
+    with override_settings(DATA_DIR=tmp_path):
+        reference = {name: fetch(name) for name in FILES}
+        assert all(status == 200 and body for status, body in reference.values())
+        for round_ in range(3):
+            shutil.rmtree(tmp_path / "opendata")
+            results: list[tuple[str, int, bytes]] = []
+            start = threading.Barrier(12)
+
+            def worker(seed: int, start: threading.Barrier, results: list[tuple[str, int, bytes]]) -> None:
+                try:
+                    names = sorted(FILES)
+                    random.Random(seed).shuffle(names)
+                    start.wait()
+                    for name in names:
+                        results.append((name, *fetch(name)))
+                finally:
+                    connections.close_all()
+
+            threads = [threading.Thread(target=worker, args=(round_ * 100 + i, start, results)) for i in range(12)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            assert len(results) == 12 * len(FILES)
+            for name, status, body in results:
+                assert status == 200, (round_, name, body[:200])
+                assert body == reference[name][1], (round_, name, len(body), len(reference[name][1]))
+        # One generation served, the one before kept for readers that resolved the link just before.
+        assert (tmp_path / "opendata" / "2025").is_symlink()
+        assert len(list((tmp_path / "opendata").glob(".2025.gen-*"))) <= 2

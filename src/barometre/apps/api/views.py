@@ -22,13 +22,23 @@ from rest_framework.views import APIView
 from barometre.apps.api import errors
 from barometre.apps.api.serializers import AuthoritySerializer, EditionSerializer, EstimateSerializer
 from barometre.apps.editions.models import Edition, EditionState, IndicatorEstimate, ResponseStatus
+from barometre.apps.editions.queries import published_editions, published_estimates
 from barometre.apps.registry.models import Authority
-from barometre.apps.registry.queries import get_authority, search_authorities
+from barometre.apps.registry.queries import (
+    MAX_SEARCH_LENGTH,
+    MIN_SEARCH_LENGTH,
+    SEARCH_CACHE_SECONDS,
+    get_authority,
+    registry_version,
+    search_queryset,
+    search_text_too_short,
+)
 from barometre.core.indicators.compute import ESTIMATE_COLUMNS
 from barometre.core.indicators.labels import definition_pair, reason_label
 from barometre.core.registry import Kind
 
-#: Editions whose results are public.
+#: Editions whose results are public: the rule of `editions.queries.published_editions()`, spelled out for
+#: the one raw-SQL query of the data version.
 PUBLIC_STATES = [EditionState.PUBLISHED]
 
 
@@ -87,7 +97,7 @@ class Pagination(PageNumberPagination):
 
 def public_editions() -> QuerySet[Edition]:
     submitted = Q(responses__status__in=[ResponseStatus.SUBMITTED, ResponseStatus.VALIDATED])
-    return Edition.objects.filter(state__in=PUBLIC_STATES).annotate(respondents=Count("responses", filter=submitted))
+    return published_editions().annotate(respondents=Count("responses", filter=submitted))
 
 
 def _int_param(request: Request, name: str) -> int | None:
@@ -129,15 +139,19 @@ class EditionDetail(generics.RetrieveAPIView[Edition]):
         return edition
 
 
+#: Longest value of an estimates filter.
+FILTER_MAX_LENGTH = 80
+FILTER_SCHEMA = {"type": "string", "maxLength": FILTER_MAX_LENGTH}
+
 ESTIMATE_FILTERS = [
     OpenApiParameter(
         "edition",
         {"type": "integer", "minimum": 0, "maximum": 999_999},
         description=_("Année de l'édition (doit exister et être publiée)."),
     ),
-    OpenApiParameter("indicator", OpenApiTypes.STR, description=_("Identifiant de l'indicateur.")),
-    OpenApiParameter("breakdown", OpenApiTypes.STR, description=_("Ventilation (ensemble, strate, nature, région).")),
-    OpenApiParameter("domain_value", OpenApiTypes.STR, description=_("Valeur de la ventilation.")),
+    OpenApiParameter("indicator", FILTER_SCHEMA, description=_("Identifiant de l'indicateur.")),
+    OpenApiParameter("breakdown", FILTER_SCHEMA, description=_("Ventilation (ensemble, strate, nature, région).")),
+    OpenApiParameter("domain_value", FILTER_SCHEMA, description=_("Valeur de la ventilation.")),
 ]
 
 
@@ -201,20 +215,20 @@ class EstimateList(generics.ListAPIView[IndicatorEstimate]):
 
     def get_queryset(self) -> QuerySet[IndicatorEstimate]:
         params = self.request.query_params
-        qs = IndicatorEstimate.objects.select_related("edition").filter(edition__state__in=PUBLIC_STATES)
+        qs = published_estimates().select_related("edition")
         year = _int_param(self.request, "edition")
         if year is not None:
-            if not Edition.objects.filter(state__in=PUBLIC_STATES, year=year).exists():
+            if not published_editions().filter(year=year).exists():
                 raise errors.not_found(f"l'édition {year} n'existe pas ou n'est pas publiée", edition=year)
             qs = qs.filter(edition__year=year)
         for name in ("indicator", "breakdown", "domain_value"):
             value = params.get(name)
             if value:
-                if len(value) > 80:
+                if len(value) > FILTER_MAX_LENGTH:
                     raise errors.bad_request(f"le paramètre « {name} » est trop long", parameter=name)
                 qs = qs.filter(**{name: value})
         indicator = params.get("indicator")
-        if indicator and not qs.exists() and not IndicatorEstimate.objects.filter(indicator=indicator).exists():
+        if indicator and not qs.exists() and not published_estimates().filter(indicator=indicator).exists():
             raise errors.not_found(f"indicateur inconnu : « {indicator} »", indicator=indicator)
         return qs.order_by("edition__year", "indicator", "breakdown", "domain_value")
 
@@ -262,19 +276,32 @@ class AuthorityList(generics.ListAPIView[Authority]):
                 kind = Kind(kind_raw)
             except ValueError:
                 raise errors.bad_request(f"nature inconnue : « {kind_raw} »", parameter="kind") from None
-        text = (params.get("q") or "").strip()
-        if len(text) > 100:
+        raw = params.get("q") or ""
+        if len(raw) > MAX_SEARCH_LENGTH:
             raise errors.bad_request("le paramètre « q » est trop long", parameter="q")
+        if search_text_too_short(raw):
+            raise errors.bad_request(
+                f"le paramètre « q » doit compter au moins {MIN_SEARCH_LENGTH} lettres ou chiffres", parameter="q"
+            )
+        text = raw.strip(" ")
         if text:
-            pks = [a.pk for a in search_authorities(text, kind=kind, limit=200)]
-            order = {pk: i for i, pk in enumerate(pks)}
-            found = list(Authority.objects.filter(pk__in=pks).select_related("epci"))
-            found.sort(key=lambda a: order[a.pk])
-            return found  # type: ignore[return-value]
+            # Ranked, counted and paginated in SQL (never every match loaded).
+            return search_queryset(text, kind=kind).select_related("epci")
         qs = Authority.objects.filter(active=True).select_related("epci")
         if kind is not None:
             qs = qs.filter(kind=kind.value)
         return qs.order_by("code")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # The registry changes only when it is loaded again: each page is cached per query string
+        # and registry version, in this process's memory (a search is counted and ranked once).
+        query = hashlib.sha256(request.get_full_path().encode("utf-8", "surrogatepass")).hexdigest()
+        key = f"api:authorities:{registry_version()}:{query}"
+        body = caches["local"].get(key)
+        if body is None:
+            body = super().list(request, *args, **kwargs).data
+            caches["local"].set(key, body, timeout=SEARCH_CACHE_SECONDS)
+        return Response(body)
 
 
 class AuthorityDetail(APIView):
@@ -381,6 +408,107 @@ class IndicatorDetail(APIView):
         return Response(_indicator_dict(ind, request))
 
 
+SMALL_AREA_ROW = inline_serializer(
+    "SmallAreaRow",
+    fields={
+        "area": serializers.CharField(help_text=_("Code INSEE du département ou de la région.")),
+        "name": serializers.CharField(),
+        "direct": serializers.FloatField(
+            allow_null=True, help_text=_("Estimation directe (%), nulle si masquée par le secret statistique.")
+        ),
+        "direct_se": serializers.FloatField(allow_null=True, help_text=_("Erreur type de l'estimation directe.")),
+        "eblup": serializers.FloatField(help_text=_("Estimation par modèle (%) : EBLUP ou synthétique.")),
+        "mse": serializers.FloatField(help_text=_("Erreur quadratique moyenne estimée (points de % au carré).")),
+        "cv": serializers.FloatField(
+            allow_null=True, help_text=_("Coefficient de variation de l'estimation par modèle.")
+        ),
+        "n": serializers.IntegerField(help_text=_("Répondants (non pondéré).")),
+        "method": serializers.CharField(help_text=_("eblup ou synthetic.")),
+        "direct_reason": serializers.CharField(),
+        "shrinkage": serializers.FloatField(allow_null=True),
+        "std_residual": serializers.FloatField(allow_null=True),
+        "direct_vs_model": serializers.FloatField(allow_null=True),
+        "variance_source": serializers.CharField(),
+    },
+)
+
+
+class SmallAreaEstimateList(APIView):
+    """Small-area estimates of one indicator by département or région."""
+
+    @extend_schema(
+        description=_(
+            "Estimations par petits domaines (modèle de Fay–Herriot) d'un indicateur pour chaque département "
+            "ou région : estimation directe (masquée selon le secret statistique) et estimation par modèle "
+            "avec son erreur quadratique moyenne et son coefficient de variation."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "edition",
+                {"type": "integer", "minimum": 0, "maximum": 999_999},
+                required=True,
+                description=_("Année de l'édition."),
+            ),
+            OpenApiParameter(
+                "indicator",
+                {"type": "string", "minLength": 1, "maxLength": 80},
+                required=True,
+                description=_("Identifiant de l'indicateur."),
+            ),
+            OpenApiParameter(
+                "level",
+                OpenApiTypes.STR,
+                enum=["departement", "region"],
+                description=_("Niveau (departement par défaut)."),
+            ),
+        ],
+        responses=inline_serializer(
+            "SmallAreaEstimates",
+            fields={
+                "edition": serializers.IntegerField(),
+                "indicator": serializers.CharField(),
+                "level": serializers.CharField(),
+                "simulated": serializers.BooleanField(),
+                "label": serializers.CharField(),
+                "model": serializers.DictField(),
+                "results": SMALL_AREA_ROW.__class__(many=True),
+            },
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        from barometre.apps.editions import smallarea
+
+        year = _int_param(request, "edition")
+        if year is None:
+            raise errors.bad_request("le paramètre « edition » est requis", parameter="edition")
+        edition = published_editions().filter(year=year).first()
+        if edition is None:
+            raise errors.not_found(f"l'édition {year} n'existe pas ou n'est pas publiée", edition=year)
+        indicator = request.query_params.get("indicator") or ""
+        if not indicator or len(indicator) > 80:
+            raise errors.bad_request("le paramètre « indicator » est requis", parameter="indicator")
+        level = request.query_params.get("level") or "departement"
+        if level not in ("departement", "region"):
+            raise errors.bad_request("le paramètre « level » vaut departement ou region", parameter="level")
+        found = smallarea.stored(edition, indicator, level)
+        if found is None:
+            raise errors.not_found(
+                f"pas d'estimation par petits domaines pour « {indicator} » en {year}", indicator=indicator
+            )
+        checks, rows = found
+        return Response(
+            {
+                "edition": year,
+                "indicator": indicator,
+                "level": level,
+                "simulated": edition.simulated,
+                "label": "données simulées" if edition.simulated else "",
+                "model": checks,
+                "results": rows,
+            }
+        )
+
+
 class ApiRoot(APIView):
     """Entry point."""
 
@@ -392,5 +520,14 @@ class ApiRoot(APIView):
     )
     def get(self, request: Request) -> Response:
         base = request.build_absolute_uri("/api/v1/")
-        names = ["editions", "indicators", "estimates", "authorities", "openapi.json"]
+        names = [
+            "editions",
+            "indicators",
+            "estimates",
+            "small-area-estimates",
+            "authorities",
+            "poll/editions",
+            "poll/estimates",
+            "openapi.json",
+        ]
         return Response({"resources": {n: base + n for n in names}})

@@ -13,8 +13,9 @@ from datetime import datetime
 from typing import Any
 
 from barometre.apps.editions.answers import STATISTICS_STATUSES, cleaned
-from barometre.apps.editions.models import Answer, Edition, EditionState, Response
+from barometre.apps.editions.models import Answer, Edition, Response
 from barometre.apps.editions.pipeline import DISCLOSURE_RULE
+from barometre.apps.editions.queries import published_editions
 from barometre.core.diagnostic.csirt import PARIS
 from barometre.core.diagnostic.from_registry import resolve_profile
 from barometre.core.diagnostic.peers import PeerPosition, peer_position
@@ -31,9 +32,7 @@ def cleaned_answers(response: Response) -> dict[str, Any]:
 
 def peer_edition() -> Edition | None:
     grid = load_grid()
-    return (
-        Edition.objects.filter(state=EditionState.PUBLISHED, questionnaire_year=grid.edition).order_by("-year").first()
-    )
+    return published_editions().filter(questionnaire_year=grid.edition).order_by("-year").first()
 
 
 def peer_positions(response: Response, overall: float) -> dict[str, PeerPosition] | None:

@@ -10,7 +10,12 @@ from django.utils.translation import gettext as _
 from barometre.apps.diagnostic.services import public_diagnostic
 from barometre.apps.i18n import active_lang
 from barometre.apps.projects.services import opsn_context
-from barometre.apps.registry.queries import get_authority, search_authorities
+from barometre.apps.registry.queries import (
+    MIN_SEARCH_LENGTH,
+    get_authority,
+    search_authorities,
+    search_text_too_short,
+)
 
 #: Bounds of the number of agents a visitor may type.
 MAX_AGENTS = 500_000
@@ -18,8 +23,13 @@ MAX_AGENTS = 500_000
 
 def search(request: HttpRequest) -> HttpResponse:
     query = (request.GET.get("q") or "").strip()[:100]
-    results = search_authorities(query, limit=30) if query else []
-    return render(request, "diagnostic/search.html", {"query": query, "results": results})
+    too_short = search_text_too_short(query)
+    results = search_authorities(query, limit=30) if query and not too_short else []
+    return render(
+        request,
+        "diagnostic/search.html",
+        {"query": query, "results": results, "too_short": too_short, "min_length": MIN_SEARCH_LENGTH},
+    )
 
 
 def _agents(request: HttpRequest) -> tuple[int | None, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from barometre.apps.editions.models import AuditEntry, Edition, EditionState, ResponseStatus
+from barometre.apps.editions.models import AuditEntry, Edition, EditionState, Response, ResponseStatus
 from barometre.core.errors import EditionError, NotFound
 
 #: Allowed transitions: target state → states it can be reached from.
@@ -24,7 +24,7 @@ def get_edition(year: int) -> Edition:
         raise NotFound(f"l'édition {year} n'existe pas") from None
 
 
-def _check_publishable(edition: Edition) -> None:
+def _check_publishable(edition: Edition, *, allow_non_converged: bool = False) -> None:
     submitted = edition.responses.filter(status__in=[ResponseStatus.SUBMITTED, ResponseStatus.VALIDATED]).count()
     if submitted == 0:
         raise EditionError(f"édition {edition.year} : aucune réponse envoyée, rien à publier")
@@ -37,6 +37,12 @@ def _check_publishable(edition: Edition) -> None:
             f"édition {edition.year} : des réponses ont changé depuis la pondération ; "
             f"relancez `barometre edition weight --edition {edition.year}`"
         )
+    if (edition.weighting_report or {}).get("converged") is False and not allow_non_converged:
+        raise EditionError(
+            f"édition {edition.year} : le calage des poids n'a pas convergé (les poids ne respectent pas "
+            "exactement les marges) ; revoyez les options de pondération, ou publiez quand même avec "
+            "--allow-non-converged"
+        )
     if edition.indicators_computed_at is None or edition.indicators_computed_at < edition.weights_computed_at:
         raise EditionError(
             f"édition {edition.year} : indicateurs non calculés sur les poids actuels ; "
@@ -44,8 +50,9 @@ def _check_publishable(edition: Edition) -> None:
         )
 
 
-def move(year: int, target: str, *, actor: str = "cli", reason: str = "") -> Edition:
-    """Move edition ``year`` to ``target``; raise EditionError when not allowed."""
+def move(year: int, target: str, *, actor: str = "cli", reason: str = "", allow_non_converged: bool = False) -> Edition:
+    """Move edition ``year`` to ``target``; raise EditionError when not allowed. Publishing from
+    weights whose calibration did not converge needs ``allow_non_converged`` (audited)."""
     with transaction.atomic():
         edition = Edition.objects.select_for_update().filter(year=year).first()
         if edition is None:
@@ -59,16 +66,26 @@ def move(year: int, target: str, *, actor: str = "cli", reason: str = "") -> Edi
                 f"à « {EditionState(target).label} » impossible"
             )
         if target == EditionState.PUBLISHED:
-            _check_publishable(edition)
+            _check_publishable(edition, allow_non_converged=allow_non_converged)
+            if (edition.weighting_report or {}).get("converged") is False:
+                reason = (reason + " ; " if reason else "") + "publiée malgré un calage non convergé"
+        leaving_collection = edition.state == EditionState.OPEN
         edition.state = target
         edition.save(update_fields=["state"])
+        if leaving_collection:
+            # Saves lock only their response row, then read the edition's state. Locking every
+            # response row here waits for the saves in flight; later ones see the new state.
+            list(Response.objects.select_for_update().filter(edition=edition).values_list("pk", flat=True))
         AuditEntry.objects.create(actor=actor, action=f"edition_{target}", edition=edition, reason=reason)
         return edition
 
 
 def mark_weights_stale(edition_id: int) -> None:
     """Called whenever an answer of the edition changes after weighting."""
-    Edition.objects.filter(pk=edition_id, weights_computed_at__isnull=False).update(weights_stale=True)
+    # ``weights_stale=False`` in the filter: once stale, saves never touch (nor wait for) the edition row.
+    Edition.objects.filter(pk=edition_id, weights_computed_at__isnull=False, weights_stale=False).update(
+        weights_stale=True
+    )
 
 
 def mark_weighted(edition: Edition, report: dict[str, object]) -> None:

@@ -40,6 +40,10 @@ class Edition(models.Model):
     frame_version = models.CharField(max_length=80, help_text="Registry snapshot used (package version, millésime).")
     opens_on = models.DateField(null=True, blank=True)
     closes_on = models.DateField(null=True, blank=True)
+    #: Shown to respondents and in the e-mails (set in the console or by `barometre edition create`).
+    organiser = models.CharField(max_length=200, blank=True, default="")
+    help_email = models.EmailField(blank=True, default="")
+    help_phone = models.CharField(max_length=40, blank=True, default="")
     weights_computed_at = models.DateTimeField(null=True, blank=True)
     weights_stale = models.BooleanField(default=False)
     weighting_report = models.JSONField(default=dict, blank=True)
@@ -177,6 +181,55 @@ class IndicatorEstimate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} [{self.breakdown}={self.domain_value}]"
+
+
+class SmallAreaFit(models.Model):
+    """The Fay–Herriot model of one indicator at one level (its checks, for the analyst and the note)."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="small_area_fits")
+    indicator = models.CharField(max_length=80)
+    level = models.CharField(max_length=12)
+    #: ``core.sae.estimate.ModelCheck.to_dict()``
+    checks = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["indicator", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "indicator", "level"], name="small_area_fit_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} [{self.level}]"
+
+
+class SmallAreaEstimate(models.Model):
+    """One area's direct estimate (null when withheld) and model-based estimate (``core.sae``)."""
+
+    fit = models.ForeignKey(SmallAreaFit, on_delete=models.CASCADE, related_name="areas")
+    area = models.CharField(max_length=8)
+    name = models.CharField(max_length=80)
+    direct = models.FloatField(null=True, blank=True)
+    direct_se = models.FloatField(null=True, blank=True)
+    direct_reason = models.CharField(max_length=200, blank=True, default="")
+    estimate = models.FloatField()
+    mse = models.FloatField()
+    cv = models.FloatField(null=True, blank=True)
+    n = models.PositiveIntegerField()
+    method = models.CharField(max_length=12)
+    shrinkage = models.FloatField(null=True, blank=True)
+    std_residual = models.FloatField(null=True, blank=True)
+    direct_vs_model = models.FloatField(null=True, blank=True)
+    variance_source = models.CharField(max_length=8, blank=True, default="")
+
+    class Meta:
+        ordering = ["fit", "area"]
+        constraints = [
+            models.UniqueConstraint(fields=["fit", "area"], name="small_area_estimate_unique"),
+            models.CheckConstraint(condition=Q(mse__gt=0), name="small_area_estimate_mse_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fit}: {self.area}"
 
 
 class AuditEntry(models.Model):

@@ -11,10 +11,11 @@ from pathlib import Path
 
 from django.conf import settings
 
+from barometre.apps.editions.generated import MARKER, ensure_generated, is_current
 from barometre.apps.editions.models import Edition, EditionState
 from barometre.apps.editions.reporting import report_input
 
-MARKER = ".built_from"
+__all__ = ["MARKER", "ensure_note", "is_built", "note_dir"]
 
 
 def note_dir(year: int, lang: str) -> Path:
@@ -26,17 +27,17 @@ def _stamp(edition: Edition) -> str:
 
 
 def is_built(edition: Edition, lang: str) -> bool:
-    marker = note_dir(edition.year, lang) / MARKER
-    return marker.exists() and marker.read_text() == _stamp(edition)
+    return is_current(note_dir(edition.year, lang), _stamp(edition))
 
 
 def ensure_note(year: int, lang: str) -> str:
+    """Build the note into a fresh folder and swap it in atomically (one build at a time)."""
     from barometre.core.report import build_report
 
     edition = Edition.objects.get(year=year, state=EditionState.PUBLISHED)
-    if is_built(edition, lang):
+    result = ensure_generated(
+        note_dir(year, lang), _stamp(edition), lambda folder: build_report(report_input(year, lang), folder)
+    )
+    if result is None:
         return f"note {year} ({lang}) déjà à jour"
-    directory = note_dir(year, lang)
-    result = build_report(report_input(year, lang), directory)
-    (directory / MARKER).write_text(_stamp(edition))
     return f"note {year} ({lang}) construite en {result.timings.get('total', 0):.0f} s, {len(result.figures)} figures"

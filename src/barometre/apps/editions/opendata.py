@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from barometre.apps.editions.models import Edition, EditionState
+from barometre.apps.editions.models import Edition, EditionState, SmallAreaEstimate
 from barometre.apps.editions.pipeline import DISCLOSURE_RULE
 from barometre.apps.editions.queries import catalogue
+from barometre.apps.editions.smallarea import row_dict
 from barometre.core import opendata
 from barometre.core.errors import EditionError, NotFound
 from barometre.core.indicators.labels import INTERVAL_METHOD_TEXT, MAR_ASSUMPTION_TEXT, plain_definition, reason_label
@@ -64,6 +65,12 @@ def export_edition(year: int, directory: Path) -> opendata.ExportSummary:
         },
         {"title": "Valeurs publiées : notes de conjoncture data, IA et cybersécurité dans les territoires (2022-2025)"},
     ]
+    small_areas = [
+        {"indicator": e.fit.indicator, "level": e.fit.level, **row_dict(e)}
+        for e in SmallAreaEstimate.objects.filter(fit__edition=edition)
+        .select_related("fit")
+        .order_by("fit__indicator", "fit__level", "area")
+    ]
     computed = (edition.indicators_computed_at or edition.created_at).date().isoformat()
     return opendata.export(
         directory,
@@ -80,5 +87,9 @@ def export_edition(year: int, directory: Path) -> opendata.ExportSummary:
             + MAR_ASSUMPTION_TEXT["fr"]
             + " "
             + disclosure_text(DISCLOSURE_RULE, "fr")
+            + " Par département et par région : modèle de Fay–Herriot (REML) sur les estimations directes, "
+            "variances lissées par une fonction de variance généralisée sous 10 répondants, covariables du "
+            "registre ; estimation synthétique (sans les réponses de l'aire) sous le seuil de secret statistique."
         ),
+        small_areas=small_areas,
     )

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from barometre.apps.editions import smallarea
 from barometre.apps.editions.answers import cleaned, edition_answer_arrays
 from barometre.apps.editions.lifecycle import mark_weighted
 from barometre.apps.editions.models import (
@@ -33,6 +34,7 @@ from barometre.core.errors import EditionError
 from barometre.core.indicators.compute import EstimateRow, compare, compute_indicators
 from barometre.core.questionnaire import Questionnaire, load_edition
 from barometre.core.registry import load_snapshot
+from barometre.core.sae.estimate import small_area_estimates
 from barometre.core.simulate import simulate_edition
 from barometre.core.stats import DisclosureRule
 from barometre.core.weighting.pipeline import FrameMargins, WeightingOptions, WeightingResult, weight_edition
@@ -76,6 +78,7 @@ def simulate(year: int, seed: int, respondents: int | None = None, *, publish: b
     existing = Edition.objects.filter(year=year).first()
     if existing is not None and not existing.simulated:
         raise EditionError(f"l'édition {year} contient des réponses réelles : pas de simulation par-dessus")
+    load_edition(year)  # no questionnaire for that year: one clear error before anything else
     key = simulation_key(year, seed, respondents)
     if existing is not None and existing.simulation_key == key and existing.state == EditionState.PUBLISHED:
         n = existing.responses.filter(status__in=[ResponseStatus.SUBMITTED, ResponseStatus.VALIDATED]).count()
@@ -208,6 +211,8 @@ def weight(year: int, options: WeightingOptions | None = None) -> str:
 class Computed:
     rows: list[EstimateRow]
     summary: str
+    #: engine calls by path (``vectorised``, ``per-domain``: the exact engine, one domain at a time)
+    estimator_paths: dict[str, int] = field(default_factory=dict)
 
 
 def compute(year: int) -> Computed:
@@ -220,8 +225,15 @@ def compute(year: int) -> Computed:
     # the design of the stored weights: same answers, same options (the report keeps the collapsed strata)
     collapse = edition.weighting_report.get("collapse") or {}
     arrays, result = _weighting(edition, WeightingOptions(collapse=collapse) if collapse else None)
-    rows = compute_indicators(arrays, result, catalogue(), questionnaire_for(edition), rule=DISCLOSURE_RULE)
+    paths: dict[str, int] = {}
+    qn = questionnaire_for(edition)
+    rows = compute_indicators(arrays, result, catalogue(), qn, rule=DISCLOSURE_RULE, paths=paths)
+    # every indicator by département and by région (Fay–Herriot; an indicator too sparse to model is skipped)
+    small_areas = small_area_estimates(
+        arrays, result, catalogue(), qn, rule=DISCLOSURE_RULE, frame_units=frame_arrays(load_snapshot())
+    )
     with transaction.atomic():
+        smallarea.store(edition, small_areas)
         IndicatorEstimate.objects.filter(edition=edition).delete()
         IndicatorEstimate.objects.bulk_create(
             [
@@ -248,7 +260,10 @@ def compute(year: int) -> Computed:
         edition.indicators_computed_at = timezone.now()
         edition.save(update_fields=["indicators_computed_at"])
     shown = sum(1 for r in rows if not r.suppressed)
-    return Computed(rows, f"édition {year} : {len(rows)} estimations ({len(rows) - shown} masquées)")
+    summary = f"édition {year} : {len(rows)} estimations ({len(rows) - shown} masquées)"
+    if paths.get("per-domain"):
+        summary += f" ; {paths['per-domain']} calculs par le moteur exact domaine par domaine (plan non vectorisable)"
+    return Computed(rows, summary, paths)
 
 
 def stored_rows(year: int) -> list[EstimateRow]:

@@ -29,7 +29,18 @@ def catalogue() -> Catalogue:
 
 
 def published_editions() -> QuerySet[Edition]:
+    """The editions whose results are public — the one place that says so.
+
+    Every surface showing results (explorer, charts, API, open data, notes, the respondents'
+    first results, the diagnostic's peers) goes through this helper or :func:`published_estimates`:
+    an edition withdrawn for a correction (published → closed) disappears from all of them.
+    """
     return Edition.objects.filter(state=EditionState.PUBLISHED).order_by("year")
+
+
+def published_estimates() -> QuerySet[IndicatorEstimate]:
+    """Estimates of the published editions only (see :func:`published_editions`)."""
+    return IndicatorEstimate.objects.filter(edition__in=published_editions().order_by().values("pk"))
 
 
 def pick_edition(year: Any) -> Edition | None:
@@ -47,7 +58,7 @@ def themes_with_indicators(edition: Edition, lang: str) -> list[dict[str, Any]]:
     cat = catalogue()
     overall = {
         e.indicator: e
-        for e in IndicatorEstimate.objects.filter(edition=edition, breakdown="ensemble", domain_value="ensemble")
+        for e in published_estimates().filter(edition=edition, breakdown="ensemble", domain_value="ensemble")
     }
     out = []
     for theme, label in THEMES.items():
@@ -64,7 +75,7 @@ def themes_with_indicators(edition: Edition, lang: str) -> list[dict[str, Any]]:
 def estimate_rows(edition: Edition, indicator: Indicator, breakdown: str, lang: str) -> list[dict[str, Any]]:
     cat = catalogue()
     rows = []
-    for e in IndicatorEstimate.objects.filter(edition=edition, indicator=indicator.id, breakdown=breakdown):
+    for e in published_estimates().filter(edition=edition, indicator=indicator.id, breakdown=breakdown):
         rows.append(
             {
                 "estimate": e,
@@ -83,12 +94,15 @@ def estimate_rows(edition: Edition, indicator: Indicator, breakdown: str, lang: 
 def series(indicator: Indicator, lang: str) -> list[dict[str, Any]]:
     """Our overall estimate per published edition, and the values published at the time."""
     points: list[dict[str, Any]] = []
-    for e in IndicatorEstimate.objects.filter(
-        indicator=indicator.id,
-        breakdown="ensemble",
-        domain_value="ensemble",
-        edition__state=EditionState.PUBLISHED,
-    ).select_related("edition"):
+    for e in (
+        published_estimates()
+        .filter(
+            indicator=indicator.id,
+            breakdown="ensemble",
+            domain_value="ensemble",
+        )
+        .select_related("edition")
+    ):
         points.append(
             {
                 "edition": e.edition.year,

@@ -6,9 +6,10 @@ from barometre.apps.editions.answers import STATISTICS_STATUSES
 from barometre.apps.editions.models import Edition, EditionState
 from barometre.apps.editions.pipeline import DISCLOSURE_RULE, stored_rows
 from barometre.apps.editions.queries import catalogue
+from barometre.apps.poll.services import report_poll
 from barometre.core.errors import EditionError, NotFound
 from barometre.core.registry import load_snapshot
-from barometre.core.report.model import EditionMeta, ReportInput, Row, rows_from
+from barometre.core.report.model import AreaEstimate, EditionMeta, ReportInput, Row, SmallAreaMap, rows_from
 from barometre.core.report.text import disclosure_text
 
 
@@ -25,6 +26,36 @@ def _field_period(edition: Edition, lang: str) -> str | None:
         start = formats.date_format(edition.opens_on, "j F Y")
         end = formats.date_format(edition.closes_on, "j F Y")
     return f"du {start} au {end}" if lang == "fr" else f"from {start} to {end}"
+
+
+def _small_areas(edition: Edition) -> tuple[SmallAreaMap, ...]:
+    """The département model of the first headline cyber indicator that has one (else of any)."""
+    from barometre.apps.editions.models import SmallAreaFit
+    from barometre.core.report.build import HEADLINE
+
+    fits = {f.indicator: f for f in SmallAreaFit.objects.filter(edition=edition, level="departement")}
+    cat = catalogue()
+    themes = {i.id: i.theme for i in cat.indicators}
+    order = [i for i in HEADLINE if themes.get(i) == "cyber"] + list(HEADLINE) + sorted(fits)
+    fit = next((fits[i] for i in order if i in fits), None)
+    if fit is None:
+        return ()
+    c = fit.checks
+    areas = tuple(
+        AreaEstimate(e.area, e.name, e.estimate, e.cv, e.direct, e.n, e.method) for e in fit.areas.order_by("area")
+    )
+    return (
+        SmallAreaMap(
+            fit.indicator,
+            areas,
+            str(c.get("method", "REML")),
+            float(c.get("refvar", 0.0)),
+            bool(c.get("refvar_truncated", False)),
+            int(c.get("areas_fitted", 0)),
+            float(c.get("std_residual_sd", 0.0)),
+            len(c.get("contradictions", [])),
+        ),
+    )
 
 
 def report_input(year: int, lang: str) -> ReportInput:
@@ -62,4 +93,6 @@ def report_input(year: int, lang: str) -> ReportInput:
         weighting=edition.weighting_report,
         disclosure_rule=disclosure_text(rule, lang),
         lang=lang,
+        poll=report_poll(year),
+        small_areas=_small_areas(edition),
     )

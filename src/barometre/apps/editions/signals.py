@@ -18,6 +18,8 @@ from barometre.apps.editions.models import Answer, Response
 @receiver(post_save, sender=Answer)
 @receiver(post_delete, sender=Answer)
 def answer_changed(sender: type[Answer], instance: Answer, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return  # loading a backup or fixture: the stored state (weights_stale included) is restored as it was
     edition_id = Response.objects.filter(pk=instance.response_id).values_list("edition_id", flat=True).first()
     if edition_id is not None:
         mark_weights_stale(edition_id)

@@ -22,6 +22,7 @@ WIDGETS: dict[QType, str] = {
     QType.LONG_TEXT: "textarea",
     QType.DATE: "date",
     QType.GRID: "grid",
+    QType.REPEAT: "repeat",
 }
 #: Scale questions go from 1 to 5.
 SCALE_POINTS = (1, 2, 3, 4, 5)
@@ -95,55 +96,96 @@ def build_fields(
     for q in section.questions:
         if q.type is QType.CALCULATE:
             continue
-        kind = WIDGETS[q.type]
         value: object = answers.get(q.id)
         q_errors = errors.get(q.id, ())
         if raw is not None and q_errors:
             value = _raw_value(q, raw)
-        did = dom_id(q.id)
-        field: dict[str, Any] = {
-            "id": q.id,
-            "name": form_field_name(q),
-            "dom_id": did,
-            "kind": kind,
-            "type": q.type.value,
-            "label": q.label.get(lang),
-            "help": q.help.get(lang) if q.help else "",
-            "unit": _unit_hint(q, lang),
-            "required": q.required,
-            "visible": bool(relevant.get(q.id, False)),
-            "errors": [e.message(lang) for e in q_errors],
-            "value": "",
-            "choices": [],
-            "rows": [],
-            "maxlength": q.max_length or "",
-            "inputmode": "numeric" if q.type in (QType.INTEGER,) else "decimal",
-        }
-        if kind in ("radio", "checkbox"):
-            selected = _selected(value)
-            field["choices"] = [
-                {"value": code, "label": label, "checked": code in selected, "dom_id": f"{did}-{i}"}
-                for i, (code, label) in enumerate(_choices(q, lang))
-            ]
-        elif kind == "grid":
-            grid = value if isinstance(value, Mapping) else {}
-            field["rows"] = [
-                {
-                    "item": item.id,
-                    "name": form_field_name(q, item.id),
-                    "dom_id": dom_id(q.id, item.id),
-                    "label": item.label.get(lang),
-                    "choices": [
-                        {"value": c.code, "label": c.label.get(lang), "selected": grid.get(item.id) == c.code}
-                        for c in q.choices
-                    ],
-                }
-                for item in q.items
-            ]
-        else:
-            field["value"] = _raw_text(value, q, lang)
+        field = _field(q, value, q_errors, lang, form_field_name(q), dom_id(q.id), bool(relevant.get(q.id, False)))
+        if q.type is QType.REPEAT:
+            field["entries"] = _entries(q, value, lang)
         fields.append(field)
     return fields
+
+
+def _entries(q: Question, value: object, lang: str) -> list[dict[str, Any]]:
+    """The entries of a repeat group as forms: those answered, then one blank (up to ``max_repeat``)."""
+    given = [e for e in value if isinstance(e, Mapping)] if isinstance(value, list) else []
+    count = min(len(given) + 1, q.max_repeat or len(given) + 1)
+    entries = []
+    for n in range(1, count + 1):
+        entry = given[n - 1] if n <= len(given) else {}
+        entries.append(
+            {
+                "number": n,
+                "dom_id": dom_id(q.id, str(n)),
+                "fields": [
+                    {
+                        **_field(
+                            f,
+                            entry.get(f.id),
+                            (),
+                            lang,
+                            form_field_name(q, f"{n}.{f.id}"),
+                            dom_id(q.id, str(n), f.id),
+                            True,
+                        ),
+                        "sub": True,
+                    }
+                    for f in q.fields
+                ],
+            }
+        )
+    return entries
+
+
+def _field(
+    q: Question, value: object, q_errors: Sequence[AnswerError], lang: str, name: str, did: str, visible: bool
+) -> dict[str, Any]:
+    """The template's view of one question (or one field of a repeat entry)."""
+    kind = WIDGETS[q.type]
+    field: dict[str, Any] = {
+        "id": q.id,
+        "name": name,
+        "dom_id": did,
+        "kind": kind,
+        "type": q.type.value,
+        "label": q.label.get(lang),
+        "help": q.help.get(lang) if q.help else "",
+        "unit": _unit_hint(q, lang),
+        "required": q.required,
+        "visible": visible,
+        "errors": [e.message(lang) for e in q_errors],
+        "value": "",
+        "choices": [],
+        "rows": [],
+        "entries": [],
+        "maxlength": q.max_length or "",
+        "inputmode": "numeric" if q.type in (QType.INTEGER,) else "decimal",
+    }
+    if kind in ("radio", "checkbox"):
+        selected = _selected(value)
+        field["choices"] = [
+            {"value": code, "label": label, "checked": code in selected, "dom_id": f"{did}-{i}"}
+            for i, (code, label) in enumerate(_choices(q, lang))
+        ]
+    elif kind == "grid":
+        grid = value if isinstance(value, Mapping) else {}
+        field["rows"] = [
+            {
+                "item": item.id,
+                "name": form_field_name(q, item.id),
+                "dom_id": dom_id(q.id, item.id),
+                "label": item.label.get(lang),
+                "choices": [
+                    {"value": c.code, "label": c.label.get(lang), "selected": grid.get(item.id) == c.code}
+                    for c in q.choices
+                ],
+            }
+            for item in q.items
+        ]
+    elif kind != "repeat":
+        field["value"] = _raw_text(value, q, lang)
+    return field
 
 
 def _selected(value: object) -> set[str]:
@@ -160,6 +202,20 @@ def _raw_value(q: Question, raw: Mapping[str, Any]) -> object:
         return {item.id: raw.get(form_field_name(q, item.id), "") for item in q.items}
     if q.type is QType.SELECT_MULTIPLE and getlist is not None:
         return list(getlist(q.id))
+    if q.type is QType.REPEAT:
+        from barometre.core.questionnaire.validate import coerce_form_value
+
+        entries = []
+        for n in range(1, (q.max_repeat or 0) + 1):
+            entry = {}
+            for f in q.fields:
+                key = form_field_name(q, f"{n}.{f.id}")
+                v = coerce_form_value(f, getlist(key) if getlist is not None else raw.get(key))
+                if v is not None:
+                    entry[f.id] = v
+            if entry:
+                entries.append(entry)
+        return entries
     return raw.get(q.id, "")
 
 
@@ -183,6 +239,13 @@ def format_answer(q: Question, value: object, lang: str) -> str:
                 c = q.choice(str(value[item.id]))
                 parts.append(f"{item.label.get(lang)} : {c.label.get(lang) if c else value[item.id]}")
         return " ; ".join(parts)
+    if q.type is QType.REPEAT and isinstance(value, list):
+        fields = {f.id: f for f in q.fields}
+        return " ; ".join(
+            " — ".join(format_answer(fields[k], v, lang) for k, v in entry.items() if k in fields)
+            for entry in value
+            if isinstance(entry, Mapping)
+        )
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         decimals = 0 if float(value).is_integer() else 2
         text = format_number(float(value), decimals, lang)

@@ -17,8 +17,9 @@ from typing import Any
 
 from barometre.apps.editions.answers import STATISTICS_STATUSES, edition_answer_arrays
 from barometre.apps.editions.models import Answer, Edition, ResponseStatus
-from barometre.apps.portal.services import questionnaire_for
+from barometre.apps.portal.services import questionnaire_for, reopened_responses
 from barometre.core.questionnaire import QType, Question
+from barometre.core.text import neutralise_formula, restore_formula
 
 EXPORT_COLUMNS = ("edition", "authority", "status", "question", "value", "updated_at")
 
@@ -42,14 +43,16 @@ def export_rows(edition: Edition) -> Iterator[dict[str, Any]]:
 
 
 def csv_value(value: object) -> str:
-    """A value in a CSV cell: text as is, numbers as numbers, lists and grids as JSON."""
+    """A value in a CSV cell: text as is (never a formula: ``=…`` is written ``'=…``), numbers as
+    numbers, lists and grids as JSON."""
     if isinstance(value, str):
-        return value
+        return neutralise_formula(value)
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def write_csv(rows: Iterator[dict[str, Any]], out: io.TextIOBase | Any) -> int:
-    writer = csv.DictWriter(out, fieldnames=list(EXPORT_COLUMNS), lineterminator="\n")
+    # CRLF rows (RFC 4180): a lone CR in a text answer is quoted too, never a broken row.
+    writer = csv.DictWriter(out, fieldnames=list(EXPORT_COLUMNS), lineterminator="\r\n")
     writer.writeheader()
     n = 0
     for r in rows:
@@ -65,11 +68,11 @@ TEXT_TYPES = frozenset({QType.SELECT_ONE, QType.YES_NO, QType.TEXT, QType.LONG_T
 def read_csv_value(text: str, q: Question | None) -> object:
     """Inverse of :func:`csv_value`, by question type."""
     if q is not None and q.type in TEXT_TYPES:
-        return text
+        return restore_formula(text)
     try:
         return json.loads(text)
     except ValueError:
-        return text
+        return restore_formula(text)
 
 
 def _key(code: str, qid: str, value: object) -> tuple[str, str, str]:
@@ -115,4 +118,9 @@ def reconcile(edition: Edition) -> dict[str, Any]:
         "missing_from_statistics": sample(stored - statistics),
         "extra_in_statistics": sample(statistics - stored),
         "answers_of_unsubmitted_responses": in_progress,
+        # Reopened and not sent again: out of the export and the statistics until then.
+        "reopened": [
+            {**r, "reopened_at": r["reopened_at"].isoformat()}  # type: ignore[union-attr]
+            for r in reopened_responses(edition)
+        ],
     }

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from barometre.apps.editions.models import Edition, IndicatorEstimate, Response
+from barometre.apps.editions.queries import published_editions, published_estimates
 from barometre.core.formatting import format_percent
 from barometre.core.indicators.catalogue import Indicator, load_catalogue
 from barometre.core.indicators.expr import CachedEvaluator, question_refs
@@ -29,7 +30,8 @@ STRATUM_BREAKDOWN = "strate"
 
 
 def latest_computed_edition() -> Edition | None:
-    return Edition.objects.filter(indicators_computed_at__isnull=False).order_by("-year").first()
+    """The latest published edition with computed indicators (never a withdrawn or unpublished one)."""
+    return published_editions().filter(indicators_computed_at__isnull=False).order_by("-year").first()
 
 
 def _own_value(
@@ -65,7 +67,7 @@ def headline_rows(
     if edition is not None:
         estimates = {
             e.indicator: e
-            for e in IndicatorEstimate.objects.filter(
+            for e in published_estimates().filter(
                 edition=edition,
                 indicator__in=HEADLINE_INDICATORS,
                 breakdown=STRATUM_BREAKDOWN,

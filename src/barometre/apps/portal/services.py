@@ -16,6 +16,8 @@ The rules kept here:
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -261,17 +263,91 @@ def section_is_relevant(section: Section, rel: Mapping[str, bool]) -> bool:
     return any(rel.get(q.id, False) for q in section.questions if not is_calculated(q))
 
 
+#: Prefix of the hidden form field that carries the version of each rendered question's answer.
+VERSION_FIELD_PREFIX = "_v-"
+#: Version of a question that has no stored answer.
+NO_ANSWER_VERSION = "0"
+
+
+def answer_version(value: object) -> str:
+    """Version of a stored answer: a fingerprint of its value (``"0"`` when there is none).
+
+    The form carries the version of every question it renders; a save compares it with the
+    version stored now to tell an answer changed elsewhere since the form was shown.
+    """
+    if value is None:
+        return NO_ANSWER_VERSION
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def version_field(question_id: str) -> str:
+    return f"{VERSION_FIELD_PREFIX}{question_id}"
+
+
+def section_versions(qn: Questionnaire, section_id: str, answers: Mapping[str, object]) -> dict[str, str]:
+    """Versions the form of ``section_id`` carries, by question (calculations left out)."""
+    return {q.id: answer_version(answers.get(q.id)) for q in qn.section(section_id).questions if not is_calculated(q)}
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A question changed elsewhere since the form was shown, and changed differently here.
+
+    Nothing is written: the stored value (``theirs``) stays, the value sent (``mine``) is shown
+    back beside it with the current ``version``, so that sending it again replaces the stored one.
+    """
+
+    question_id: str
+    mine: object
+    theirs: object
+    version: str
+
+
 @dataclass
 class SaveResult:
     saved: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     errors: dict[str, list[AnswerError]] = field(default_factory=dict)
+    conflicts: dict[str, Conflict] = field(default_factory=dict)
+    #: Questions sent that skip logic hides: nothing stored for them (said to the respondent).
+    ignored: list[str] = field(default_factory=list)
     relevant: dict[str, bool] = field(default_factory=dict)
     answers: dict[str, object] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.conflicts
+
+    def versions(self, questions: Iterable[str]) -> dict[str, str]:
+        return {qid: answer_version(self.answers.get(qid)) for qid in questions}
+
+
+def _first(value: str | Sequence[str] | None) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return value[-1] if value else None
+
+
+def _merge_decision(base: str | None, stored: object, sent: object) -> str:
+    """``apply`` the value sent, ``keep`` the stored one, or ``conflict`` (three-way merge).
+
+    ``base`` is the version the form was rendered with (None when the form carried none).
+    """
+    stored_v, sent_v = answer_version(stored), answer_version(sent)
+    if sent_v == stored_v:
+        return "keep"
+    if base is None:
+        # No version: only a question never answered may be filled in; an absent field
+        # is not "emptied" (the form may simply not have shown it).
+        if sent is None:
+            return "keep"
+        return "apply" if stored is None else "conflict"
+    if base == stored_v:
+        return "apply"
+    if sent_v == base:
+        return "keep"  # unchanged here, changed elsewhere: keep the other change
+    return "conflict"
 
 
 def save_section(
@@ -283,27 +359,48 @@ def save_section(
     only: str | None = None,
     actor: str = "",
 ) -> SaveResult:
-    """Save the answers of one section from HTML form data (all its questions, or ``only`` one).
+    """Save the answers of one section from HTML form data (its rendered questions, or ``only`` one).
 
-    Valid answers are written (with ``actor`` and the time); invalid ones are refused
-    (their error in ``errors``) and the stored value is kept; emptied answers and
-    answers whose question became irrelevant are deleted. Raises :class:`ReadOnly`.
+    Only the questions the form rendered are touched: each carries the version of its answer
+    when the form was shown (``_v-<question>``). A question changed elsewhere since then and
+    changed differently here is a :class:`Conflict` (nothing written, both values returned);
+    one changed elsewhere but left as it was here keeps the other change. Valid answers are
+    written (with ``actor`` and the time); invalid ones are refused (their error in
+    ``errors``) and the stored value is kept; emptied answers and answers whose question
+    became irrelevant are deleted. Raises :class:`ReadOnly`.
+
+    Only the response row is locked; closing an edition locks every response row of the
+    edition after changing its state (:func:`barometre.apps.editions.lifecycle.move`), so a
+    save either commits before the closing does or sees the edition closed.
     """
     section = qn.section(section_id)
     scope = [q for q in section.questions if not is_calculated(q) and (only is None or q.id == only)]
     if hasattr(data, "lists"):  # a QueryDict: keep every value of multiple choices
         data = dict(data.lists())
     submitted = coerce_form(qn, data, sections=[section.id])
+    bases = {q.id: _first(data.get(version_field(q.id))) for q in scope}
     result = SaveResult()
     actor = actor[:NAME_MAX_LENGTH]
     with transaction.atomic():
-        locked = Response.objects.select_for_update().select_related("edition").get(pk=response.pk)
+        locked = Response.objects.select_for_update(of=("self",)).get(pk=response.pk)
+        # Read after the response lock, in its own statement: sees a closing committed meanwhile.
+        locked.edition = Edition.objects.get(pk=locked.edition_id)
         if not is_editable(locked):
             raise ReadOnly("cette réponse ne peut plus être modifiée")
         rows = {a.question_id: a for a in locked.answers.all()}
         current: dict[str, object] = {qid: a.value for qid, a in rows.items()}
         merged = dict(current)
+        touched: list[Question] = []
         for q in scope:
+            decision = _merge_decision(bases[q.id], current.get(q.id), submitted.get(q.id))
+            if decision == "conflict":
+                result.conflicts[q.id] = Conflict(
+                    q.id, submitted.get(q.id), current.get(q.id), answer_version(current.get(q.id))
+                )
+                continue
+            if decision == "keep":
+                continue
+            touched.append(q)
             if q.id in submitted:
                 merged[q.id] = submitted[q.id]
             else:
@@ -311,11 +408,13 @@ def save_section(
         checked = validate_answers(qn, merged, partial=True)
         final = dict(current)
         now = timezone.now()
-        for q in scope:
+        for q in touched:
             if q.id in checked.errors:
                 result.errors[q.id] = checked.errors[q.id]
                 continue
             if not checked.relevant.get(q.id, False):
+                if q.id in submitted:
+                    result.ignored.append(q.id)
                 continue  # deleted below with the other irrelevant answers
             if q.id in checked.cleaned:
                 value = checked.cleaned[q.id]
@@ -344,7 +443,7 @@ def save_section(
                 locked.status = ResponseStatus.STARTED
                 locked.started_at = now
                 locked.save(update_fields=["status", "started_at", "updated_at"])
-            if locked.edition.weights_computed_at is not None:
+            if locked.edition.weights_computed_at is not None and not locked.edition.weights_stale:
                 mark_weights_stale(locked.edition_id)
     result.relevant = rel
     result.answers = final
@@ -400,7 +499,8 @@ def resume_section(qn: Questionnaire, response: Response, sections: Iterable[Sec
 def submit(response: Response, qn: Questionnaire) -> dict[str, list[AnswerError]]:
     """Submit the response (atomic). Return the errors that prevent it (empty when submitted)."""
     with transaction.atomic():
-        locked = Response.objects.select_for_update().select_related("edition").get(pk=response.pk)
+        locked = Response.objects.select_for_update(of=("self",)).get(pk=response.pk)
+        locked.edition = Edition.objects.get(pk=locked.edition_id)
         if not is_editable(locked):
             raise ReadOnly("cette réponse a déjà été envoyée ou la collecte est close")
         answers = stored_answers(locked)
@@ -417,6 +517,9 @@ def submit(response: Response, qn: Questionnaire) -> dict[str, list[AnswerError]
             actor=RESPONDENT_ACTOR, action="response_submitted", edition=locked.edition, response=locked
         )
         mark_weights_stale(locked.edition_id)
+        from barometre.apps.projects.services import sync_response
+
+        sync_response(locked)  # its declared projects join the catalogue (those published with consent)
     response.refresh_from_db()
     return {}
 
@@ -429,7 +532,7 @@ def reopen(year: int, code: str, *, reason: str, actor: str) -> Response:
         raise EditionError("indiquez qui rouvre la réponse (--actor)")
     with transaction.atomic():
         response = (
-            Response.objects.select_for_update()
+            Response.objects.select_for_update(of=("self",))
             .select_related("edition", "authority")
             .filter(edition__year=year, authority__code=code)
             .first()
@@ -454,6 +557,40 @@ def reopen(year: int, code: str, *, reason: str, actor: str) -> Response:
     return response
 
 
+def reopened_at(response: Response) -> datetime | None:
+    """When an analyst reopened this response, if it has not been sent again since (else None).
+
+    A reopened response is out of the export and the statistics until it is sent again: the
+    respondent's pages and ``barometre responses check`` say so.
+    """
+    if response.status not in EDITABLE_STATUSES:
+        return None
+    at: datetime | None = (
+        AuditEntry.objects.filter(response=response, action="response_reopened")
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    return at
+
+
+def reopened_responses(edition: Edition) -> list[dict[str, object]]:
+    """The edition's responses reopened and not sent again (authority code, when, why, by whom)."""
+    latest: dict[int, AuditEntry] = {}
+    for entry in AuditEntry.objects.filter(
+        edition=edition, action="response_reopened", response__status__in=EDITABLE_STATUSES
+    ).select_related("response__authority"):
+        if entry.response_id is not None and (
+            entry.response_id not in latest or entry.at > latest[entry.response_id].at
+        ):
+            latest[entry.response_id] = entry
+    return [
+        {"authority": e.response.authority.code, "reopened_at": e.at, "reason": e.reason, "actor": e.actor}
+        for e in sorted(latest.values(), key=lambda e: e.response.authority.code)
+        if e.response is not None
+    ]
+
+
 def purge_names(older_than_days: int = NAME_RETENTION_DAYS, *, now: datetime | None = None) -> int:
     """Remove respondents' names from answers unchanged for ``older_than_days`` days."""
     from barometre.apps.editions.models import Answer
@@ -473,7 +610,9 @@ def validate_responses(year: int, codes: list[str] | None, *, actor: str) -> int
     if not actor.strip():
         raise EditionError("indiquez qui valide les réponses (--actor)")
     with transaction.atomic():
-        qs = Response.objects.select_for_update().filter(edition__year=year, status=ResponseStatus.SUBMITTED)
+        qs = Response.objects.select_for_update(of=("self",)).filter(
+            edition__year=year, status=ResponseStatus.SUBMITTED
+        )
         if codes is not None:
             found = set(qs.filter(authority__code__in=codes).values_list("authority__code", flat=True))
             missing = [c for c in codes if c not in found]

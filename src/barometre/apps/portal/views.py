@@ -22,6 +22,10 @@ from barometre.apps.portal import display, privacy, services
 from barometre.apps.portal.access import with_invitation
 from barometre.apps.portal.models import Invitation
 from barometre.core.questionnaire import Questionnaire, Section, relevance, validate_answers
+from barometre.web.input import refusal
+
+#: Longest label of a delegation (``Invitation.label``).
+LABEL_MAX_LENGTH = Invitation._meta.get_field("label").max_length or 120
 
 
 def _actor(request: HttpRequest) -> str:
@@ -43,6 +47,7 @@ def _context(request: HttpRequest, inv: Invitation, qn: Questionnaire, **extra: 
         "edition": response.edition,
         "editable": services.is_editable(response),
         "submitted": response.status in services.SUBMITTED_STATUSES,
+        "reopened_at": services.reopened_at(response),
         "qn_title": _title(qn, response),
         "respondent_name": _actor(request),
         "urls": {
@@ -109,7 +114,10 @@ def home(request: HttpRequest, inv: Invitation) -> HttpResponse:
     qn = _load(inv)
     token: str = request.portal_token  # type: ignore[attr-defined]
     if request.method == "POST":
-        name = " ".join(request.POST.get("name", "").split())[: services.NAME_MAX_LENGTH]
+        name = " ".join(request.POST.get("name", "").split())
+        if len(name) > services.NAME_MAX_LENGTH:
+            message = _("Le nom ne doit pas dépasser %(max)s caractères.") % {"max": services.NAME_MAX_LENGTH}
+            return refusal(request, message, "name")
         if name:
             request.session[services.SESSION_NAME_KEY] = name
         else:
@@ -158,6 +166,7 @@ def section(request: HttpRequest, inv: Invitation, section_id: str) -> HttpRespo
     if not services.is_editable(inv.response):
         return redirect(_url("summary" if inv.is_main else "home", token))
     errors: dict[str, Any] = {}
+    conflicts: dict[str, services.Conflict] = {}
     raw = None
     if request.method == "POST":
         try:
@@ -167,8 +176,9 @@ def section(request: HttpRequest, inv: Invitation, section_id: str) -> HttpRespo
         answers = result.answers
         rel = result.relevant
         errors = result.errors
+        conflicts = result.conflicts
         raw = request.POST
-        if not errors and request.POST.get("action") == "next":
+        if not errors and not conflicts and request.POST.get("action") == "next":
             following = _next_section(inv, qn, rel, current)
             if following is not None:
                 return redirect(_url("section", token, section_id=following.id))
@@ -186,7 +196,24 @@ def section(request: HttpRequest, inv: Invitation, section_id: str) -> HttpRespo
     number = visible_sections.index(current) + 1
     previous = visible_sections[number - 2] if number > 1 else None
     lang = active_lang()
-    fields = display.build_fields(qn, current, answers, rel, errors, lang, raw)
+    versions = services.section_versions(qn, current.id, answers)
+    # A conflict shows the value sent in the field (sending it again replaces the stored one)
+    # and the stored value in its message: neither is lost.
+    shown = {k: v for k, v in {**answers, **{qid: c.mine for qid, c in conflicts.items()}}.items() if v is not None}
+    fields = display.build_fields(qn, current, shown, rel, errors, lang, raw)
+    conflict_list = []
+    for f in fields:
+        f["version_name"] = services.version_field(f["id"])
+        f["version"] = versions[f["id"]]
+        c = conflicts.get(f["id"])
+        if c is not None:
+            q = qn.question(c.question_id)
+            theirs = display.format_answer(q, c.theirs, lang) or _("(pas de réponse)")
+            mine = display.format_answer(q, c.mine, lang) or _("(pas de réponse)")
+            f["errors"].append(
+                _("Modifiée entre-temps ailleurs : valeur enregistrée « %(theirs)s ».") % {"theirs": theirs}
+            )
+            conflict_list.append({"dom_id": f["dom_id"], "label": f["label"], "mine": mine, "theirs": theirs})
     error_list = [{"dom_id": f["dom_id"], "label": f["label"], "message": m} for f in fields for m in f["errors"]]
     return render(
         request,
@@ -200,13 +227,14 @@ def section(request: HttpRequest, inv: Invitation, section_id: str) -> HttpRespo
             section_description=current.description.get(lang) if current.description else "",
             fields=fields,
             error_list=error_list,
+            conflict_list=conflict_list,
             number=number,
             total=len(visible_sections),
             next_title=(visible_sections[number].title.get(lang) if number < len(visible_sections) else ""),
             previous_url=_url("section", token, section_id=previous.id) if previous else "",
             action_url=_url("section", token, section_id=current.id),
         ),
-        status=422 if errors else 200,
+        status=409 if conflicts else 422 if errors else 200,
     )
 
 
@@ -236,19 +264,44 @@ def autosave(request: HttpRequest, inv: Invitation) -> HttpResponse:
     except services.ReadOnly:
         return JsonResponse({"ok": False, "error": _("Cette réponse ne peut plus être modifiée.")}, status=409)
     lang = active_lang()
-    section_ids = {q.id for q in current.questions}
+    section_ids = [q.id for q in current.questions if not services.is_calculated(q)]
+    conflicts = {}
+    for qid, c in result.conflicts.items():
+        q = qn.question(qid)
+        conflicts[qid] = {
+            "mine": display.format_answer(q, c.mine, lang),
+            "theirs": display.format_answer(q, c.theirs, lang),
+            "version": c.version,
+        }
+    if result.conflicts:
+        first = next(iter(conflicts.values()))
+        message = _(
+            "Réponse non enregistrée : elle a été modifiée entre-temps ailleurs (valeur enregistrée « %(theirs)s »). "
+            "Modifiez-la de nouveau pour la remplacer par la vôtre."
+        ) % {"theirs": first["theirs"] or _("(pas de réponse)")}
+        status = 409
+    elif not result.ok:
+        message = _("Réponse non enregistrée : corrigez la valeur signalée.")
+        status = 422
+    elif result.ignored:
+        message = _("Réponse non enregistrée : cette question ne s’applique pas d’après vos autres réponses.")
+        status = 422
+    else:
+        message = _("Réponse enregistrée à %(time)s.") % {"time": timezone.localtime().strftime("%H:%M")}
+        status = 200
     return JsonResponse(
         {
-            "ok": result.ok,
+            "ok": status == 200,
             "saved": result.saved,
             "removed": result.removed,
+            "ignored": result.ignored,
             "errors": {qid: [e.message(lang) for e in errs] for qid, errs in result.errors.items()},
+            "conflicts": conflicts,
             "visible": {qid: bool(v) for qid, v in result.relevant.items() if qid in section_ids},
-            "message": _("Réponse enregistrée à %(time)s.") % {"time": timezone.localtime().strftime("%H:%M")}
-            if result.ok
-            else _("Réponse non enregistrée : corrigez la valeur signalée."),
+            "versions": result.versions(section_ids),
+            "message": message,
         },
-        status=200 if result.ok else 422,
+        status=status,
     )
 
 
@@ -377,10 +430,17 @@ def delegations(request: HttpRequest, inv: Invitation) -> HttpResponse:
             form_error = _("Cette réponse ne peut plus être modifiée.")
         else:
             section_id = request.POST.get("section", "")
+            label = " ".join(request.POST.get("label", "").split())
             if section_id not in {s.id for s in qn.sections}:
                 form_error = _("Choisissez une section.")
+            elif len(label) > LABEL_MAX_LENGTH:
+                return refusal(
+                    request,
+                    _("Le libellé ne doit pas dépasser %(max)s caractères.") % {"max": LABEL_MAX_LENGTH},
+                    "label",
+                )
             else:
-                _d, sub_token = services.delegate(inv, section_id, request.POST.get("label", ""))
+                _d, sub_token = services.delegate(inv, section_id, label)
                 new_link = request.build_absolute_uri(reverse("portal:home", kwargs={"token": sub_token}))
                 new_section = qn.section(section_id).title.get(lang)
     answers = services.stored_answers(inv.response)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -16,21 +18,23 @@ from barometre.apps.i18n import active_lang
 from barometre.apps.projects import services
 from barometre.apps.projects.labels import KIND_LABELS, SIZE_LABELS
 from barometre.apps.projects.rows import EXPORT_COLUMNS, project_row
+from barometre.apps.registry.queries import MAX_SEARCH_LENGTH, MIN_SEARCH_LENGTH, search_text_too_short
 from barometre.core.errors import NotFound
 from barometre.core.indicators.labels import REGION_NAMES
 from barometre.core.projects.model import Domain, Status
 
-_PROJECT = inline_serializer(
-    name="Project",
-    fields={
-        c: serializers.CharField(allow_null=True)
-        if c not in {"shared", "open_source", "simulated", "edition"}
-        else (
-            serializers.IntegerField(allow_null=True) if c == "edition" else serializers.BooleanField(allow_null=True)
-        )
-        for c in EXPORT_COLUMNS
-    },
-)
+_PROJECT_FIELDS = {
+    c: serializers.IntegerField(allow_null=True)
+    if c == "edition"
+    else serializers.BooleanField(allow_null=True)
+    if c in {"shared", "open_source", "simulated"}
+    else serializers.CharField(allow_null=True)
+    for c in EXPORT_COLUMNS
+}
+
+
+def _project_schema(**kwargs: Any) -> Any:
+    return inline_serializer(name="Project", fields=_PROJECT_FIELDS, **kwargs)
 
 
 def _choice(request: Request, name: str, allowed: set[str]) -> str:
@@ -64,7 +68,7 @@ class ProjectList(APIView):
                 "count": serializers.IntegerField(),
                 "next": serializers.CharField(allow_null=True),
                 "previous": serializers.CharField(allow_null=True),
-                "results": _PROJECT,
+                "results": _project_schema(many=True),
             },
         ),
         description=_(
@@ -74,8 +78,12 @@ class ProjectList(APIView):
     )
     def get(self, request: Request) -> Response:
         q = request.query_params.get("q", "")
-        if len(q) > 120:
+        if len(q) > MAX_SEARCH_LENGTH:
             raise errors.bad_request("le paramètre « q » est trop long", parameter="q")
+        if search_text_too_short(q):
+            raise errors.bad_request(
+                f"le paramètre « q » doit compter au moins {MIN_SEARCH_LENGTH} lettres ou chiffres", parameter="q"
+            )
         filters = services.Filters(
             q=q,
             domain=_choice(request, "domain", {d.value for d in Domain}),
@@ -91,7 +99,7 @@ class ProjectList(APIView):
 
 
 class ProjectDetail(APIView):
-    @extend_schema(responses=_PROJECT, description=_("Un projet du catalogue."))
+    @extend_schema(responses=_project_schema(), description=_("Un projet du catalogue."))
     def get(self, request: Request, key: str) -> Response:
         try:
             project = services.get_public(key)

@@ -145,7 +145,7 @@ def download(request: HttpRequest, fmt: str) -> HttpResponse:
     import io
     import json
 
-    from barometre.core.csvsafe import neutralize
+    from barometre.core.text import neutralise_formula
 
     rows = export_rows(active_lang())
     if fmt == "json":
@@ -161,7 +161,12 @@ def download(request: HttpRequest, fmt: str) -> HttpResponse:
         writer.writeheader()
         for row in rows:
             writer.writerow(
-                {k: ("true" if v else "false") if isinstance(v, bool) else neutralize(v) for k, v in row.items()}
+                {
+                    k: ("true" if v else "false")
+                    if isinstance(v, bool)
+                    else (neutralise_formula(v) if isinstance(v, str) else v)
+                    for k, v in row.items()
+                }
             )
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     else:

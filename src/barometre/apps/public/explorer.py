@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
+from django.core.cache import caches
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext
@@ -16,6 +18,10 @@ from barometre.core.errors import NotFound
 from barometre.core.formatting import format_percent
 from barometre.core.indicators.catalogue import Indicator
 from barometre.core.indicators.labels import interval_method_text, plain_definition, reason_label
+from barometre.core.text import neutralise_formula
+
+#: How long a drawn chart image is kept (its key changes anyway when the edition is computed again).
+PNG_CACHE_SECONDS = 24 * 3600
 
 CSV_COLUMNS = [
     "edition",
@@ -51,6 +57,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "editions": list(queries.published_editions()),
         "themes": queries.themes_with_indicators(edition, lang) if edition else [],
         "simulated_banner": bool(edition and edition.simulated),
+        "poll": poll_results(edition.year, lang) if edition else None,
     }
     return render(request, "public/explorer.html", context)
 
@@ -137,7 +144,13 @@ def indicator_page(request: HttpRequest, indicator_id: str) -> HttpResponse:
         map_svg = charts.region_map(
             values, title=f"{indicator.short_label.get(lang)} — {_edition_label(edition)}", desc=desc, lang=lang
         )
+    small_areas = _small_area_maps(indicator, edition, lang)
+    if breakdown == "region" and "region" in small_areas:
+        map_svg = small_areas["region"]["svg"]
     context = {
+        "small_area_departement": small_areas.get("departement"),
+        "cv_limit": format_percent(30, 0, lang),
+        "map_is_model": breakdown == "region" and "region" in small_areas,
         "indicator": indicator,
         "label": indicator.label.get(lang),
         "description": indicator.description.get(lang) if indicator.description else "",
@@ -159,6 +172,39 @@ def indicator_page(request: HttpRequest, indicator_id: str) -> HttpResponse:
     return render(request, "public/indicator.html", context)
 
 
+def _small_area_maps(indicator: Indicator, edition: object, lang: str) -> dict[str, dict[str, Any]]:
+    """Model-based maps (Fay–Herriot, stored with the indicators) by level, with their rows."""
+    from barometre.apps.editions import smallarea
+
+    out: dict[str, dict[str, Any]] = {}
+    for level, (checks, rows) in smallarea.stored_levels(edition, indicator.id).items():  # type: ignore[arg-type]
+        values = {
+            r["area"]: charts.AreaValue(r["name"], r["eblup"], r["cv"], r["direct"], r["n"], r["method"]) for r in rows
+        }
+        fr = lang == "fr"
+        where = (
+            ("départements" if level == "departement" else "régions")
+            if fr
+            else ("départements" if level == "departement" else "regions")
+        )
+        desc = (
+            f"Estimation par modèle pour les {len(rows)} {where}, avec son coefficient de variation ; "
+            f"estimation directe publiée pour {sum(r['direct'] is not None for r in rows)} d'entre eux."
+            if fr
+            else f"Model-based estimate for all {len(rows)} {where}, with its coefficient of variation; "
+            f"direct estimate published for {sum(r['direct'] is not None for r in rows)} of them."
+        )
+        title = f"{indicator.short_label.get(lang)} — {_edition_label(edition)}" + (
+            " — estimation par modèle" if fr else " — model-based estimate"
+        )
+        out[level] = {
+            "svg": charts.small_area_map(level, values, title=title, desc=desc, lang=lang),
+            "rows": [{**r, "cv_pct": None if r["cv"] is None else 100 * r["cv"]} for r in rows],
+            "checks": checks,
+        }
+    return out
+
+
 def indicator_csv(request: HttpRequest, indicator_id: str) -> HttpResponse:
     indicator, edition, breakdown, rows = _view_state(request, indicator_id)
     buf = io.StringIO()
@@ -171,8 +217,8 @@ def indicator_csv(request: HttpRequest, indicator_id: str) -> HttpResponse:
                 edition.year,  # type: ignore[attr-defined]
                 indicator.id,
                 breakdown,
-                e.domain_value,  # type: ignore[attr-defined]
-                r["label"],
+                neutralise_formula(e.domain_value),  # type: ignore[attr-defined]
+                neutralise_formula(r["label"]),
                 *["" if v is None else v for v in (e.estimate, e.se, e.ci_low, e.ci_high)],  # type: ignore[attr-defined]
                 *["" if v is None else v for v in (e.n, e.population, e.respondent_share)],  # type: ignore[attr-defined]
                 "true" if e.suppressed else "false",  # type: ignore[attr-defined]
@@ -196,14 +242,30 @@ def indicator_svg(request: HttpRequest, indicator_id: str) -> HttpResponse:
 
 
 def indicator_png(request: HttpRequest, indicator_id: str) -> HttpResponse:
-    """The same chart as a PNG (drawn by the report's matplotlib figures)."""
+    """The same chart as a PNG (drawn by the report's matplotlib figures), cached per data version."""
+    indicator, edition, breakdown, rows = _view_state(request, indicator_id)
+    if not rows:
+        raise Http404("no estimate for this breakdown in this edition")
+    lang = active_lang()
+    # Drawing costs most of a second: the image is kept per data version (the edition's last
+    # computation), in this process's memory; a withdrawn edition is no longer picked at all.
+    computed = edition.indicators_computed_at  # type: ignore[attr-defined]
+    key = f"explorer:png:{indicator.id}:{edition.pk}:{computed.isoformat() if computed else ''}:{breakdown}:{lang}"  # type: ignore[attr-defined]
+    png = caches["local"].get(key)
+    if png is None:
+        png = _draw_png(indicator, edition, breakdown, rows, lang)
+        caches["local"].set(key, png, timeout=PNG_CACHE_SECONDS)
+    response = HttpResponse(png, content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="{indicator.id}-{edition.year}-{breakdown}.png"'  # type: ignore[attr-defined]
+    return response
+
+
+def _draw_png(indicator: Indicator, edition: object, breakdown: str, rows: list[dict[str, object]], lang: str) -> bytes:
     import tempfile
     from pathlib import Path
 
     from barometre.core.report import figures
 
-    indicator, edition, breakdown, rows = _view_state(request, indicator_id)
-    lang = active_lang()
     bars = tuple(
         figures.Bar(
             label=str(r["label"]),
@@ -228,7 +290,46 @@ def indicator_png(request: HttpRequest, indicator_id: str) -> HttpResponse:
             suppressed_label="secret statistique" if lang == "fr" else "suppressed",
             axis_label="% des collectivités du champ" if lang == "fr" else "% of authorities in scope",
         )
-        png = (Path(tmp) / files.png).read_bytes()
-    response = HttpResponse(png, content_type="image/png")
-    response["Content-Disposition"] = f'attachment; filename="{indicator.id}-{edition.year}-{breakdown}.png"'  # type: ignore[attr-defined]
-    return response
+        return (Path(tmp) / files.png).read_bytes()
+
+
+# --------------------------------------------------------------------------- the poll of French adults
+
+
+def poll_results(year: int, lang: str) -> dict[str, object] | None:
+    """A published poll's estimates grouped by indicator and breakdown, with labels (None if unpublished)."""
+    from barometre.apps.poll.models import PollEdition, PollState
+    from barometre.core.poll import load_poll_catalogue
+
+    poll = PollEdition.objects.filter(year=year, state=PollState.PUBLISHED).first()
+    if poll is None:
+        return None
+    cat = load_poll_catalogue()
+    by_key = {(e.indicator, e.breakdown, e.domain_value): e for e in poll.estimates.all()}
+    indicators = []
+    for ind in cat.for_edition(year):
+        breakdowns = []
+        for b in cat.breakdowns:
+            rows = [
+                {"label": b.domain_label(code, lang), "row": by_key.get((ind.id, b.id, code))}
+                for code, _label in b.domains
+            ]
+            breakdowns.append({"id": b.id, "label": b.label[lang], "rows": rows})
+        pub = ind.published_value(year)
+        indicators.append(
+            {
+                "id": ind.id,
+                "label": ind.label[lang],
+                "overall": by_key.get((ind.id, "ensemble", "ensemble")),
+                "published": None if pub is None else pub.value,
+                "breakdowns": breakdowns,
+            }
+        )
+    return {"poll": poll, "indicators": indicators, "source": cat.source(year, lang)}
+
+
+def poll_page(request: HttpRequest, year: int) -> HttpResponse:
+    context = poll_results(year, active_lang())
+    if context is None:
+        raise Http404("unknown poll")
+    return render(request, "public/poll.html", {**context, "simulated_banner": context["poll"].simulated})  # type: ignore[attr-defined]

@@ -48,8 +48,12 @@ def note_file(request: HttpRequest, year: int, path: str) -> FileResponse:
     if not is_built(edition, lang):
         raise Http404("note not built")
     base = note_dir(year, lang).resolve()
-    target = (base / path).resolve()
-    if base not in target.parents or target.suffix not in ALLOWED_SUFFIXES or not target.is_file():
+    try:
+        target = (base / path).resolve()
+        found = base in target.parents and target.suffix in ALLOWED_SUFFIXES and target.is_file()
+    except (OSError, ValueError):  # a NUL byte, a name too long for the file system
+        found = False
+    if not found:
         raise Http404("unknown file")
     content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
     response = FileResponse(open(target, "rb"), content_type=content_type)  # noqa: SIM115 - closed by Django

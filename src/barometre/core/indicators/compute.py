@@ -11,8 +11,8 @@ Conventions (see README.md):
   (e.g. AI uses count as "no" for an authority that does not use AI). A question shown but left
   unanswered is missing (item nonresponse): the respondent leaves the denominator;
 * intervals: Korn–Graubard 95 % intervals (Clopper–Pearson on the effective sample size, from the
-  engine's linearised standard error), which cover sampling error only, under the assumption that
-  response is at random within the weighting classes;
+  engine's linearised standard error, with each domain's design degrees of freedom), which cover
+  sampling error only, under the assumption that response is at random within the weighting classes;
 * disclosure (``core.stats.disclosure``, thresholds in ``data/disclosure.yaml``): a hidden row
   (``suppressed``) carries no estimate, SE, interval, ``n`` nor population, only its ``reason``
   code (``confidentiality``, ``complementary``, ``precision``); a shown row may be ``imprecise``;
@@ -255,12 +255,15 @@ def compute_indicators(
     *,
     rule: DisclosureRule | None = None,
     complement: bool = False,
+    paths: dict[str, int] | None = None,
 ) -> list[EstimateRow]:
     """Every indicator × every published breakdown × every domain, one row each.
 
     Primary suppression (``confidentiality``, ``precision``) per cell, then complementary
     suppression over all the cells of each indicator (:mod:`barometre.core.stats.secondary`).
-    ``complement``: compute every indicator as its complement ``1 − y`` (the recoding test)."""
+    ``complement``: compute every indicator as its complement ``1 − y`` (the recoding test).
+    ``paths`` (when given) counts the engine calls by path taken (``vectorised`` or
+    ``per-domain``), so that a fallback on the slow exact path is never silent."""
     rule = rule or DisclosureRule()
     rows = weighting.rows
     mat = indicator_matrix(edition, rows, catalogue, questionnaire)
@@ -279,15 +282,15 @@ def compute_indicators(
         for group in groups:
             live = [(value, mask) for value, mask in group if mask[rows].any()]
             dead = [(value, mask) for value, mask in group if not mask[rows].any()]
-            results = _estimate_group(design, y, rows, cols, live)
+            results = _estimate_group(design, y, rows, cols, live, paths)
             for j in cols:
                 uni = mat.universe_units[:, j]
                 for value, mask in live:
-                    est, se, n_ij = results.get((j, value), (float("nan"), float("nan"), 0))
+                    est, se, n_ij, df_ij = results.get((j, value), (float("nan"), float("nan"), 0, 0))
                     valid = mask[rows] & ~np.isnan(y[:, j])
                     if n_ij == 0 and not (mask & uni).any():
                         continue  # domain outside the indicator's universe
-                    cells[j].append(Cell(bid, value, est, se, int(valid.sum()), float(w[valid].sum()), valid))
+                    cells[j].append(Cell(bid, value, est, se, int(valid.sum()), float(w[valid].sum()), valid, df_ij))
                 for value, mask in dead:
                     if (mask & uni).any():
                         cells[j].append(
@@ -314,6 +317,8 @@ class Cell:
     n: int
     population: float
     valid: BoolArray  # respondents of the cell with a non-missing value
+    #: design degrees of freedom of the domain (None: n − 1, no correction)
+    df: float | None = None
 
 
 def disclosed_rows(
@@ -330,7 +335,8 @@ def disclosed_rows(
     are all the published domains of the indicator in the edition, ``y`` the respondents' 0/1
     values (NaN: outside the denominator), ``w`` their weights."""
     verdicts = [
-        check_disclosure(c.n, c.estimate, c.se, rule) if c.n > 0 and np.isfinite(c.estimate) else None for c in cells
+        check_disclosure(c.n, c.estimate, c.se, rule, df=c.df) if c.n > 0 and np.isfinite(c.estimate) else None
+        for c in cells
     ]
     reasons: list[str | None] = [
         CONFIDENTIALITY if v is None else (v.reason if v.suppressed else None) for v in verdicts
@@ -398,12 +404,14 @@ def _estimate_group(
     rows: npt.NDArray[np.int64],
     cols: Sequence[int],
     live: Sequence[tuple[str, BoolArray]],
-) -> dict[tuple[int, str], tuple[float, float, int]]:
-    """Estimates of columns ``cols`` in disjoint domains ``live`` with the engine's ``domain_means``.
+    paths: dict[str, int] | None = None,
+) -> dict[tuple[int, str], tuple[float, float, int, int]]:
+    """Estimates (estimate, SE, respondents, degrees of freedom) of columns ``cols`` in disjoint
+    domains ``live`` with the engine's ``domain_means``.
 
     Columns are grouped by their pattern of missing values so that each engine call has no
     missing value inside its domains (the per-column ``na.rm`` of ``svyby``)."""
-    out: dict[tuple[int, str], tuple[float, float, int]] = {}
+    out: dict[tuple[int, str], tuple[float, float, int, int]] = {}
     if not live:
         return out
     patterns: dict[bytes, list[int]] = {}
@@ -422,9 +430,16 @@ def _estimate_group(
             continue
         yk = np.where(valid[:, None], y[:, group_cols], 0.0)
         res = domain_means(design, yk, code)
+        if paths is not None:
+            paths[res.method] = paths.get(res.method, 0) + 1
         for di, value in enumerate(names):
             for ci, j in enumerate(group_cols):
-                out[(j, value)] = (float(res.estimate[di, ci]), float(res.se[di, ci]), int(res.n[di, ci]))
+                out[(j, value)] = (
+                    float(res.estimate[di, ci]),
+                    float(res.se[di, ci]),
+                    int(res.n[di, ci]),
+                    int(res.df[di, ci]),
+                )
     return out
 
 

@@ -194,11 +194,32 @@ _FUNCTIONS: dict[str, tuple[int, int]] = {
 _KEYWORD_OPS = {"and", "or", "div", "mod"}
 
 
+#: Longest expression accepted (characters); questionnaire expressions are a few dozen.
+MAX_EXPRESSION_LENGTH = 4000
+#: Deepest expression tree accepted (chained operators included), checked without recursion.
+MAX_EXPRESSION_DEPTH = 150
+#: Most parentheses, calls and signs nested in one another (each costs the parser a dozen frames).
+MAX_EXPRESSION_NESTING = 32
+
+
 class _Parser:
     def __init__(self, text: str) -> None:
+        if len(text) > MAX_EXPRESSION_LENGTH:
+            raise ExpressionError(
+                f"expression trop longue ({len(text)} caractères, au plus {MAX_EXPRESSION_LENGTH})", 0
+            )
         self.text = text
         self.tokens = _tokenize(text)
         self.i = 0
+        self.depth = 0
+
+    def _enter(self, pos: int) -> None:
+        self.depth += 1
+        if self.depth > MAX_EXPRESSION_NESTING:
+            raise ExpressionError(
+                f"expression trop imbriquée (plus de {MAX_EXPRESSION_NESTING} parenthèses, appels ou signes emboîtés)",
+                pos,
+            )
 
     def peek(self) -> _Token:
         return self.tokens[self.i]
@@ -250,7 +271,10 @@ class _Parser:
     def parse_unary(self) -> Node:
         if self.at_op("-"):
             tok = self.next()
-            return Unary("-", self.parse_unary(), tok.pos)
+            self._enter(tok.pos)
+            operand = self.parse_unary()
+            self.depth -= 1
+            return Unary("-", operand, tok.pos)
         return self.parse_primary()
 
     def parse_primary(self) -> Node:
@@ -266,8 +290,10 @@ class _Parser:
         if tok.kind == "dot":
             return Current(tok.pos)
         if tok.kind == "lparen":
+            self._enter(tok.pos)
             node = self.parse_or()
             self.expect("rparen", "')' attendu")
+            self.depth -= 1
             return node
         if tok.kind == "name":
             if tok.text in _KEYWORD_OPS:
@@ -280,6 +306,7 @@ class _Parser:
             if tok.text not in _FUNCTIONS:
                 raise ExpressionError(f"fonction inconnue {tok.text}()", tok.pos)
             self.next()
+            self._enter(tok.pos)
             args: list[Node] = []
             if self.peek().kind != "rparen":
                 args.append(self.parse_or())
@@ -287,6 +314,7 @@ class _Parser:
                     self.next()
                     args.append(self.parse_or())
             self.expect("rparen", "')' ou ',' attendu")
+            self.depth -= 1
             lo, hi = _FUNCTIONS[tok.text]
             if not lo <= len(args) <= hi:
                 expected = str(lo) if lo == hi else f"{lo} à {hi}"
@@ -307,8 +335,22 @@ class _Parser:
 
 
 def parse(text: str) -> Expression:
-    """Parse ``text``; raise :class:`ExpressionError` with the offset of the problem."""
-    return Expression(text, _Parser(text).parse())
+    """Parse ``text``; raise :class:`ExpressionError` with the offset of the problem.
+
+    Bounded: at most :data:`MAX_EXPRESSION_LENGTH` characters and a tree at most
+    :data:`MAX_EXPRESSION_DEPTH` deep (checked without recursion), so that the checker
+    and the evaluator, which recurse, never exhaust the stack.
+    """
+    root = _Parser(text).parse()
+    stack: list[tuple[Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_EXPRESSION_DEPTH:
+            raise ExpressionError(
+                f"expression trop imbriquée (plus de {MAX_EXPRESSION_DEPTH} niveaux)", getattr(node, "pos", 0)
+            )
+        stack.extend((child, depth + 1) for child in _children(node))
+    return Expression(text, root)
 
 
 # --------------------------------------------------------------------------- traversal

@@ -22,6 +22,9 @@ from barometre.core.paths import QUESTIONNAIRES_DIR
 from barometre.core.questionnaire import expressions as ex
 from barometre.core.questionnaire.schema import (
     CHANGE_KINDS,
+    DEFAULT_MAX_REPEAT,
+    REPEAT_FIELD_TYPES,
+    SURVEY_KINDS,
     UNITS,
     YES_NO_CODES,
     Choice,
@@ -41,7 +44,7 @@ __all__ = ["available_editions", "check_file", "edition_path", "load", "load_edi
 IDENT_RE = re.compile(r"[a-z][a-z0-9_]{0,63}")
 CODE_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_\-]{0,63}")
 
-TOP_KEYS = ("edition", "title", "version", "opens", "closes", "description", "choice_lists", "sections")
+TOP_KEYS = ("edition", "kind", "title", "version", "opens", "closes", "description", "choice_lists", "sections")
 SECTION_KEYS = ("id", "title", "description", "relevant", "questions")
 QUESTION_KEYS = (
     "id",
@@ -51,6 +54,8 @@ QUESTION_KEYS = (
     "required",
     "choices",
     "items",
+    "fields",
+    "max_repeat",
     "relevant",
     "constraint",
     "constraint_message",
@@ -359,6 +364,11 @@ def _question(
             q.items = _items(ctx, m["items"][1], f"{what} : items")
     else:
         forbid("items", "réservé au type grid")
+    if qtype is QType.REPEAT:
+        _repeat_fields(ctx, m, node, q, what, lists, pending)
+    else:
+        forbid("fields", "réservé au type repeat")
+        forbid("max_repeat", "réservé au type repeat")
     # numbers
     if qtype.is_numeric and qtype is not QType.SCALE:
         for key in ("min", "max"):
@@ -445,6 +455,56 @@ def _question(
     return q
 
 
+def _repeat_fields(
+    ctx: _Ctx,
+    m: dict[str, tuple[Node, Node]],
+    node: Node,
+    q: Question,
+    what: str,
+    lists: dict[str, tuple[Choice, ...]],
+    pending: _Pending,
+) -> None:
+    """The fields of a repeat group: simple questions (no expression), ids unique within the group."""
+    if "fields" not in m:
+        ctx.error(node, f"{what} : 'fields' obligatoire pour un groupe repeat")
+        return
+    fnodes = ctx.sequence(m["fields"][1], f"{what} : fields") or []
+    if not fnodes:
+        ctx.error(m["fields"][1], f"{what} : fields : au moins un champ est attendu")
+    section = Section(q.section, Text(q.label.fr, q.label.en))
+    local = _Pending()
+    fields: list[Question] = []
+    seen: set[str] = set()
+    for i, fnode in enumerate(fnodes):
+        f = _question(ctx, fnode, section, i, lists, local)
+        if f is None:
+            continue
+        fm = ctx.mapping(fnode, "champ") or {}
+        if f.type.value not in REPEAT_FIELD_TYPES:
+            ctx.error(
+                fm["type"][1],
+                f"{what} : champ {f.id!r} : type {f.type.value!r} interdit dans un groupe repeat "
+                f"(types permis : {', '.join(REPEAT_FIELD_TYPES)})",
+            )
+            continue
+        for key in ("relevant", "constraint", "calculation"):
+            if key in fm:
+                ctx.error(fm[key][0], f"{what} : champ {f.id!r} : {key!r} interdit dans un groupe repeat")
+        if f.id in seen:
+            ctx.error(fm["id"][1], f"{what} : champ {f.id!r} en double")
+            continue
+        seen.add(f.id)
+        fields.append(f)
+    q.fields = tuple(fields)
+    q.max_repeat = DEFAULT_MAX_REPEAT
+    if "max_repeat" in m:
+        n = ctx.integer(m["max_repeat"][1], f"{what} : max_repeat")
+        if n is not None and not 1 <= n <= 50:
+            ctx.error(m["max_repeat"][1], f"{what} : max_repeat doit être compris entre 1 et 50")
+        elif n is not None:
+            q.max_repeat = n
+
+
 def _build(ctx: _Ctx, root: Node) -> Questionnaire | None:
     m = ctx.mapping(root, "questionnaire")
     if m is None:
@@ -453,6 +513,13 @@ def _build(ctx: _Ctx, root: Node) -> Questionnaire | None:
     edition = ctx.integer(m["edition"][1], "edition") if "edition" in m else None
     if edition is not None and not 2000 <= edition <= 2100:
         ctx.error(m["edition"][1], f"edition : année {edition} invraisemblable")
+    kind = "authorities"
+    if "kind" in m:
+        kind_value = ctx.string(m["kind"][1], "kind")
+        if kind_value is not None and kind_value not in SURVEY_KINDS:
+            ctx.error(m["kind"][1], f"kind : {kind_value!r} inconnu (attendu : {', '.join(SURVEY_KINDS)})")
+        elif kind_value is not None:
+            kind = kind_value
     title = ctx.text(m["title"][1], "title") if "title" in m else None
     version = ctx.string(m["version"][1], "version") if "version" in m else None
     opens = ctx.date(m["opens"][1], "opens") if "opens" in m else None
@@ -523,7 +590,7 @@ def _build(ctx: _Ctx, root: Node) -> Questionnaire | None:
         sections.append(section)
     if edition is None or title is None or version is None:
         return None
-    qn = Questionnaire(edition, title, version, opens, closes, sections, lists, source=ctx.source)
+    qn = Questionnaire(edition, title, version, opens, closes, sections, lists, source=ctx.source, kind=kind)
     _check_expressions(ctx, qn, pending)
     _order(ctx, qn, pending)
     return qn
@@ -545,6 +612,8 @@ def _ref_info(q: Question, item: str | None) -> ex.RefInfo | str:
         if item not in q.item_ids:
             return f"item {item!r} inconnu dans la grille {q.id!r} (items : {', '.join(q.item_ids)})"
         return ex.RefInfo(ex.ExprType.STRING, frozenset(q.codes))
+    if q.type is QType.REPEAT:
+        return f"${{{q.id}}} : un groupe repeat ne peut pas figurer dans une expression"
     codes = frozenset(q.codes) if q.type.has_choices else None
     return ex.RefInfo(q.type.expr_type, codes)
 

@@ -40,6 +40,8 @@ class QType(enum.StrEnum):
     DATE = "date"
     GRID = "grid"
     CALCULATE = "calculate"
+    #: A repeatable group of simple fields (one entry per project…): the answer is a list of mappings.
+    REPEAT = "repeat"
 
     @property
     def has_choices(self) -> bool:
@@ -67,8 +69,15 @@ CHANGE_KINDS = ("wording", "choices", "filter", "type", "unit", "bounds", "requi
 #: Units of numeric questions.
 UNITS = ("euros", "agents", "percent", "inhabitants", "hours", "days", "months", "years", "count")
 
+#: Types a field of a ``repeat`` group may have.
+REPEAT_FIELD_TYPES = ("text", "long_text", "select_one", "select_multiple", "yes_no", "integer")
+#: Entries of a repeat group when ``max_repeat`` is not given.
+DEFAULT_MAX_REPEAT = 10
+
 #: The fixed choices of a ``yes_no`` question.
 YES_NO_CODES = ("oui", "non", "nsp")
+#: Survey kinds: the authorities' barometer, or the poll of French adults.
+SURVEY_KINDS = ("authorities", "people")
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +141,9 @@ class Question:
     #: Name of the shared list in ``choice_lists`` (None: choices written inline).
     choice_list: str | None = None
     items: tuple[GridItem, ...] = ()
+    #: ``repeat`` only: the fields of one entry, and how many entries at most.
+    fields: tuple[Question, ...] = ()
+    max_repeat: int | None = None
     relevant: Expression | None = None
     constraint: Expression | None = None
     constraint_message: Text | None = None
@@ -188,6 +200,8 @@ class Questionnaire:
     sections: list[Section]
     choice_lists: dict[str, tuple[Choice, ...]] = field(default_factory=dict)
     source: str = "<questionnaire>"
+    #: Who answers: ``authorities`` (the barometer) or ``people`` (the citizens' poll).
+    kind: str = "authorities"
     #: Question ids in an order where every question comes after what its
     #: relevance and calculation depend on (computed by the loader).
     eval_order: tuple[str, ...] = ()

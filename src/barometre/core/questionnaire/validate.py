@@ -15,6 +15,8 @@ scale                         ``int`` from 1 to 5
 text, long_text               ``str`` (stripped)
 date                          ``str`` ISO ``AAAA-MM-JJ`` (a ``datetime.date`` is accepted)
 grid                          ``dict[str, str]`` item id → choice code
+repeat                        ``list[dict[str, object]]``: one mapping per entry, field id → value
+                              (each field cleaned as a question of its type; empty entries dropped)
 calculate                     computed: ``float``/``int`` (any submitted value is ignored)
 ============================  =====================================================
 
@@ -250,7 +252,65 @@ def clean_value(q: Question, value: object) -> tuple[object, list[AnswerError]]:
         if errors:
             return None, errors
         return {i: grid[i] for i in q.item_ids if i in grid}, []
+    if t is QType.REPEAT:
+        return _clean_repeat(q, value)
     return None, []  # calculate: submitted values are ignored
+
+
+def _clean_repeat(q: Question, value: object) -> tuple[object, list[AnswerError]]:
+    """Entries of a repeat group: each a mapping of its fields, cleaned field by field.
+
+    An error names the entry and the field (``item`` = ``"2.titre"``, entries counted from 1).
+    """
+    if not isinstance(value, (list, tuple)):
+        return None, [_err(q, "type", "Une liste d'entrées est attendue.", "A list of entries is expected.")]
+    fields = {f.id: f for f in q.fields}
+    entries: list[dict[str, object]] = []
+    errors: list[AnswerError] = []
+    for n, entry in enumerate(value, start=1):
+        if not isinstance(entry, Mapping):
+            errors.append(_err(q, "type", f"Entrée {n} invalide.", f"Entry {n} is invalid.", str(n)))
+            continue
+        cleaned: dict[str, object] = {}
+        for key, v in entry.items():
+            f = fields.get(str(key))
+            if f is None:
+                errors.append(_err(q, "item", f"Champ inconnu : « {key} ».", f"Unknown field: “{key}”.", f"{n}.{key}"))
+                continue
+            if is_empty(v):
+                continue
+            clean, errs = clean_value(f, v)
+            errors.extend(
+                AnswerError(
+                    q.id,
+                    e.code,
+                    f"Entrée {n} — {f.label.fr} : {e.fr}",
+                    f"Entry {n} — {f.label.en}: {e.en}",
+                    f"{n}.{f.id}",
+                )
+                for e in errs
+            )
+            if not errs and clean is not None:
+                cleaned[f.id] = clean
+        if not cleaned:
+            continue
+        missing = [f for f in q.fields if f.required and f.id not in cleaned]
+        errors.extend(
+            _err(
+                q,
+                "required",
+                f"Entrée {n} — {f.label.fr} : réponse obligatoire.",
+                f"Entry {n} — {f.label.en}: an answer is required.",
+                f"{n}.{f.id}",
+            )
+            for f in missing
+        )
+        entries.append({f.id: cleaned[f.id] for f in q.fields if f.id in cleaned})
+    if q.max_repeat is not None and len(entries) > q.max_repeat:
+        errors.append(_err(q, "max", f"{q.max_repeat} entrées au plus.", f"At most {q.max_repeat} entries."))
+    if errors:
+        return None, errors
+    return entries, []
 
 
 # --------------------------------------------------------------------------- relevance
@@ -415,7 +475,8 @@ def validate_answers(
 
 
 def form_field_name(q: Question, item: str | None = None) -> str:
-    """Name of the HTML form field of a question (``<grid>.<item>`` for grid rows)."""
+    """Name of the HTML form field of a question (``<grid>.<item>`` for grid rows,
+    ``<repeat>.<entry>.<field>`` for the fields of a repeat group's entries, counted from 1)."""
     return q.id if item is None else f"{q.id}.{item}"
 
 
@@ -465,6 +526,11 @@ def coerce_form(
         for q in section.questions:
             if q.type is QType.CALCULATE:
                 continue
+            if q.type is QType.REPEAT:
+                entries = _form_entries(q, data)
+                if entries:
+                    answers[q.id] = entries
+                continue
             if q.type is QType.GRID:
                 grid: dict[str, object] = {}
                 for item in q.items:
@@ -478,3 +544,17 @@ def coerce_form(
             if value is not None:
                 answers[q.id] = value
     return answers
+
+
+def _form_entries(q: Question, data: Mapping[str, str | Sequence[str]]) -> list[dict[str, object]]:
+    """The entries of a repeat group posted as ``<id>.<n>.<field>`` (n from 1 to ``max_repeat``)."""
+    entries: list[dict[str, object]] = []
+    for n in range(1, (q.max_repeat or 0) + 1):
+        entry: dict[str, object] = {}
+        for f in q.fields:
+            v = coerce_form_value(f, data.get(form_field_name(q, f"{n}.{f.id}")))
+            if v is not None:
+                entry[f.id] = v
+        if entry:
+            entries.append(entry)
+    return entries

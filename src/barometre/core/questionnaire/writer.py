@@ -46,6 +46,10 @@ def _question(q: Question) -> dict[str, Any]:
             else {"id": i.id, "label": _text(i.label)}
             for i in q.items
         ]
+    if q.type is QType.REPEAT:
+        if q.max_repeat is not None:
+            d["max_repeat"] = q.max_repeat
+        d["fields"] = [_question(f) for f in q.fields]
     if q.type not in (QType.SCALE, QType.PERCENTAGE):
         if q.min is not None:
             d["min"] = _num(q.min)
@@ -81,7 +85,10 @@ def _question(q: Question) -> dict[str, Any]:
 
 
 def to_dict(qn: Questionnaire) -> dict[str, Any]:
-    d: dict[str, Any] = {"edition": qn.edition, "version": qn.version, "title": _text(qn.title)}
+    d: dict[str, Any] = {"edition": qn.edition}
+    if qn.kind != "authorities":
+        d["kind"] = qn.kind
+    d.update({"version": qn.version, "title": _text(qn.title)})
     if qn.opens:
         d["opens"] = qn.opens
     if qn.closes:

@@ -35,8 +35,10 @@ from barometre.core.indicators.catalogue import ALL, THEMES, Indicator
 from barometre.core.registry import STRATUM_LABELS, Kind, Stratum
 from barometre.core.registry.model import STRATUM_LABELS_EN
 from barometre.core.report import figures as fg
+from barometre.core.report import small_area
 from barometre.core.report import text as tx
 from barometre.core.report.model import ReportInput, Row
+from barometre.core.report.poll import poll_chapter
 from barometre.core.report.text import Num, Paragraph, Segment
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -748,7 +750,9 @@ class _Builder:
             "sqrt_deff": format_number(deff**0.5, 2, lang),
             "pubs": pubs,
             "assumption": str(w.get("assumption", "")) if lang == "fr" else "",
-            "notes": [str(n) for n in w.get("notes", [])] if lang == "fr" else [],
+            "notes": [tx.weighting_event(ev, lang) for ev in w.get("events", [])]
+            + ([str(n) for n in w.get("notes", [])] if lang == "fr" else []),
+            "small_area": small_area.annex_section(self),
         }
 
 
@@ -825,8 +829,9 @@ def render_html(
     b.text_svg_dir = text_svg_dir
     key = _timed(timings, "prepare", b.key_figures)
     chapters = _timed(timings, "prepare", b.chapters)
+    annex = _timed(timings, "prepare", b.annex)  # before the drawing: it queues the département map
     _timed(timings, "figures", lambda: draw_charts(b.jobs, workers))
-    annex = _timed(timings, "prepare", b.annex)
+    poll = _timed(timings, "prepare", lambda: poll_chapter(data))
     fonts = _timed(timings, "prepare", lambda: _copy_fonts(out_dir))
     s = b.s
     e = data.edition
@@ -861,6 +866,7 @@ def render_html(
                     None,
                 ),
                 chapters=chapters,
+                poll=poll,
                 annex=annex,
                 disclosure=data.disclosure_rule,
                 n_respondents=format_number(e.n_respondents, 0, data.lang),

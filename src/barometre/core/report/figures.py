@@ -41,6 +41,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from barometre.core.errors import ReportError
 from barometre.core.formatting import format_percent
 from barometre.core.paths import DATA_DIR
+from barometre.core.text import neutralise_formula
 
 BLUE = "#000091"  # DSFR blue-france-sun-113
 BLUE_LIGHT = "#6A6AF4"  # blue-france-main-525
@@ -156,9 +157,16 @@ def _save(
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(header)
     for r in data:
-        w.writerow(["" if v is None else (f"{v:.4f}" if isinstance(v, float) else v) for v in r])
+        w.writerow(["" if v is None else _csv_cell(v) for v in r])
     (out_dir / csv_name).write_text(buf.getvalue(), encoding="utf-8")
     return ChartFiles(chart_id, svg, png, csv_name)
+
+
+def _csv_cell(value: object) -> object:
+    """Numbers as numbers (4 decimals), text never read as a formula by a spreadsheet."""
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return neutralise_formula(value) if isinstance(value, str) else value
 
 
 def _pct_formatter(lang: str) -> FuncFormatter:

@@ -63,6 +63,36 @@ def rows_from(items: Iterable[Any], edition: int | None = None) -> tuple[Row, ..
 
 
 @dataclass(frozen=True)
+class AreaEstimate:
+    """One département's model-based estimate (``core.sae``), percent; ``direct`` None when withheld."""
+
+    area: str
+    name: str
+    estimate: float
+    cv: float | None
+    direct: float | None
+    n: int
+    #: ``eblup`` or ``synthetic``
+    method: str
+
+
+@dataclass(frozen=True)
+class SmallAreaMap:
+    """Fay–Herriot estimates of one indicator by département and the model's checks."""
+
+    indicator: str
+    areas: tuple[AreaEstimate, ...]
+    method: str
+    #: σ̂²ᵤ in squared percentage points, and whether R's rule truncated it at 0
+    refvar: float
+    refvar_truncated: bool
+    areas_fitted: int
+    std_residual_sd: float
+    #: areas whose published direct estimate differs from the model beyond 1.96
+    contradictions: int
+
+
+@dataclass(frozen=True)
 class EditionMeta:
     year: int
     simulated: bool
@@ -84,6 +114,36 @@ class EditionMeta:
 
 
 @dataclass(frozen=True)
+class PollFigure:
+    """One indicator of the poll of French adults, for the whole population (percent)."""
+
+    indicator: str
+    #: ``{fr, en}`` label.
+    label: Mapping[str, str]
+    estimate: float | None
+    ci_low: float | None
+    ci_high: float | None
+    n: int
+    deff: float | None
+    #: The institute's published value (percent), if any.
+    published: float | None
+    #: Authorities' indicators set beside it (their ``ensemble`` rows of the same edition).
+    beside: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PollInput:
+    """The published poll of the same year ("Regard des Français" chapter)."""
+
+    year: int
+    simulated: bool
+    n_respondents: int
+    #: The published poll's source (title, publisher, date, URL), ``{fr, en}``.
+    source: Mapping[str, str]
+    figures: tuple[PollFigure, ...]
+
+
+@dataclass(frozen=True)
 class ReportInput:
     edition: EditionMeta
     catalogue: Catalogue
@@ -101,6 +161,10 @@ class ReportInput:
     headline: tuple[str, ...] | None = None
     #: Extra metadata shown in the methodology annex (label → text), in the note's language.
     extra: Mapping[str, str] = field(default_factory=dict)
+    #: Small-area (Fay–Herriot) estimates by département; the first is mapped in the annex.
+    small_areas: tuple[SmallAreaMap, ...] = ()
+    #: The poll of French adults of the same year, when published ("Regard des Français").
+    poll: PollInput | None = None
 
     def __post_init__(self) -> None:
         if self.lang not in LANGS:

@@ -15,8 +15,9 @@ from typing import Any
 from barometre.core.indicators.catalogue import ALL, Catalogue, Indicator, load_catalogue
 from barometre.core.registry import STRATUM_LABELS, Kind, Stratum
 from barometre.core.report.figures import region_names
-from barometre.core.report.model import EditionMeta, ReportInput, Row
+from barometre.core.report.model import AreaEstimate, EditionMeta, ReportInput, Row, SmallAreaMap
 from barometre.core.report.text import disclosure_text
+from barometre.core.sae.areas import DEPARTEMENT_NAMES
 from barometre.core.stats import DisclosureRule, check_disclosure
 
 RULE = DisclosureRule()
@@ -160,7 +161,8 @@ def weighting_report(year: int, n: int) -> dict[str, Any]:
         "calibration": {"distance": "raking", "bounds": [0.2, 5.0], "population": True, "regions": True},
         "trimming": {"ratio": 3.5, "trimmed": 12},
         "collapse": {},
-        "notes": [],
+        "converged": True,
+        "events": [],
     }
 
 
@@ -199,4 +201,20 @@ def synthetic_input(
         weighting_report(year, n),
         disclosure_text(RULE, lang),
         lang,
+        small_areas=(_small_area_map("rssi", levels.get("rssi", 50.0), rng),),
     )
+
+
+def _small_area_map(indicator: str, level: float, rng: random.Random) -> SmallAreaMap:
+    """Model-based estimates for the 101 départements around ``level`` (shape only, not a fit)."""
+    areas = []
+    for code, name in sorted(DEPARTEMENT_NAMES.items()):
+        n = rng.choice((0, 1, 2, 3, 4, 6, 12))
+        est = min(95.0, max(5.0, level + rng.uniform(-15, 15)))
+        direct = min(100.0, max(0.0, est + rng.uniform(-8, 8))) if n >= RULE.min_respondents else None
+        areas.append(
+            AreaEstimate(
+                code, name, est, rng.uniform(0.05, 0.4), direct, n, "eblup" if direct is not None else "synthetic"
+            )
+        )
+    return SmallAreaMap(indicator, tuple(areas), "REML", 41.5, False, 90, 0.97, 0)

@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from barometre.core.formatting import NBSP, format_day, format_number, format_percent, format_points
 from barometre.core.indicators import labels
@@ -418,6 +419,38 @@ def pct(v: float, lang: str) -> str:
 def translate_reason(reason: str | None, lang: str) -> str:
     """The disclosure reason code (``confidentiality``, ``complementary``, ``precision``) in words."""
     return reason_label(reason, lang)
+
+
+def weighting_event(event: Mapping[str, Any], lang: str) -> str:
+    """Wording of an event of the weighting report (``core.weighting`` gives codes and numbers)."""
+    code = str(event.get("code", ""))
+    after = event.get("stage") == "after_trimming"
+    if code == "calibration_bounds_relaxed":
+        lo, hi = (format_number(float(b), 1, lang) for b in event.get("bounds", (0, 0)))
+        if lang == "fr":
+            return fr_typo(
+                f"Le calage borné (rapports de poids entre {lo} et {hi}) n'a pas convergé"
+                + (" après l'écrêtage" if after else "")
+                + " : les poids sont calés par raking sans bornes."
+            )
+        return (
+            f"Bounded calibration (weight ratios between {lo} and {hi}) did not converge"
+            + (" after trimming" if after else "")
+            + ": weights are calibrated by unbounded raking."
+        )
+    if code == "calibration_not_converged":
+        gap = format_number(float(event.get("achieved", 0.0)), 6, lang)
+        if lang == "fr":
+            return fr_typo(
+                f"Le calage n'a pas convergé (écart relatif maximal aux marges {gap}) : "
+                "les poids ne respectent pas exactement les marges ; l'édition ne peut être publiée "
+                "sans autorisation explicite."
+            )
+        return (
+            f"Calibration did not converge (largest relative gap to the margins {gap}): the weights "
+            "do not meet the margins exactly; the edition cannot be published without explicit consent."
+        )
+    return code
 
 
 def estimate_num(row: Row, lang: str) -> Num:

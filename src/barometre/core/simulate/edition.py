@@ -65,6 +65,23 @@ SHIFT_BOUND = 15.0
 
 
 @dataclass(frozen=True)
+class SelfSelection:
+    """Response not at random: within a stratum, an authority's odds of responding are
+    multiplied by ``exp(strength)`` per standard deviation of its answer maturity score
+    (:func:`answer_maturity`), so that the more mature authorities answer more often, as in a
+    voluntary survey. ``strength = 0`` is response at random within strata."""
+
+    name: str
+    strength: float
+
+
+#: Named strengths of self-selection (``SelfSelection.name``).
+SELF_SELECTION: dict[str, SelfSelection] = {
+    s.name: s for s in (SelfSelection("aucune", 0.0), SelfSelection("moderee", 0.5), SelfSelection("forte", 1.0))
+}
+
+
+@dataclass(frozen=True)
 class FitTarget:
     indicator: str
     figure: str
@@ -92,6 +109,10 @@ class SimulatedEdition:
     targets: tuple[FitTarget, ...]
     label: str = "données simulées"
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: answers of every unit of the frame (the simulated population the respondents come from)
+    frame_answers: tuple[Mapping[str, object], ...] = field(default_factory=tuple)
+    #: the response mechanism (None: at random within strata)
+    self_selection: SelfSelection | None = None
 
 
 # --------------------------------------------------------------------------- helpers
@@ -377,8 +398,10 @@ def simulate_edition(
     questionnaire: Questionnaire,
     catalogue: Catalogue,
     sample: Sample | None = None,
+    self_selection: SelfSelection | None = None,
 ) -> SimulatedEdition:
-    """Simulate edition ``year`` (voluntary survey of the whole frame, or of ``sample``'s units)."""
+    """Simulate edition ``year`` (voluntary survey of the whole frame, or of ``sample``'s units);
+    respondents are drawn at random within strata, or by ``self_selection``."""
     fa = frame if isinstance(frame, FrameArrays) else frame_arrays(frame)
     if questionnaire.edition != year:
         raise EditionError(f"questionnaire de l'édition {questionnaire.edition} pour simuler {year}")
@@ -486,7 +509,10 @@ def simulate_edition(
     # respondents
     invited_rows = np.arange(n) if sample is None else fa.index_of(sample.codes)
     pi = None if sample is None else sample.inclusion_probability
-    resp_rows, rates = _draw_respondents(fa, invited_rows, n_resp, rng)
+    tilt = None
+    if self_selection is not None and self_selection.strength != 0.0:
+        tilt = selection_odds(answer_maturity(questionnaire, unit_answers), self_selection.strength)
+    resp_rows, rates = _draw_respondents(fa, invited_rows, n_resp, rng, tilt)
     answers: dict[str, dict[str, object]] = {}
     notes: list[str] = []
     for r in resp_rows:
@@ -522,7 +548,52 @@ def simulate_edition(
         rates,
         targets,
         notes=tuple(notes),
+        frame_answers=tuple(unit_answers),
+        self_selection=self_selection,
     )
+
+
+def answer_maturity(questionnaire: Questionnaire, answers: Sequence[Mapping[str, object]]) -> FloatArray:
+    """Mean ordinal position of each unit's answers to single-choice questions and grid items,
+    from +1 (the most mature choice) to -1 (the least), "don't know"-like choices left out."""
+    scales: dict[str, dict[str, float]] = {}
+    for qid in questionnaire.eval_order:
+        q = questionnaire.question(qid)
+        if q.type not in (QType.SELECT_ONE, QType.YES_NO, QType.GRID):
+            continue
+        ordered = [c for c in q.codes if c not in NEUTRAL_CODES]
+        if q.id in REVERSED:
+            ordered = ordered[::-1]
+        k = len(ordered)
+        if k > 1:
+            scales[qid] = {c: 1 - 2 * pos / (k - 1) for pos, c in enumerate(ordered)}
+    out = np.zeros(len(answers))
+    for i, a in enumerate(answers):
+        total, count = 0.0, 0
+        for qid, scale in scales.items():
+            v = a.get(qid)
+            for x in v.values() if isinstance(v, dict) else (v,):
+                if isinstance(x, str) and x in scale:
+                    total += scale[x]
+                    count += 1
+        out[i] = total / count if count else 0.0
+    return out
+
+
+def selection_odds(score: FloatArray, strength: float) -> FloatArray:
+    """Relative odds of responding, ``exp(strength * z)`` with ``z`` the standardised score."""
+    sd = float(score.std())
+    z = (score - score.mean()) / sd if sd > 0 else np.zeros_like(score)
+    return np.asarray(np.exp(strength * z), dtype=np.float64)
+
+
+def draw_respondents(
+    fa: FrameArrays, total: int, rng: np.random.Generator, odds: FloatArray | None = None
+) -> npt.NDArray[np.int64]:
+    """Rows of the frame that respond to a voluntary survey of ``total`` respondents: stratum
+    response rates as the simulator's (``RESPONSE_PROPENSITY``), within strata at random or with
+    the relative ``odds`` of :func:`selection_odds` (self-selection)."""
+    return _draw_respondents(fa, np.arange(fa.n), total, rng, odds)[0]
 
 
 def _realised(t: _Target, key: str, unit_answers: Sequence[Mapping[str, object]]) -> FitTarget:
@@ -555,7 +626,11 @@ def _realised(t: _Target, key: str, unit_answers: Sequence[Mapping[str, object]]
 
 
 def _draw_respondents(
-    fa: FrameArrays, invited: npt.NDArray[np.int64], total: int, rng: np.random.Generator
+    fa: FrameArrays,
+    invited: npt.NDArray[np.int64],
+    total: int,
+    rng: np.random.Generator,
+    odds: FloatArray | None = None,
 ) -> tuple[npt.NDArray[np.int64], dict[str, float]]:
     strata = fa.stratum[invited]
     names = sorted({str(s) for s in strata})
@@ -580,7 +655,11 @@ def _draw_respondents(
     chosen: list[npt.NDArray[np.int64]] = []
     for s, kk in zip(names, k, strict=True):
         rows = invited[strata == s]
-        chosen.append(np.sort(rng.choice(rows, size=min(int(kk), rows.shape[0]), replace=False)))
+        size = min(int(kk), rows.shape[0])
+        if odds is None:
+            chosen.append(np.sort(rng.choice(rows, size=size, replace=False)))
+        else:  # self-selection: successive draws with probability proportional to the odds
+            chosen.append(np.sort(rng.choice(rows, size=size, replace=False, p=odds[rows] / odds[rows].sum())))
     out = np.sort(np.concatenate(chosen)).astype(np.int64)
     rates = {s: float(min(int(kk), sz) / sz) for s, kk, sz in zip(names, k, sizes, strict=True)}
     return out, rates
@@ -599,4 +678,15 @@ def _validated(qn: Questionnaire, answers: Mapping[str, object], code: str) -> d
     return dict(result.cleaned)
 
 
-__all__ = ["DEFAULT_RESPONDENTS", "RESPONSE_PROPENSITY", "FitTarget", "SimulatedEdition", "simulate_edition"]
+__all__ = [
+    "DEFAULT_RESPONDENTS",
+    "RESPONSE_PROPENSITY",
+    "SELF_SELECTION",
+    "FitTarget",
+    "SelfSelection",
+    "SimulatedEdition",
+    "answer_maturity",
+    "draw_respondents",
+    "selection_odds",
+    "simulate_edition",
+]

@@ -100,6 +100,8 @@ class SurveyDesign:
     corrections: tuple[Correction, ...] = ()
     present: BoolArray = field(default_factory=lambda: np.ones(0, dtype=bool))
     lonely_psu: str = "fail"
+    #: False when a weight adjustment stopped at its iteration limit (``rake``, forced ``calibrate``)
+    converged: bool = True
 
     def __post_init__(self) -> None:
         if self.present.shape[0] != self.weights.shape[0]:
@@ -237,7 +239,10 @@ def _onestage(x: FloatArray, st: Stage, lonely: str, stage_no: int) -> FloatArra
     nsubset = np.bincount(psu_stratum, minlength=nstrat).astype(np.float64)
     sums = group_sum(psu_stratum, totals, nstrat)
     means = sums / n_psu[:, None]
-    lonely_s = n_psu <= 1
+    # a self-representing stratum (sampling fraction 1) adds no variance and is tested first,
+    # as R's onestrat does: it is never "lonely", whatever the lonely_psu option
+    selfrep = f < 1e-7
+    lonely_s = (n_psu <= 1) & ~selfrep
     centre = np.ones(nstrat, dtype=bool)
     if lonely == "adjust":
         centre = ~((nsubset <= 1) & lonely_s)
@@ -251,7 +256,6 @@ def _onestage(x: FloatArray, st: Stage, lonely: str, stage_no: int) -> FloatArra
         if lonely not in LONELY_PSU_OPTIONS:
             raise StatsError(f"option lonely_psu inconnue : {lonely!r}")
     dev = totals - np.where(centre[:, None], means, 0.0)[psu_stratum]
-    selfrep = f < 1e-7
     weight_psu = np.where(selfrep, 0.0, scale)[psu_stratum]
     ok = np.ones(nstrat, dtype=bool)
     if lonely == "average":

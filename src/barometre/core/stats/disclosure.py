@@ -88,14 +88,15 @@ class DisclosureResult:
     precision: Precision | None = None
 
 
-def interval(p: float, se: float, n: int, level: float = 0.95) -> Precision:
-    """Korn–Graubard interval of ``p`` (0–1), computed on the side ``min(p, 1 − p)`` and mirrored,
-    so that ``p`` and ``1 − p`` get bit-for-bit the same width and effective sample size."""
+def interval(p: float, se: float, n: int, level: float = 0.95, df: float | None = None) -> Precision:
+    """Korn–Graubard interval of ``p`` (0–1) with the design degrees of freedom ``df``, computed on
+    the side ``min(p, 1 − p)`` and mirrored, so that ``p`` and ``1 − p`` get bit-for-bit the same
+    width and effective sample size."""
     p = min(1.0, max(0.0, p))
     flip = p > 0.5
     q = 1.0 - p if flip else p
-    lo, hi = korn_graubard(q, se, n, level)
-    n_eff = effective_sample_size(q, se, n)
+    lo, hi = korn_graubard(q, se, n, level, df=df)
+    n_eff = effective_sample_size(q, se, n, df=df, level=level)
     return Precision(1.0 - hi, 1.0 - lo, n_eff) if flip else Precision(lo, hi, n_eff)
 
 
@@ -110,16 +111,17 @@ def is_imprecise(p: float, prec: Precision, rule: DisclosureRule) -> bool:
 
 
 def check_disclosure(
-    n_respondents: int, estimate: float, se: float, rule: DisclosureRule | None = None
+    n_respondents: int, estimate: float, se: float, rule: DisclosureRule | None = None, df: float | None = None
 ) -> DisclosureResult:
-    """Verdict for one proportion ``estimate`` (0–1) with standard error ``se`` on ``n`` respondents."""
+    """Verdict for one proportion ``estimate`` (0–1) with standard error ``se`` on ``n`` respondents
+    (``df``: the domain's design degrees of freedom; below 1 no interval exists: hidden, ``precision``)."""
     rule = rule or DisclosureRule()
     if n_respondents < rule.min_respondents or n_respondents <= 0:
         return DisclosureResult(True, CONFIDENTIALITY)
-    if not (math.isfinite(estimate) and math.isfinite(se)):
+    if not (math.isfinite(estimate) and math.isfinite(se)) or (df is not None and df < 1):
         return DisclosureResult(True, PRECISION)
     p = min(1.0, max(0.0, estimate))
-    prec = interval(p, max(0.0, se), n_respondents)
+    prec = interval(p, max(0.0, se), n_respondents, df=df)
     if rule.hide_absolute_width is not None and prec.width >= rule.hide_absolute_width:
         return DisclosureResult(True, PRECISION, precision=prec)
     return DisclosureResult(False, None, is_imprecise(p, prec, rule), prec)

@@ -10,7 +10,16 @@ Post-stratification and raking residualise ``u`` as ``r = u - B C`` with ``B`` t
 back-fitting on G-dimensional summaries only. The stratified variance
 ``sum_h s_h [sum_i r_i^2 - n_h rbar_h^2]`` expands into group sums by (stratum, domain,
 margin category), each one sparse matrix product over the n × k data.
-Other designs (clusters, calibration) fall back on the exact engine, one domain at a time.
+Calibration (``GregCorrection``, linear or raking distance, bounded or not: the correction only
+depends on the calibration model matrix ``X``, the final weights and ``g``) residualises ``u`` as
+``r = u - V c`` with ``V = (g sqrt w0) X sqrt w0`` (n × p) and ``c = (B'B)^-1 B'(u / g sqrt w0)``
+(``B = X sqrt w0``): ``B'(u / g sqrt w0)`` and the stratum sums of ``r``, ``r^2`` expand into
+sums by (stratum, domain) of the data times the columns of ``V``, one sparse product each.
+Other designs (clusters, several stages, several corrections, lonely PSUs) fall back on the
+exact engine, one domain at a time; ``DomainMeans.method`` says which path was taken.
+
+Degrees of freedom of each cell (``df``): PSUs minus strata among the domain's rows with a
+value and a nonzero weight, as ``degf`` of the domain subset (R's ``svyby`` with ``na.rm``).
 """
 
 from __future__ import annotations
@@ -19,10 +28,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.linalg import solve_triangular
 
 from barometre.core.errors import StatsError
 from barometre.core.stats.design import (
     FloatArray,
+    GregCorrection,
     IntArray,
     PostStratumCorrection,
     RakingCorrection,
@@ -41,6 +52,10 @@ class DomainMeans:
     ci_low: FloatArray
     ci_high: FloatArray
     n: IntArray
+    #: design degrees of freedom of each cell (PSUs minus strata of the domain's rows with a value)
+    df: IntArray
+    #: "vectorised" or "per-domain" (the exact engine, one domain at a time)
+    method: str = "vectorised"
 
 
 def _indicator(codes: IntArray, ngroups: int) -> sp.csr_matrix:
@@ -74,23 +89,156 @@ def domain_means(design: SurveyDesign, y: FloatArray, domains: IntArray, *, leve
         raise StatsError(f"domaine vide : {int(np.flatnonzero(wsum.sum(axis=1) == 0)[0])}")
     with np.errstate(invalid="ignore", divide="ignore"):
         mu = np.asarray(zd @ (yz * w[:, None])) / wsum
-    simple = (
-        len(design.stages) == 1
-        and bool(design.present.all())
-        and np.unique(design.stages[0].clusters).size == design.n
-        and all(isinstance(c, (RakingCorrection, PostStratumCorrection)) for c in design.corrections)
-        and len(design.corrections) <= 1
+    rows_are_psus = (
+        len(design.stages) == 1 and bool(design.present.all()) and np.unique(design.stages[0].clusters).size == design.n
     )
-    if simple:
+    corr = design.corrections
+    method = "vectorised"
+    var: FloatArray | None = None
+    if rows_are_psus and len(corr) <= 1 and all(isinstance(c, (RakingCorrection, PostStratumCorrection)) for c in corr):
         var = _variance_rows(design, yz, mf, w, dcode, ndom, mu, wsum)
-    else:
-        var = np.empty_like(mu)
-        for d in range(ndom):
-            sub = design.subset(dom == d)
-            var[d] = np.diag(svymean(sub, np.where(mvals, y, np.nan), na_rm=True).vcov)
+    elif rows_are_psus and len(corr) == 1 and isinstance(corr[0], GregCorrection) and bool(np.all(corr[0].w != 0)):
+        var = _variance_greg(design, corr[0], yz, mf, w, dcode, ndom, mu, wsum)
+    if var is None:
+        method = "per-domain"
+        var = _fallback(design, yz, mf, dom, ndom)
     se = np.sqrt(np.maximum(var, 0.0))
     q = qcrit(level, None)
-    return DomainMeans(mu, se, mu - q * se, mu + q * se, counts.astype(np.int64))
+    df = _domain_df(design, mf, w, dom, ndom, counts, rows_are_psus)
+    return DomainMeans(mu, se, mu - q * se, mu + q * se, counts.astype(np.int64), df, method)
+
+
+def _domain_df(
+    design: SurveyDesign,
+    mf: FloatArray,
+    w: FloatArray,
+    dom: IntArray,
+    ndom: int,
+    counts: FloatArray,
+    rows_are_psus: bool,
+) -> IntArray:
+    """PSUs minus strata (first stage) among the rows of each domain with a value and a nonzero weight."""
+    st = design.stages[0]
+    inside = dom >= 0
+    used = mf * ((w != 0) & inside)[:, None]
+    hcode = codes_of(st.strata)
+    nh_ = int(hcode.max()) + 1
+    dcode = np.where(inside, dom, 0)
+    per_hd = np.asarray(_indicator(hcode * ndom + dcode, nh_ * ndom) @ used).reshape(nh_, ndom, -1)
+    nstrata = (per_hd > 0).sum(axis=0)
+    if rows_are_psus:
+        npsu = counts
+    else:
+        psu = codes_of(hcode * (int(st.clusters.max()) + 1) + st.clusters)
+        npsu_ = int(psu.max()) + 1
+        per_pd = np.asarray(_indicator(psu * ndom + dcode, npsu_ * ndom) @ used).reshape(npsu_, ndom, -1)
+        npsu = (per_pd > 0).sum(axis=0)
+    return np.asarray(npsu - nstrata, dtype=np.int64)
+
+
+def _stratum_constants(design: SurveyDesign) -> tuple[IntArray, int, FloatArray, FloatArray, FloatArray, float] | None:
+    """Per stratum of a design whose PSUs are the rows (all present): codes, count, sizes ``n_h``,
+    the weight of ``sum r^2`` and of ``-(sum r)^2 / n_h`` in the variance, and the overall factor,
+    following ``_onestage``: ``f n_h/(n_h - 1)`` and centred; 0 for a self-representing stratum;
+    a lonely stratum (one PSU) by the ``lonely_psu`` option: ``adjust`` ``f`` uncentred,
+    ``remove``/``certainty`` 0, ``average`` left out and the rest scaled by strata/usable strata;
+    ``fail``: None (the exact path raises R's error)."""
+    st = design.stages[0]
+    hcode = codes_of(st.strata)
+    nh_ = int(hcode.max()) + 1
+    _, sfirst = np.unique(hcode, return_index=True)
+    n_h = st.sampsize[sfirst]
+    if st.popsize is None:
+        f = np.ones(nh_)
+    else:
+        pop = st.popsize[sfirst]
+        f = np.where(np.isinf(pop), 1.0, (pop - n_h) / np.where(np.isinf(pop), 1.0, pop))
+    selfrep = f < 1e-7
+    lonely = (n_h < 2) & ~selfrep
+    scale = np.where(selfrep, 0.0, f * n_h / np.where(n_h > 1, n_h - 1, 1.0))
+    centre = np.ones(nh_)
+    factor = 1.0
+    if lonely.any():
+        option = design.lonely_psu
+        if option == "adjust":
+            centre = np.where(lonely, 0.0, 1.0)
+        elif option in ("remove", "certainty"):
+            scale = np.where(lonely, 0.0, scale)
+        elif option == "average":
+            scale = np.where(lonely, 0.0, scale)
+            usable = int((~lonely).sum())
+            if usable == 0:
+                return None
+            factor = nh_ / usable
+        else:
+            return None
+    return hcode, nh_, n_h, scale, centre, factor
+
+
+def _variance_greg(
+    design: SurveyDesign,
+    corr: GregCorrection,
+    yz: FloatArray,
+    mf: FloatArray,
+    w: FloatArray,
+    dcode: IntArray,
+    ndom: int,
+    mu: FloatArray,
+    wsum: FloatArray,
+) -> FloatArray | None:
+    """Stratified variance of calibrated domain means (see the module doc)."""
+    consts = _stratum_constants(design)
+    if consts is None:
+        return None
+    hcode, nh_, n_h, scale, centre, factor = consts
+    n, k = yz.shape
+    basis = corr.basis
+    p = basis.shape[1]
+    inv_w = 1.0 / wsum  # (D, k)
+    # A: B'(u / gw) = sum_{i in d} A_i m (y - mu) / W ; V: gw * B (the residual's regressors)
+    amat = basis * (w / corr.w)[:, None]
+    vmat = basis * corr.w[:, None]
+    rows = np.arange(n)
+    # one sparse product for every (column j of A, domain d): rows (j, d), entries A_ij
+    ajd = sp.csr_matrix(
+        (amat.T.reshape(-1), ((np.arange(p)[:, None] * ndom + dcode[None, :]).reshape(-1), np.tile(rows, p))),
+        shape=(p * ndom, n),
+    )
+    t1 = np.asarray(ajd @ yz).reshape(p, ndom, k)
+    t0 = np.asarray(ajd @ mf).reshape(p, ndom, k)
+    bty = ((t1 - mu[None] * t0) * inv_w[None]).reshape(p, ndom * k)
+    # coef = (B'B)^-1 B'y through the triangular factor of B (as accurate as a least-squares fit)
+    rfac = np.linalg.qr(basis, mode="r")
+    coef = solve_triangular(rfac, solve_triangular(rfac, bty, trans="T"))  # (p, D*k)
+    # u sums per (h, d, k)
+    zhd = _indicator(hcode * ndom + dcode, nh_ * ndom)
+    wy = yz * w[:, None]
+    wm = mf * w[:, None]
+    s1 = np.asarray(zhd @ wy).reshape(nh_, ndom, k)
+    s0 = np.asarray(zhd @ wm).reshape(nh_, ndom, k)
+    w2 = w * w
+    q2 = np.asarray(zhd @ (yz * yz * w2[:, None])).reshape(nh_, ndom, k)
+    q1 = np.asarray(zhd @ (yz * w2[:, None])).reshape(nh_, ndom, k)
+    q0 = np.asarray(zhd @ (mf * w2[:, None])).reshape(nh_, ndom, k)
+    sum_u = (s1 - mu[None] * s0) * inv_w[None]
+    sum_u2 = (q2 - 2 * mu[None] * q1 + mu[None] ** 2 * q0) * inv_w[None] ** 2
+    # cross terms sum_{i in h, d} u_i V_i . c: rows (j, h, d), entries V_ij w_i
+    vw = vmat * w[:, None]
+    key = (np.arange(p)[:, None] * (nh_ * ndom) + (hcode * ndom + dcode)[None, :]).reshape(-1)
+    vjhd = sp.csr_matrix((vw.T.reshape(-1), (key, np.tile(rows, p))), shape=(p * nh_ * ndom, n))
+    e1 = np.asarray(vjhd @ yz).reshape(p, nh_, ndom, k)
+    e0 = np.asarray(vjhd @ mf).reshape(p, nh_, ndom, k)
+    ue = ((e1 - mu[None, None] * e0) * inv_w[None, None]).reshape(p, nh_, ndom * k)
+    cross = np.einsum("jhc,jc->hc", ue, coef)
+    zh = _indicator(hcode, nh_)
+    vsum = np.asarray(zh @ vmat)  # (H, p)
+    sum_r = sum_u.reshape(nh_, ndom * k) - vsum @ coef
+    sum_r2 = sum_u2.reshape(nh_, ndom * k) - 2 * cross
+    for h in range(nh_):
+        vh = vmat[hcode == h]
+        sum_r2[h] += (coef * ((vh.T @ vh) @ coef)).sum(axis=0)
+    v = (scale[:, None] * (sum_r2 - centre[:, None] * sum_r**2 / n_h[:, None])).sum(axis=0) * factor
+    return np.asarray(v.reshape(ndom, k), dtype=np.float64)
 
 
 def _variance_rows(
@@ -102,7 +250,7 @@ def _variance_rows(
     ndom: int,
     mu: FloatArray,
     wsum: FloatArray,
-) -> FloatArray:
+) -> FloatArray | None:
     st = design.stages[0]
     n, k = yz.shape
     hcode = codes_of(st.strata)
@@ -110,7 +258,7 @@ def _variance_rows(
     _, sfirst = np.unique(hcode, return_index=True)
     n_h = st.sampsize[sfirst]
     if np.any(n_h < 2):
-        return _fallback(design, yz, mf, dcode, ndom)
+        return None
     if st.popsize is None:
         f = np.ones(nh_)
     else:
@@ -205,8 +353,14 @@ def _variance_rows(
 
 
 def _fallback(design: SurveyDesign, yz: FloatArray, mf: FloatArray, dcode: IntArray, ndom: int) -> FloatArray:
-    y = np.where(mf > 0, yz, np.nan)
+    """Exact engine, one domain at a time; columns grouped by their missing values (``na.rm``
+    per column)."""
     out = np.empty((ndom, yz.shape[1]))
-    for d in range(ndom):
-        out[d] = np.diag(svymean(design.subset(dcode == d), y, na_rm=True).vcov)
+    patterns: dict[bytes, list[int]] = {}
+    for j in range(yz.shape[1]):
+        patterns.setdefault(mf[:, j].tobytes(), []).append(j)
+    for cols in patterns.values():
+        y = np.where(mf[:, cols] > 0, yz[:, cols], np.nan)
+        for d in range(ndom):
+            out[d, cols] = np.diag(svymean(design.subset(dcode == d), y, na_rm=True).vcov)
     return out

@@ -20,15 +20,37 @@ from barometre.core.stats.proportions import svyciprop
 from barometre.core.stats.quantiles import svyquantile
 from barometre.core.stats.replicates import as_svrepdesign
 
+#: Largest case file read (bytes).
+MAX_CASE_BYTES = 10 * 1024 * 1024
+#: Largest data file read (bytes).
+MAX_DATA_BYTES = 200 * 1024 * 1024
+#: Deepest JSON nesting of a case file (real cases nest 4 levels).
+MAX_CASE_DEPTH = 32
+STATISTICS = ("mean", "total", "proportion_ci", "quantile", "ratio")
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:300]
+
 
 def read_csv(path: Path) -> pd.DataFrame:
     """Read a CSV where the empty field is NA (R's ``na.strings = ""``)."""
+    if path.exists() and not path.is_file():
+        raise StatsError(f"fichier de données attendu, pas un dossier : {path}")
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError as exc:
+        raise StatsError(f"fichier de données introuvable : {path}") from exc
+    except OSError as exc:
+        raise StatsError(f"fichier de données illisible : {path} ({_one_line(exc)})") from exc
+    if size > MAX_DATA_BYTES:
+        raise StatsError(f"fichier de données trop gros : {path} ({size} octets, au plus {MAX_DATA_BYTES})")
     try:
         return pd.read_csv(path, keep_default_na=False, na_values=[""])
     except FileNotFoundError as exc:
         raise StatsError(f"fichier de données introuvable : {path}") from exc
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise StatsError(f"fichier de données illisible : {path} ({exc})") from exc
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError, ValueError) as exc:
+        raise StatsError(f"fichier de données illisible : {path} ({_one_line(exc)})") from exc
 
 
 @dataclass(frozen=True)
@@ -168,8 +190,6 @@ def apply_adjustment(design: AnyDesign, frame: Frame, adj: Mapping[str, Any]) ->
         ctrl = adj.get("control") or {}
         return rake(design, margins, maxit=int(ctrl.get("maxit", 10)), epsilon=float(ctrl.get("epsilon", 1)))
     if kind.startswith("calibrate"):
-        if not isinstance(design, SurveyDesign):
-            raise StatsError("calage d'un plan à répliques non pris en charge")
         mm, names = frame.model_matrix(str(adj["formula"]))
         popmap = {str(k): float(v) for k, v in dict(adj["population"]).items()}
         absent = [nm for nm in names if nm not in popmap]
@@ -321,18 +341,119 @@ def run_request(frame: Frame, design: AnyDesign, req: Mapping[str, Any], idx: in
     return rows
 
 
-def load_case(path: Path) -> tuple[Frame, AnyDesign, dict[str, Any]]:
-    """Read a reference case JSON (data path relative to it) and build its final design."""
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"valeur {name} refusée (nombre fini attendu)")
+
+
+def _json_depth_ok(text: str) -> bool:
+    """Whether the nesting of ``[``/``{`` outside strings stays within :data:`MAX_CASE_DEPTH` (no recursion)."""
+    depth = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_CASE_DEPTH:
+                return False
+        elif ch in "]}":
+            depth -= 1
+    return True
+
+
+def read_case(path: Path) -> dict[str, Any]:
+    """The case file as a checked dict; every problem is a one-line :class:`StatsError` naming the file."""
     import json
 
+    where = str(path)
+    if path.exists() and not path.is_file():
+        raise StatsError("fichier de cas attendu, pas un dossier", location=where)
     try:
-        case = json.loads(path.read_text(encoding="utf-8"))
+        size = path.stat().st_size
+        if size > MAX_CASE_BYTES:
+            raise StatsError(f"fichier de cas trop gros ({size} octets, au plus {MAX_CASE_BYTES})", location=where)
+        raw = path.read_bytes()
     except FileNotFoundError as exc:
-        raise StatsError(f"fichier de cas introuvable : {path}") from exc
+        raise StatsError("fichier de cas introuvable", location=where) from exc
+    except OSError as exc:
+        raise StatsError(f"fichier de cas illisible ({_one_line(exc)})", location=where) from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise StatsError(f"encodage invalide (UTF-8 attendu) à l'octet {exc.start}", location=where) from None
+    if not _json_depth_ok(text):
+        raise StatsError(f"JSON trop imbriqué (plus de {MAX_CASE_DEPTH} niveaux)", location=where)
+    try:
+        case = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise StatsError(f"JSON invalide : {exc.msg}", location=f"{path}:{exc.lineno}:{exc.colno}") from exc
+    except ValueError as exc:
+        raise StatsError(f"JSON invalide : {exc}", location=where) from exc
     if not isinstance(case, dict) or "data" not in case or "design" not in case:
-        raise StatsError("cas sans clés 'data' et 'design'", location=str(path))
+        raise StatsError("cas sans clés 'data' et 'design'", location=where)
+    _check_case(case, where)
+    return case
+
+
+def _is_number(v: object) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and bool(np.isfinite(v))
+
+
+def _check_case(case: Mapping[str, Any], where: str) -> None:
+    """Types and ranges of a case, checked before any computation."""
+    if not isinstance(case["data"], str) or not case["data"].strip():
+        raise StatsError("'data' : chemin du fichier CSV attendu (texte)", location=where)
+    if not isinstance(case["design"], dict):
+        raise StatsError("'design' : objet attendu (ids, strata, weights, fpc, nest)", location=where)
+    for key in ("ids", "strata", "weights", "fpc"):
+        v = case["design"].get(key)
+        if v is not None and not isinstance(v, str | list):
+            raise StatsError(f"'design.{key}' : formule (texte) attendue", location=where)
+    for key in ("adjustment", "replicates"):
+        if case.get(key) is not None and not isinstance(case[key], dict):
+            raise StatsError(f"'{key}' : objet attendu", location=where)
+    requests = case.get("requests")
+    if requests is None:
+        return
+    if not isinstance(requests, list):
+        raise StatsError("'requests' : liste de requêtes attendue", location=where)
+    for i, req in enumerate(requests):
+        at = f"requests[{i}]"
+        if not isinstance(req, dict):
+            raise StatsError(f"'{at}' : objet attendu", location=where)
+        if req.get("statistic") not in STATISTICS:
+            raise StatsError(
+                f"'{at}.statistic' : {req.get('statistic')!r} inconnue (attendu : {', '.join(STATISTICS)})",
+                location=where,
+            )
+        if not isinstance(req.get("variable"), str):
+            raise StatsError(f"'{at}.variable' : nom de colonne attendu", location=where)
+        for key in ("domain", "denominator", "ci_method", "interval_type", "qrule"):
+            if req.get(key) is not None and not isinstance(req[key], str):
+                raise StatsError(f"'{at}.{key}' : texte attendu", location=where)
+        level = req.get("level")
+        if level is not None and not (_is_number(level) and 0 < level < 1):
+            raise StatsError(f"'{at}.level' : niveau de confiance dans ]0, 1[ attendu, pas {level!r}", location=where)
+        if req["statistic"] == "quantile":
+            qs = req.get("quantiles")
+            if not isinstance(qs, list) or not qs or not all(_is_number(q) and 0 <= q <= 1 for q in qs):
+                raise StatsError(
+                    f"'{at}.quantiles' : liste de nombres dans [0, 1] attendue, pas {qs!r}", location=where
+                )
+        if req["statistic"] == "ratio" and not isinstance(req.get("denominator"), str):
+            raise StatsError(f"'{at}.denominator' : nom de colonne attendu pour un ratio", location=where)
+
+
+def load_case(path: Path) -> tuple[Frame, AnyDesign, dict[str, Any]]:
+    """Read a reference case JSON (data path relative to it) and build its final design."""
+    case = read_case(path)
     frame = Frame(read_csv(path.parent / str(case["data"])))
     design: AnyDesign = build_design(frame, case["design"])
     adj = case.get("adjustment")
@@ -350,8 +471,19 @@ def load_case(path: Path) -> tuple[Frame, AnyDesign, dict[str, Any]]:
 
 
 def run_case(path: Path) -> list[dict[str, Any]]:
-    frame, design, case = load_case(path)
-    rows: list[dict[str, Any]] = []
-    for i, req in enumerate(case.get("requests") or []):
-        rows.extend(run_request(frame, design, req, i))
+    """Every estimate a case file asks for. A case the checks above let through but that the
+    computation cannot use (a key of the wrong type deep in an adjustment...) is still one
+    :class:`StatsError` naming the file, never a traceback."""
+    try:
+        frame, design, case = load_case(path)
+        rows: list[dict[str, Any]] = []
+        for i, req in enumerate(case.get("requests") or []):
+            rows.extend(run_request(frame, design, req, i))
+    except StatsError as exc:
+        if exc.location is None:
+            exc.location = str(path)
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, ZeroDivisionError) as exc:
+        kind = "clé absente" if isinstance(exc, KeyError) else "valeur inutilisable"
+        raise StatsError(f"cas inutilisable ({kind} : {_one_line(exc)})", location=str(path)) from None
     return rows

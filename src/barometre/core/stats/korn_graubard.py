@@ -6,10 +6,16 @@ with small expected number of positive counts estimated from survey data",
 Standards for Proportions (Parker et al. 2017, Vital Health Stat 2(175)).
 
 The Clopper–Pearson interval is computed on the *effective sample size*
-``n_eff = p (1 − p) / var(p)``, capped at the number of respondents ``n``;
-when ``p`` is 0 or 1 (or the variance is 0) ``n_eff = n``. Unlike the Wald
-interval ``p ± 1.96 se`` it never leaves [0, 1] and does not collapse to a
-point at 0 % or 100 %, which matters for small domains (régions,
+
+    n_eff = min(n, p (1 − p) / var(p))          (n when p is 0 or 1, or var(p) = 0)
+    n_df  = n_eff · (t_{n−1} / t_df)²            (t quantiles at 1 − α/2)
+
+with ``n`` the respondents and ``df`` the design degrees of freedom of the
+estimate (PSUs minus strata of its domain): a variance estimated on few degrees
+of freedom widens the interval. Bounds: ``Beta(α/2; x, n_df − x + 1)`` and
+``Beta(1 − α/2; x + 1, n_df − x)`` with ``x = p n_df`` (0 and 1 at the ends).
+Unlike the Wald interval ``p ± 1.96 se`` it never leaves [0, 1] and does not
+collapse to a point at 0 % or 100 %, which matters for small domains (régions,
 métropoles) where every respondent may give the same answer.
 """
 
@@ -17,23 +23,29 @@ from __future__ import annotations
 
 import math
 
-from scipy.stats import beta
+from scipy.stats import beta, t
 
 
-def effective_sample_size(p: float, se: float, n: int) -> float:
+def effective_sample_size(p: float, se: float, n: int, df: float | None = None, level: float = 0.95) -> float:
+    """``n_eff`` capped at ``n``, times ``(t_{n-1}/t_df)^2`` when ``df`` is given (``df = n - 1``: no change)."""
     if n <= 0:
         raise ValueError("n must be positive")
-    if p <= 0.0 or p >= 1.0 or se <= 0.0:
-        return float(n)
-    return min(float(n), p * (1.0 - p) / (se * se))
+    n_eff = float(n) if (p <= 0.0 or p >= 1.0 or se <= 0.0) else min(float(n), p * (1.0 - p) / (se * se))
+    if df is None or df == n - 1:
+        return n_eff
+    if not df > 0 or n < 2:
+        raise ValueError(f"Korn-Graubard interval undefined with {df!r} degrees of freedom and n = {n}")
+    q = (1.0 + level) / 2.0
+    return n_eff * (float(t.ppf(q, n - 1)) / float(t.ppf(q, df))) ** 2
 
 
-def korn_graubard(p: float, se: float, n: int, level: float = 0.95) -> tuple[float, float]:
-    """(low, high) bounds in [0, 1] of the Korn–Graubard interval for proportion ``p``."""
+def korn_graubard(p: float, se: float, n: int, level: float = 0.95, df: float | None = None) -> tuple[float, float]:
+    """(low, high) bounds in [0, 1] of the Korn–Graubard (1998) interval for proportion ``p``
+    with ``df`` design degrees of freedom (None: ``n − 1``, no correction)."""
     if not 0.0 <= p <= 1.0 or not math.isfinite(se):
         raise ValueError(f"invalid proportion {p!r} or standard error {se!r}")
     alpha = 1.0 - level
-    n_eff = effective_sample_size(p, se, n)
+    n_eff = effective_sample_size(p, se, n, df, level)
     x = p * n_eff
     low = 0.0 if x <= 0.0 else float(beta.ppf(alpha / 2, x, n_eff - x + 1))
     high = 1.0 if x >= n_eff else float(beta.ppf(1 - alpha / 2, x + 1, n_eff - x))

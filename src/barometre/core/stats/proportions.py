@@ -190,9 +190,10 @@ def _replicate_logit(design: ReplicateDesign, y: FloatArray) -> tuple[float, flo
     pw = d.weights
     aw = d.analysis_weights()
     p = float((yy * pw).sum() / pw.sum())
-    pr = (aw.T @ yy) / aw.sum(axis=0)
-    c = float(np.log(p / (1 - p)))
-    th = np.log(pr / (1 - pr))[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pr = (aw.T @ yy) / aw.sum(axis=0)
+        c = float(np.log(p / (1 - p)))
+        th = np.log(pr / (1 - pr))[:, None]
     v = d.svrvar(th, np.array([c]))
     return c, float(np.sqrt(v[0, 0]))
 

@@ -59,11 +59,9 @@ def _qs(x: FloatArray, w: FloatArray, p: float) -> tuple[float, float, float]:
     cumw = _r_cumsum(w[ii])
     tot = _r_sum(w)
     idx = np.flatnonzero(cumw <= p * tot)
-    pos = int(idx[-1]) if idx.size else -1
-    # R: last(cumw <= p*sum(w)) gives NA -> integer(0) when none; data never hit that for p>0
-    if pos < 0:
-        pos = 0
-        return float(xs[0]), float(xs[0]), -1.0
+    # R's survey:::last() gives the first position when no cumulated weight is <= p * sum(w)
+    # (p below the first weight's share): the rule then returns the next value, x(2)
+    pos = int(idx[-1]) if idx.size else 0
     posnext = pos if pos == xs.size - 1 else pos + 1
     wlow = p - cumw[pos] / tot
     return float(xs[pos]), float(xs[posnext]), float(wlow)
@@ -174,7 +172,9 @@ def svyquantile(
     xv = np.asarray(x, dtype=np.float64).reshape(-1)
     nas = np.isnan(xv)
     df_reported = float(design.degf())
-    if nas.any():
+    if nas.any() or isinstance(design, ReplicateDesign):
+        # R subsets the design even without a missing value; for a replicate design the
+        # subset's degrees of freedom are recomputed (rank of its replicate weights)
         design = design.subset(~nas)
         xv = np.where(nas, 0.0, xv)
     if float(design.weights.sum()) <= 0:

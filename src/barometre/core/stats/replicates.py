@@ -29,6 +29,56 @@ if TYPE_CHECKING:
     from barometre.core.stats.estimators import Estimate
 
 
+def qr_rank(x: FloatArray, tol: float = 1e-5) -> int:
+    """Rank of ``x`` as R's ``qr(x, tol = 1e-5)$rank``: a port of LINPACK ``dqrdc2`` (Householder
+    QR with limited column pivoting). A column whose norm, after the reflections of the columns
+    kept before it, falls below ``tol`` times its original norm is moved to the end and not
+    counted; norms are downdated as ``dqrdc2`` does (recomputed when the downdate loses accuracy)."""
+    a = np.array(x, dtype=np.float64, copy=True)
+    n, p = a.shape
+    qraux = np.sqrt((a * a).sum(axis=0))
+    work1 = qraux.copy()
+    work2 = np.where(qraux == 0.0, 1.0, qraux)
+    k = p + 1  # 1-based, as in the Fortran
+    for l0 in range(min(n, p)):
+        l1 = l0 + 1
+        while not (l1 >= k or qraux[l0] >= work2[l0] * tol):
+            for arr in (qraux, work1, work2):
+                arr[l0:] = np.roll(arr[l0:], -1)
+            a[:, l0:] = np.roll(a[:, l0:], -1, axis=1)
+            k -= 1
+        if l1 == n:
+            continue
+        col = a[l0:, l0]
+        nrmxl = float(np.sqrt(col @ col))
+        if nrmxl == 0.0:
+            continue
+        if col[0] != 0.0:
+            nrmxl = abs(nrmxl) if col[0] > 0 else -abs(nrmxl)
+        col = col / nrmxl
+        col[0] += 1.0
+        a[l0:, l0] = col
+        if l1 < p:
+            rest = a[l0:, l0 + 1 :]
+            t = -(col @ rest) / col[0]
+            rest += np.outer(col, t)
+            qj = qraux[l0 + 1 :]
+            nz = qj != 0.0
+            with np.errstate(divide="ignore", invalid="ignore"):
+                tt = np.maximum(1.0 - (np.abs(rest[0]) / np.where(nz, qj, 1.0)) ** 2, 0.0)
+            small = nz & (np.abs(tt) < 1e-6)
+            down = nz & ~small
+            qj[down] = qj[down] * np.sqrt(tt[down])
+            if small.any():
+                idx = np.flatnonzero(small)
+                sub = rest[1:, idx]
+                qj[idx] = np.sqrt((sub * sub).sum(axis=0))
+                work1[l0 + 1 + idx] = qj[idx]
+        qraux[l0] = col[0]
+        a[l0, l0] = -nrmxl
+    return int(min(k - 1, n))
+
+
 @dataclass(frozen=True)
 class ReplicateDesign:
     """Replicate-weight design: sampling weights and multiplicative replicate factors."""
@@ -41,6 +91,8 @@ class ReplicateDesign:
     type: str = "JK1"
     degf_value: int | None = None
     present: BoolArray | None = None
+    #: False when a weight adjustment stopped at its iteration limit
+    converged: bool = True
 
     @property
     def n(self) -> int:
@@ -63,18 +115,26 @@ class ReplicateDesign:
         a = self.repweights[keep] * self.weights[keep][:, None]
         if a.size == 0:
             return 0
-        return int(np.linalg.matrix_rank(a, tol=None)) - 1
+        return qr_rank(a) - 1
 
     def analysis_weights(self) -> FloatArray:
         return np.asarray(self.repweights * self.weights[:, None], dtype=np.float64)
 
     def svrvar(self, thetas: FloatArray, coef: FloatArray) -> FloatArray:
-        """R's ``svrVar``: ``thetas`` is (R, p)."""
+        """R's ``svrVar``: ``thetas`` is (R, p). Replicates with a NaN result (e.g. a domain
+        whose only rows a replicate drops) are discarded, with their ``rscales``, as R's
+        ``na.omit`` does."""
+        rscales = self.rscales
+        ok = ~np.isnan(thetas).any(axis=1)
+        if not ok.all():
+            if not ok.any():
+                return np.full((thetas.shape[1], thetas.shape[1]), np.nan)
+            thetas, rscales = thetas[ok], rscales[ok]
         if self.mse:
             centre = coef
         else:
-            centre = thetas[self.rscales > 0].mean(axis=0)
-        d = (thetas - centre) * np.sqrt(self.rscales)[:, None]
+            centre = thetas[rscales > 0].mean(axis=0)
+        d = (thetas - centre) * np.sqrt(rscales)[:, None]
         return np.asarray(d.T @ d * self.scale, dtype=np.float64)
 
     def replicate_estimate(self, x: FloatArray, statistic: str) -> Estimate:
@@ -85,9 +145,12 @@ class ReplicateDesign:
         if statistic == "mean":
             tot = pw.sum()
             if tot <= 0:
-                raise StatsError("domaine vide : aucun répondant avec un poids positif")
+                # no row left (a domain whose values are all missing): R gives NaN with SE 0
+                nan = np.full(x.shape[1], np.nan)
+                return Estimate(nan, np.zeros((x.shape[1], x.shape[1])))
             coef = (x * pw[:, None]).sum(axis=0) / tot
-            thetas = (aw.T @ x) / aw.sum(axis=0)[:, None]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                thetas = (aw.T @ x) / aw.sum(axis=0)[:, None]
         else:
             coef = (x * pw[:, None]).sum(axis=0)
             thetas = aw.T @ x
@@ -99,7 +162,8 @@ class ReplicateDesign:
         pw = self.weights
         aw = self.analysis_weights()
         coef = np.array([(num * pw).sum() / (den * pw).sum()])
-        thetas = ((aw.T @ num) / (aw.T @ den))[:, None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            thetas = ((aw.T @ num) / (aw.T @ den))[:, None]
         return Estimate(coef, self.svrvar(thetas, coef))
 
     def with_weights(self, weights: FloatArray, repweights: FloatArray) -> ReplicateDesign:

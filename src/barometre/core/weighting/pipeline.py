@@ -6,8 +6,11 @@
    (:func:`barometre.core.stats.nonresponse_adjust`).
 3. **Calibration** on the frame's margins: counts by stratum (RHG), counts by région (the five
    overseas régions form one group, ``DROM``), total population (``calibrate``, raking
-   distance, adjustment factors bounded by ``bounds``; unbounded raking when the bounds make
-   it infeasible, reported).
+   distance, adjustment factors bounded by ``bounds``; when the bounded calibration does not
+   converge, unbounded raking, reported as the event ``calibration_bounds_relaxed``; when that
+   does not converge either, its last weights are kept, the event ``calibration_not_converged``
+   is reported and ``converged`` is False: the edition cannot be published from those weights
+   unless explicitly allowed).
 4. **Trimming**: a weight above ``trim_ratio`` × the mean weight of its RHG is cut back
    (:func:`barometre.core.stats.trim_weights`), then the weights are calibrated again so that the
    margins still hold exactly.
@@ -19,6 +22,7 @@ simple random sample of its units — the missing-at-random assumption stated in
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -26,9 +30,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from barometre.core.errors import EditionError, StatsError
+from barometre.core.errors import ConvergenceWarning, EditionError, StatsError
 from barometre.core.registry import STRATUM_LABELS, Stratum
 from barometre.core.stats import SurveyDesign, calibrate, design_from_arrays, nonresponse_adjust, trim_weights
+from barometre.core.weighting.collapse import MIN_RESPONDENTS, collapse_hint, small_groups
 from barometre.core.weighting.units import EditionArrays, FloatArray, FrameArrays
 
 #: The five overseas régions (INSEE codes), one calibration group.
@@ -55,6 +60,8 @@ class WeightingOptions:
     calibrate_regions: bool = True
     #: Bounds on the calibration adjustment factor g = w_cal / w_nonresponse.
     bounds: tuple[float, float] = (0.2, 5.0)
+    #: Iteration limit of the calibration (R's ``maxit``).
+    calibration_maxit: int = 50
     #: Cap of a weight, as a multiple of the mean weight of its group (None: no trimming).
     trim_ratio: float | None = 3.5
 
@@ -90,6 +97,27 @@ class WeightingResult:
     weights: FloatArray
     groups: npt.NDArray[np.str_]
     report: Mapping[str, Any]
+
+
+#: Event codes of the weighting report (worded at the edge: ``core.report.text.weighting_event``).
+CALIBRATION_BOUNDS_RELAXED = "calibration_bounds_relaxed"
+CALIBRATION_NOT_CONVERGED = "calibration_not_converged"
+EVENT_CODES = (CALIBRATION_BOUNDS_RELAXED, CALIBRATION_NOT_CONVERGED)
+
+
+def _forced_calibration(
+    design: SurveyDesign, x: FloatArray, pop: FloatArray, bounds: tuple[float, float], maxit: int
+) -> SurveyDesign:
+    """Raking calibration that keeps its last weights when it stops at ``maxit`` (R's
+    ``force = TRUE``); the design's ``converged`` says whether it met the margins."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return calibrate(design, x, pop, calfun="raking", bounds=bounds, maxit=maxit, force=True)
+
+
+def _misfit(design: SurveyDesign, x: FloatArray, pop: FloatArray) -> float:
+    achieved = (x * design.weights[:, None]).sum(axis=0)
+    return float(np.max(np.abs(achieved - pop) / (1 + np.abs(pop))))
 
 
 def _collapsed(stratum: str, collapse: Mapping[str, str]) -> str:
@@ -145,16 +173,21 @@ def weight_edition(
     groups = np.array([_collapsed(str(s), opts.collapse) for s in units.stratum], dtype=str)
     d = 1.0 / edition.inclusion_probability
     resp = edition.responded
-    for g in sorted(set(groups.tolist())):
-        in_g = groups == g
-        if not resp[in_g].any():
-            members = sorted({str(s) for s in units.stratum[in_g]})
-            raise StatsError(
-                f"strate « {_label(g)} » ({g}) : aucun répondant parmi {int(in_g.sum())} unités invitées "
-                f"(strates : {', '.join(members)}) ; la pondération par strate est impossible. "
-                f"Fusionnez-la avec une strate voisine : option collapse {{'{g}': '<strate voisine>'}} "
-                f"(CLI : --collapse {g}=<strate voisine>)"
-            )
+    invited = {str(g): int((groups == g).sum()) for g in set(groups.tolist())}
+    answered = {str(g): int(resp[groups == g].sum()) for g in invited}
+    small = small_groups(invited, answered)
+    empty = [s for s in small if s.respondents == 0]
+    if empty:  # every empty and too-small group at once, each with the collapse it suggests
+        described = "; ".join(
+            f"« {_label(s.group)} » ({s.group}) : {s.respondents} répondant(s) sur {s.invited} unités invitées"
+            + (f", à fusionner avec {s.suggestion}" if s.suggestion else "")
+            for s in small
+        )
+        raise StatsError(
+            f"{len(empty)} strate(s) sans aucun répondant, {len(small) - len(empty)} avec moins de "
+            f"{MIN_RESPONDENTS} : {described}. La pondération par strate est impossible ; fusions suggérées "
+            f"(option collapse) : {collapse_hint(small)}"
+        )
     gnames, gcode = np.unique(groups, return_inverse=True)
     gcode = gcode.astype(np.int64)
     # 2. nonresponse adjustment on the design of all sample units
@@ -206,16 +239,19 @@ def weight_edition(
         names.append(("population", "total (millions)"))
     x = np.column_stack(columns)
     pop = np.asarray(totals)
-    notes: list[str] = []
+    events: list[dict[str, Any]] = []
 
-    def _calibrate(design: SurveyDesign) -> SurveyDesign:
-        try:
-            return calibrate(design, x, pop, calfun="raking", bounds=opts.bounds)
-        except StatsError:
-            notes.append(f"calage borné {opts.bounds} impossible : calage par raking sans bornes")
-            return calibrate(design, x, pop, calfun="raking")
+    def _calibrate(design: SurveyDesign, stage: str) -> SurveyDesign:
+        bounded = _forced_calibration(design, x, pop, opts.bounds, opts.calibration_maxit)
+        if bounded.converged:
+            return bounded
+        events.append({"code": CALIBRATION_BOUNDS_RELAXED, "stage": stage, "bounds": list(opts.bounds)})
+        free = _forced_calibration(design, x, pop, (-np.inf, np.inf), opts.calibration_maxit)
+        if not free.converged:
+            events.append({"code": CALIBRATION_NOT_CONVERGED, "stage": stage, "achieved": _misfit(free, x, pop)})
+        return free
 
-    cal = _calibrate(resp_design)
+    cal = _calibrate(resp_design, "calibration")
     w_cal = cal.weights
     n_trimmed = 0
     final = cal
@@ -227,7 +263,7 @@ def weight_edition(
         if n_trimmed:
             scaled = replace(cal, weights=w_cal / cap)
             trimmed = trim_weights(scaled, upper=1.0).weights * cap
-            final = _calibrate(replace(resp_design, weights=np.asarray(trimmed, dtype=np.float64)))
+            final = _calibrate(replace(resp_design, weights=np.asarray(trimmed, dtype=np.float64)), "after_trimming")
     w = final.weights
     if np.any(w <= 0):
         raise StatsError("pondération : poids nuls ou négatifs après calage ; élargissez les bornes de calage")
@@ -242,7 +278,7 @@ def weight_edition(
         }
         for (m, c), t, a in zip(names, pop, achieved, strict=True)
     ]
-    report = _report(edition, groups, gnames, d, w_nr, w, rows, margin_rows, opts, n_trimmed, notes)
+    report = _report(edition, groups, gnames, d, w_nr, w, rows, margin_rows, opts, n_trimmed, events, final.converged)
     return WeightingResult(rows, final, d[rows], w_nr, w, groups[rows], report)
 
 
@@ -257,7 +293,8 @@ def _report(
     margin_rows: list[dict[str, Any]],
     opts: WeightingOptions,
     n_trimmed: int,
-    notes: list[str],
+    events: list[dict[str, Any]],
+    converged: bool,
 ) -> dict[str, Any]:
     units = edition.units
     resp = edition.responded
@@ -345,5 +382,6 @@ def _report(
         },
         "trimming": {"ratio": opts.trim_ratio, "trimmed": n_trimmed},
         "collapse": dict(opts.collapse),
-        "notes": notes,
+        "converged": converged,
+        "events": events,
     }

@@ -60,6 +60,8 @@ SURVEY_COLUMNS = [
     "barometre_changes",
     "barometre_untranslated",
     "barometre_list",
+    "barometre_max_repeat",
+    "barometre_field",
 ]
 CHOICE_COLUMNS = ["list_name", "name", f"label::{FR}", f"label::{EN}", "barometre_exclusive"]
 SETTINGS_COLUMNS = [
@@ -72,6 +74,34 @@ SETTINGS_COLUMNS = [
     "barometre_opens",
     "barometre_closes",
 ]
+
+
+def _meta(q: Question) -> dict[str, Any]:
+    """The ``barometre_*`` columns that keep what XLSForm cannot say."""
+    return {
+        "barometre_type": q.type.value,
+        "barometre_min": number_cell(q.min) if q.type is not QType.SCALE else "",
+        "barometre_max": number_cell(q.max) if q.type is not QType.SCALE else "",
+        "barometre_constraint": _xexpr(q.constraint),
+        "barometre_unit": q.unit or "",
+        "barometre_max_length": q.max_length or "",
+        "barometre_feeds": " ".join(q.feeds),
+        "barometre_same_as": q.same_as or "",
+        "barometre_changes": " ".join(q.changes),
+        "barometre_untranslated": " ".join(q.untranslated),
+        "barometre_list": q.choice_list or "",
+    }
+
+
+def _common(q: Question) -> dict[str, Any]:
+    return {
+        "name": q.id,
+        "label_French_fr": q.label.fr,
+        "label_English_en": q.label.en,
+        "hint_French_fr": q.help.fr if q.help else "",
+        "hint_English_en": q.help.en if q.help else "",
+        "relevant": _xexpr(q.relevant),
+    }
 
 
 def _list_name(q: Question) -> str:
@@ -136,13 +166,46 @@ def export_xlsform(qn: Questionnaire, path: str | Path) -> None:
             ]
         )
 
-    def write_list(q: Question) -> str:
-        name = _list_name(q)
+    def write_list(q: Question, list_name: str | None = None) -> str:
+        name = list_name or _list_name(q)
         if name not in written_lists:
             written_lists.add(name)
             for c in q.choices:
                 choices_ws.append([name, c.code, c.label.fr, c.label.en, "yes" if c.exclusive else ""])
         return name
+
+    def write_simple(q: Question, common: dict[str, Any], meta: dict[str, Any], list_name: str | None = None) -> None:
+        """One row for a question of a simple type (everything but grids and repeat groups)."""
+        constraint, message = _bounds_constraint(q)
+        extra: dict[str, Any] = {
+            "required": "yes" if q.required else "",
+            "constraint": constraint,
+            "constraint_message_French_fr": message.fr if message else "",
+            "constraint_message_English_en": message.en if message else "",
+        }
+        if q.type in (QType.SELECT_ONE, QType.YES_NO):
+            xtype = f"select_one {write_list(q, list_name)}"
+        elif q.type is QType.SELECT_MULTIPLE:
+            xtype = f"select_multiple {write_list(q, list_name)}"
+        elif q.type is QType.INTEGER:
+            xtype = "integer"
+        elif q.type in (QType.DECIMAL, QType.MONEY, QType.PERCENTAGE):
+            xtype = "decimal"
+        elif q.type is QType.SCALE:
+            xtype = "range"
+            extra["parameters"] = "start=1 end=5 step=1"
+        elif q.type in (QType.TEXT, QType.LONG_TEXT):
+            xtype = "text"
+            if q.type is QType.LONG_TEXT:
+                extra["appearance"] = "multiline"
+            if q.max_length is not None and q.constraint is None:
+                extra["constraint"] = f"string-length(.) <= {q.max_length}"
+        elif q.type is QType.DATE:
+            xtype = "date"
+        else:
+            xtype = "calculate"
+            extra = {"calculation": _xexpr(q.calculation)}
+        row(type=xtype, **common, **extra, **meta)
 
     for s in qn.sections:
         row(
@@ -155,27 +218,8 @@ def export_xlsform(qn: Questionnaire, path: str | Path) -> None:
             relevant=_xexpr(s.relevant),
         )
         for q in s.questions:
-            meta: dict[str, Any] = {
-                "barometre_type": q.type.value,
-                "barometre_min": number_cell(q.min) if q.type is not QType.SCALE else "",
-                "barometre_max": number_cell(q.max) if q.type is not QType.SCALE else "",
-                "barometre_constraint": _xexpr(q.constraint),
-                "barometre_unit": q.unit or "",
-                "barometre_max_length": q.max_length or "",
-                "barometre_feeds": " ".join(q.feeds),
-                "barometre_same_as": q.same_as or "",
-                "barometre_changes": " ".join(q.changes),
-                "barometre_untranslated": " ".join(q.untranslated),
-                "barometre_list": q.choice_list or "",
-            }
-            common: dict[str, Any] = {
-                "name": q.id,
-                "label_French_fr": q.label.fr,
-                "label_English_en": q.label.en,
-                "hint_French_fr": q.help.fr if q.help else "",
-                "hint_English_en": q.help.en if q.help else "",
-                "relevant": _xexpr(q.relevant),
-            }
+            meta = _meta(q)
+            common = _common(q)
             if q.type is QType.GRID:
                 name = write_list(q)
                 row(type="begin_group", appearance="field-list", **common, **meta)
@@ -199,37 +243,27 @@ def export_xlsform(qn: Questionnaire, path: str | Path) -> None:
                     )
                 row(type="end_group", name=q.id)
                 continue
-            constraint, message = _bounds_constraint(q)
-            extra: dict[str, Any] = {
-                "required": "yes" if q.required else "",
-                "constraint": constraint,
-                "constraint_message_French_fr": message.fr if message else "",
-                "constraint_message_English_en": message.en if message else "",
-            }
-            if q.type in (QType.SELECT_ONE, QType.YES_NO):
-                xtype = f"select_one {write_list(q)}"
-            elif q.type is QType.SELECT_MULTIPLE:
-                xtype = f"select_multiple {write_list(q)}"
-            elif q.type is QType.INTEGER:
-                xtype = "integer"
-            elif q.type in (QType.DECIMAL, QType.MONEY, QType.PERCENTAGE):
-                xtype = "decimal"
-            elif q.type is QType.SCALE:
-                xtype = "range"
-                extra["parameters"] = "start=1 end=5 step=1"
-            elif q.type in (QType.TEXT, QType.LONG_TEXT):
-                xtype = "text"
-                if q.type is QType.LONG_TEXT:
-                    extra["appearance"] = "multiline"
-                if q.max_length is not None and q.constraint is None:
-                    extra["constraint"] = f"string-length(.) <= {q.max_length}"
-            elif q.type is QType.DATE:
-                xtype = "date"
-            else:
-                xtype = "calculate"
-                extra = {"calculation": _xexpr(q.calculation)}
-            row(type=xtype, **common, **extra, **meta)
+            if q.type is QType.REPEAT:
+                row(
+                    type="begin_repeat",
+                    **common,
+                    **meta,
+                    barometre_max_repeat=q.max_repeat or "",
+                )
+                for f in q.fields:
+                    name = f"{q.id}{GRID_SEP}{f.id}"
+                    fmeta = {**_meta(f), "barometre_field": f.id}
+                    fcommon = {**_common(f), "name": name, "relevant": ""}
+                    write_simple(f, fcommon, fmeta, f.choice_list or name)
+                row(type="end_repeat", name=q.id)
+                continue
+            write_simple(q, common, meta)
         row(type="end_group", name=s.id)
+    for ws in wb.worksheets:  # every text cell stays text: openpyxl reads "=…" as a formula
+        for cells in ws.iter_rows():
+            for cell in cells:
+                if isinstance(cell.value, str) and cell.data_type == "f":
+                    cell.data_type = "s"
     wb.save(str(path))
 
 

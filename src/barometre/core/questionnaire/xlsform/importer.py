@@ -3,8 +3,10 @@
 Reads real-world forms: single-language forms (the missing language is
 copied from the other and flagged in ``untranslated``), legacy syntax
 (``label:english``, ``select one from LIST``, ``list name``), a missing
-settings sheet (defaults). What the barometer does not support (repeats, loops,
-media, external choices, geo types...) is refused with one message per row
+settings sheet (defaults). Repeat groups of simple fields become ``repeat`` questions (a repeat
+inside a repeat, or a field with its own relevance, constraint or calculation, is refused). What
+the barometer does not support (nested repeats, loops, media, external choices, geo types...) is
+refused with one message per row
 (``FORM.xlsx:survey:12: ...``).
 """
 
@@ -20,6 +22,8 @@ from barometre.core.questionnaire import expressions as ex
 from barometre.core.questionnaire.loader import CODE_RE, IDENT_RE, YES_NO_CHOICES, loads
 from barometre.core.questionnaire.schema import (
     CHANGE_KINDS,
+    DEFAULT_MAX_REPEAT,
+    REPEAT_FIELD_TYPES,
     Choice,
     GridItem,
     QType,
@@ -31,6 +35,7 @@ from barometre.core.questionnaire.schema import (
 )
 from barometre.core.questionnaire.writer import dump
 from barometre.core.questionnaire.xlsform.common import GRID_SEP, XLSFormRefused, number_cell
+from barometre.core.text import describe_char, find_control
 
 __all__ = ["ImportResult", "import_xlsform"]
 
@@ -75,8 +80,6 @@ _UNSUPPORTED_TYPES = {
     "hidden": "les champs cachés",
     "xml-external": "les données externes",
     "csv-external": "les données externes",
-    "begin_repeat": "les répétitions (repeat)",
-    "end_repeat": "les répétitions (repeat)",
     "begin_loop": "les boucles (loop)",
     "end_loop": "les boucles (loop)",
     "select_one_from_file": "les choix externes",
@@ -222,11 +225,30 @@ class _Importer:
         assert fr is not None and en is not None
         return Text(fr, en)
 
+    def check_controls(self, sheet: _Sheet | None) -> None:
+        """Refuse control characters (NUL, ESC…) in any cell; texts may hold TAB and line breaks."""
+        if sheet is None:
+            return
+        for r in sheet.rows:
+            cells = [(c, v, False) for c, v in r.plain.items()]
+            cells += [(c, v, True) for c, by_lang in r.texts.items() for v in by_lang.values()]
+            for column, value, multiline in cells:
+                at = find_control(value, multiline=multiline)
+                if at is not None:
+                    self.err(
+                        sheet.name,
+                        r.number,
+                        f"colonne {column!r} : caractère de contrôle interdit ({describe_char(value[at])})",
+                    )
+
     # ------------------------------------------------------------------ main
 
     def run(self) -> ImportResult:
         from openpyxl import load_workbook
 
+        from barometre.core.questionnaire.xlsx_guard import check_xlsx
+
+        check_xlsx(self.path)  # sizes, checksums and XML checked before openpyxl reads anything
         try:
             wb = load_workbook(str(self.path), read_only=True, data_only=True)
         except FileNotFoundError:
@@ -248,6 +270,8 @@ class _Importer:
         default_lang = _lang(settings.get("default_language", "")) or "fr"
         survey = _read_sheet(sheets["survey"], "survey", default_lang)
         choices_sheet = _read_sheet(sheets["choices"], "choices", default_lang) if "choices" in sheets else None
+        for sheet in (survey, choices_sheet):
+            self.check_controls(sheet)
         for col in survey.columns:
             if col in _MEDIA_COLUMNS or col.startswith("media"):
                 for r in survey.rows:
@@ -276,6 +300,7 @@ class _Importer:
         current: Section | None = None
         grid: Question | None = None
         grid_list: str | None = None
+        repeat: Question | None = None
         nested: list[tuple[str, str]] = []  # (name, relevant) of flattened groups
         raw_exprs: list[tuple[Question | Section, str, str, int]] = []
         list_users: dict[str, list[Question]] = {}
@@ -306,6 +331,61 @@ class _Importer:
                 continue
             btype = r.plain.get("barometre_type", "")
             norm = raw_type.replace(" ", "_")
+            if norm == "begin_repeat":
+                if repeat is not None or grid is not None:
+                    self.err(
+                        "survey", r.number, "une répétition dans une répétition ou une grille n'est pas prise en charge"
+                    )
+                    continue
+                rid = _ident(name)
+                if rid is None:
+                    self.err("survey", r.number, f"nom {name!r} invalide")
+                    continue
+                renames[name] = rid
+                repeat = Question(
+                    rid, QType.REPEAT, self.text(r, "label", rid) or Text(rid, rid), section_for(r).id, index
+                )
+                repeat.help = self.text(r, "hint", rid)
+                self._meta(repeat, r)
+                raw_max = r.plain.get("barometre_max_repeat", "")
+                repeat.max_repeat = int(float(raw_max)) if raw_max.replace(".", "", 1).isdigit() else DEFAULT_MAX_REPEAT
+                row_of[rid] = r.number
+                if r.plain.get("relevant"):
+                    raw_exprs.append((repeat, "relevant", r.plain["relevant"], r.number))
+                continue
+            if norm == "end_repeat":
+                if repeat is None:
+                    self.err("survey", r.number, "end_repeat sans begin_repeat")
+                    continue
+                if not repeat.fields:
+                    self.err("survey", r.number, f"répétition {repeat.id!r} sans champ")
+                section_for(r).questions.append(repeat)
+                index += 1
+                repeat = None
+                continue
+            if repeat is not None:
+                field_name = r.plain.get("barometre_field") or (
+                    name.split(GRID_SEP, 1)[1] if name.startswith(repeat.id + GRID_SEP) else name
+                )
+                for key in ("relevant", "constraint", "calculation"):
+                    if r.plain.get(key) and not (key == "constraint" and "barometre_type" in r.plain):
+                        self.err(
+                            "survey", r.number, f"champ {field_name!r} de la répétition : {key!r} non pris en charge"
+                        )
+                f = self._question(
+                    r, raw_type, btype, field_name, section_for(r), len(repeat.fields), list_users, renames
+                )
+                if f is None:
+                    continue
+                if f.type.value not in REPEAT_FIELD_TYPES:
+                    self.err("survey", r.number, f"champ {f.id!r} : type {f.type.value!r} interdit dans une répétition")
+                    continue
+                if f.id in repeat.item_ids or any(x.id == f.id for x in repeat.fields):
+                    self.err("survey", r.number, f"champ {f.id!r} en double dans la répétition {repeat.id!r}")
+                    continue
+                renames[name] = f"{repeat.id}.{f.id}"
+                repeat.fields = (*repeat.fields, f)
+                continue
             if norm in ("begin_group", "end_group"):
                 if norm == "begin_group":
                     if btype == "grid":
@@ -632,7 +712,7 @@ class _Importer:
                 self.errors.append(f"{self.fname}:survey: section {s.id!r} sans question")
         if self.errors:
             raise XLSFormRefused(self.errors)
-        used = {q.choice_list for s in sections for q in s.questions}
+        used = {x.choice_list for s in sections for q in s.questions for x in (q, *q.fields)}
         lists = {k: v for k, v in choice_lists.items() if k in used}
         return Questionnaire(
             edition,

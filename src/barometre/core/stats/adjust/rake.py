@@ -1,7 +1,9 @@
 """Raking (iterative proportional fitting, R's ``rake``; Deville, Särndal & Sautory 1993;
 Lumley 2010 sec. 7.3).
 
-Each iteration post-stratifies on every margin in turn. Convergence (R's ``control``):
+Each iteration post-stratifies on every margin in turn. Without convergence after ``maxit``
+iterations the last weights are returned with a :class:`ConvergenceWarning` (R warns
+"Raking did not converge") and the design's ``converged`` is False. Convergence (R's ``control``):
 stop when the largest absolute change of the full cross-table of the margin variables
 is below ``epsilon`` (absolute when ``epsilon >= 1``, else ``epsilon * sum(weights)``);
 defaults ``maxit=10, epsilon=1``. Variance: the post-strata of the final iteration,
@@ -10,11 +12,13 @@ residualised by 10 rounds of back-fitting as R's ``svyrecvar`` (class "raking").
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
-from barometre.core.errors import StatsError
+from barometre.core.errors import ConvergenceWarning, StatsError
 from barometre.core.stats.adjust.poststratify import check_margin
 from barometre.core.stats.design import (
     FloatArray,
@@ -34,7 +38,7 @@ def rake(
     maxit: int = 10,
     epsilon: float = 1.0,
 ) -> SurveyDesign | ReplicateDesign:
-    """Rake to each ``(groups, population)`` margin; raises ``StatsError`` without convergence."""
+    """Rake to each ``(groups, population)`` margin (warns and returns at ``maxit``, as R)."""
     if not margins:
         raise StatsError("raking : aucune marge")
     margins = [(np.asarray(g, dtype=np.int64), np.asarray(p, dtype=np.float64)) for g, p in margins]
@@ -51,6 +55,7 @@ def rake(
     converged = False
     last: list[PostStratumCorrection] = []
     it = 0
+    delta = float("nan")
     while it < maxit:
         last = []
         for g, p in margins:
@@ -71,11 +76,18 @@ def rake(
         old = new
         it += 1
     if not converged:
-        raise StatsError(f"le raking n'a pas convergé après {it} itérations (augmenter maxit ou epsilon)")
+        # as R: warn and return the weights of the last iteration (the design says it)
+        warnings.warn(
+            ConvergenceWarning(
+                f"Raking did not converge after {it} iterations.", code="rake", achieved=delta, iterations=it
+            ),
+            stacklevel=2,
+        )
     if isinstance(cur, ReplicateDesign):
-        return cur
+        return replace(cur, converged=cur.converged and converged)
     assert isinstance(design, SurveyDesign)
-    return design.with_weights(cur.weights, RakingCorrection(tuple(last)))
+    out = design.with_weights(cur.weights, RakingCorrection(tuple(last)))
+    return out if converged else replace(out, converged=False)
 
 
 def _radix(sizes: list[int]) -> IntArray:

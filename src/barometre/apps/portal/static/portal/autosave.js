@@ -4,6 +4,10 @@
  * question that changed; the server validates it with the questionnaire core,
  * saves it if valid and answers which questions are now visible (skip logic) and
  * the error messages. Without JavaScript the form's own submit does the same.
+ * Each question carries the version of its stored answer in a hidden field: the server
+ * refuses (409, both values returned) a change made over an answer changed elsewhere, and
+ * answers the new version of each saved question. "Enregistrer et continuer" first sends
+ * the changes still waiting, then the form.
  * No inline script: loaded from /static/ under the CSP "script-src 'self'".
  */
 (function () {
@@ -34,8 +38,16 @@
     return form.querySelector('[data-question="' + qid + '"]');
   }
 
+  function setVersion(qid, version) {
+    var block = blockOf(qid);
+    var input = block && block.querySelector("input[data-version]");
+    if (input && version) {
+      input.value = version;
+    }
+  }
+
   function clearInputs(block) {
-    block.querySelectorAll("input, select, textarea").forEach(function (el) {
+    block.querySelectorAll("input:not([data-version]), select, textarea").forEach(function (el) {
       if (el.type === "radio" || el.type === "checkbox") {
         el.checked = false;
       } else {
@@ -87,7 +99,16 @@
       }
       block.hidden = !visible[id];
     });
-    showErrors(qid, (data.errors && data.errors[qid]) || []);
+    var versions = data.versions || {};
+    (data.saved || []).concat(data.removed || []).forEach(function (id) {
+      setVersion(id, versions[id]);
+    });
+    var conflict = data.conflicts && data.conflicts[qid];
+    if (conflict) {
+      // The stored value stays; the next change of this question replaces it (explicitly).
+      setVersion(qid, conflict.version);
+    }
+    showErrors(qid, (data.errors && data.errors[qid]) || (conflict ? [data.message] : []));
     if (status) {
       status.textContent = data.message || data.error || "";
     }
@@ -113,12 +134,22 @@
         headers: { Accept: "application/json" },
       })
         .then(function (r) {
-          return r.json().then(function (data) {
-            apply(qid, data);
-            failed = !r.ok;
-          });
+          // The server answered: a refused value (4xx) or a server error is never "offline".
+          return r.json().then(
+            function (data) {
+              apply(qid, data);
+              failed = !r.ok;
+            },
+            function () {
+              if (status) {
+                status.textContent = form.getAttribute(r.status < 500 ? "data-msg-refused" : "data-msg-server-error");
+              }
+              failed = true;
+            }
+          );
         })
         .catch(function () {
+          // fetch itself failed: no answer from the server (connection lost)
           if (status) {
             status.textContent = form.getAttribute("data-msg-offline");
           }
@@ -165,6 +196,32 @@
     if (qid) {
       schedule(qid, TEXT_DELAY_MS);
     }
+  });
+
+  // "Enregistrer et continuer" / "Enregistrer": send the changes still waiting first, then the
+  // form itself (with the versions those saves answered), so that nothing typed is lost.
+  var submitting = false;
+  form.addEventListener("submit", function (event) {
+    if (submitting) {
+      return;
+    }
+    event.preventDefault();
+    var submitter = event.submitter;
+    Object.keys(pending).forEach(function (qid) {
+      clearTimeout(pending[qid]);
+      save(qid);
+    });
+    queue.then(function () {
+      submitting = true;
+      if (submitter && submitter.name) {
+        var hidden = document.createElement("input");
+        hidden.type = "hidden";
+        hidden.name = submitter.name;
+        hidden.value = submitter.value;
+        form.appendChild(hidden);
+      }
+      HTMLFormElement.prototype.submit.call(form);
+    });
   });
 
   // Leaving the page with a change not yet sent: send it anyway (the form carries its CSRF token).
