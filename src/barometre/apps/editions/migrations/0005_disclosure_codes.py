@@ -13,7 +13,7 @@ def hide_suppressed_counts(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("editions", "0002_simulation_key"),
+        ("editions", "0004_edition_settings"),
     ]
 
     operations = [
