@@ -26,10 +26,14 @@ def server_log() -> Iterator[io.StringIO]:
     handlers = {h for name in ("", "django.request", "django.security") for h in logging.getLogger(name).handlers}
     handlers = {h for h in handlers if type(h) is logging.StreamHandler}
     assert handlers, "no configured handler to capture"
-    previous = {h: h.setStream(stream) for h in handlers}
+    # Swapped without setStream(), which flushes the old stream: an earlier test of the command line
+    # may have left a handler on a stream it has since closed.
+    previous = {h: h.stream for h in handlers}
+    for h in handlers:
+        h.stream = stream
     yield stream
     for h, old in previous.items():
-        h.setStream(old)
+        h.stream = old
 
 
 def test_a_500_on_a_portal_url_logs_neither_the_token_nor_its_prefix(
