@@ -95,8 +95,14 @@ def make_estimate(edition: Edition, indicator: str = "ai_deployed", **overrides:
 def make_suppressed_estimate(
     edition: Edition, indicator: str = "ai_deployed", *, n: int = 3, **overrides: Any
 ) -> IndicatorEstimate:
-    """A cell withheld by the disclosure rule: no number, a reason, fewer than 10 respondents."""
-    withheld: dict[str, Any] = {"estimate": None, "se": None, "ci_low": None, "ci_high": None}
-    return make_estimate(
-        edition, indicator, n=n, suppressed=True, reason="moins de 10 répondants", **{**withheld, **overrides}
-    )
+    """A cell withheld by the disclosure rule: no number at all (not even ``n`` — the argument only
+    says why it is hidden), only the reason code."""
+    withheld: dict[str, Any] = {
+        "estimate": None,
+        "se": None,
+        "ci_low": None,
+        "ci_high": None,
+        "n": None,
+        "population": None,
+    }
+    return make_estimate(edition, indicator, suppressed=True, reason="confidentiality", **{**withheld, **overrides})

@@ -20,7 +20,7 @@ from barometre.core.indicators.compute import ESTIMATE_COLUMNS
 
 indicators_app = typer.Typer(help="Indicateurs : calcul pondéré et comparaison avec les valeurs publiées.")
 
-ROW_COLUMNS = list(ESTIMATE_COLUMNS)
+ROW_COLUMNS = [*ESTIMATE_COLUMNS, "base"]
 COMPARE_COLUMNS = [
     "indicator",
     "breakdown",
@@ -34,7 +34,7 @@ COMPARE_COLUMNS = [
 ]
 #: Extra context of a comparison row (JSON only): which published figure, on which base, whether
 #: the simulation targets it (see data/indicators.yaml).
-COMPARE_EXTRA = ["figure", "base", "source", "target", "note"]
+COMPARE_EXTRA = ["figure", "base", "published_base", "source", "target", "note", "reason"]
 
 
 @indicators_app.command("compute")
@@ -46,21 +46,27 @@ def compute(
     setup_django()
     from barometre.apps.editions import pipeline
     from barometre.apps.editions.models import Edition
+    from barometre.apps.editions.queries import catalogue
+    from barometre.core.indicators.labels import definition_pair
 
     status = console.status(f"Calcul des indicateurs de l'édition {edition}…")
     with status if fmt is TableFormat.text else contextlib.nullcontext():
         result = pipeline.compute(edition)
     simulated = Edition.objects.get(year=edition).simulated
-    rows = [{c: getattr(r, c) for c in ROW_COLUMNS} for r in result.rows]
+    # each cell twice: the weighted estimate, then the share of respondents (same disclosure)
+    both = [row for r in result.rows for row in (r, r.respondents_row())]
+    rows = [{c: getattr(r, c) for c in ROW_COLUMNS} for r in both]
     label = "données simulées" if simulated else ""
     if fmt is TableFormat.json:
+        cat = catalogue()
+        definitions = {i.id: definition_pair(i, cat, edition) for i in cat.for_edition(edition)}
         print_json(
             {
                 "edition": edition,
                 "simulated": simulated,
                 "label": label,
                 "estimator_paths": result.estimator_paths,
-                "rows": rows,
+                "rows": [{**r, "definition": definitions.get(str(r["indicator"]))} for r in rows],
             }
         )
     elif fmt is TableFormat.csv:
@@ -80,11 +86,19 @@ def compare_(edition: int = typer.Option(..., "--edition", "-e"), fmt: OutputFor
     from barometre.apps.editions import pipeline
     from barometre.apps.editions.models import Edition
 
-    rows = [{c: getattr(r, c) for c in COMPARE_COLUMNS + COMPARE_EXTRA} for r in pipeline.comparison(edition)]
+    every = [{c: getattr(r, c) for c in COMPARE_COLUMNS + COMPARE_EXTRA} for r in pipeline.comparison(edition)]
+    rows = [r for r in every if r["reason"] is None]
+    hidden = [r for r in every if r["reason"] is not None]
     simulated = Edition.objects.get(year=edition).simulated
     if fmt is OutputFormat.json:
         print_json(
-            {"edition": edition, "simulated": simulated, "label": "données simulées" if simulated else "", "rows": rows}
+            {
+                "edition": edition,
+                "simulated": simulated,
+                "label": "données simulées" if simulated else "",
+                "rows": rows,
+                "hidden": hidden,
+            }
         )
     else:
         print_table(rows, COMPARE_COLUMNS, title=f"Édition {edition}" + (" (données simulées)" if simulated else ""))
@@ -92,7 +106,7 @@ def compare_(edition: int = typer.Option(..., "--edition", "-e"), fmt: OutputFor
         inside = sum(1 for r in comparable if r["published_inside_ci"])
         console.print(
             f"{inside} valeurs publiées sur {len(comparable)} comparables dans l'intervalle de confiance à 95 % "
-            f"({len(rows) - len(comparable)} cellules masquées par le secret statistique)"
+            f"({len(hidden)} cellules masquées)"
         )
 
 

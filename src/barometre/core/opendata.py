@@ -42,10 +42,16 @@ ESTIMATE_FIELDS: dict[str, tuple[str, str]] = {
     "se": ("number", "Erreur type de l'estimation (points de %)"),
     "ci_low": ("number", "Borne basse de l'intervalle de confiance à 95 %"),
     "ci_high": ("number", "Borne haute de l'intervalle de confiance à 95 %"),
-    "n": ("integer", "Nombre de répondants (non pondéré) dans la cellule"),
-    "population": ("number", "Nombre pondéré de collectivités du champ dans la cellule"),
-    "suppressed": ("boolean", "Cellule masquée par la règle de secret statistique"),
-    "reason": ("string", "Motif du masquage"),
+    "n": ("integer", "Nombre de répondants (non pondéré) dans la cellule (vide si masquée)"),
+    "population": ("number", "Nombre pondéré de collectivités du champ dans la cellule (vide si masquée)"),
+    "respondent_share": (
+        "number",
+        "Part des répondants de la cellule (non pondérée, base de l'Observatoire), en % (vide si masquée)",
+    ),
+    "suppressed": ("boolean", "Cellule masquée (secret statistique ou précision insuffisante)"),
+    "reason": ("string", "Motif du masquage : confidentiality, complementary ou precision (vide si diffusée)"),
+    "reason_label": ("string", "Motif du masquage en clair"),
+    "imprecise": ("boolean", "Estimation imprécise — à interpréter avec prudence (normes NCHS)"),
     "simulated": ("boolean", "Vrai si l'édition est simulée (données simulées)"),
 }
 SMALL_AREA_FIELDS: dict[str, tuple[str, str]] = {
@@ -68,7 +74,8 @@ INDICATOR_FIELDS: dict[str, tuple[str, str]] = {
     "theme": ("string", "Thème"),
     "label_fr": ("string", "Libellé (français)"),
     "label_en": ("string", "Libellé (anglais)"),
-    "definition": ("string", "Condition comptée au numérateur"),
+    "definition": ("string", "Définition en clair (champ, question, période)"),
+    "definition_en": ("string", "Définition en clair (anglais)"),
     "universe": ("string", "Champ (dénominateur)"),
     "unit": ("string", "Unité"),
 }
@@ -88,17 +95,24 @@ def _clean(value: Any) -> Any:
     return value
 
 
+#: What a hidden cell never publishes.
+HIDDEN_FIELDS = ("estimate", "se", "ci_low", "ci_high", "n", "population", "respondent_share", "cv")
+
+
 def enforce_disclosure(rows: Sequence[Mapping[str, Any]], min_n: int) -> list[dict[str, Any]]:
-    """Blank every cell based on fewer than ``min_n`` respondents, whatever it says."""
+    """Blank every number of a hidden cell, and hide every cell based on fewer than ``min_n``
+    respondents, whatever it says (the reason code ``confidentiality``)."""
     out = []
     for row in rows:
         r = {k: _clean(v) for k, v in row.items()}
         if int(r.get("n") or 0) < min_n and not r.get("suppressed"):
             r["suppressed"] = True
-            r["reason"] = f"moins de {min_n} répondants"
+            r["reason"] = "confidentiality"
         if r.get("suppressed"):
-            for k in ("estimate", "se", "ci_low", "ci_high"):
-                r[k] = None
+            for k in HIDDEN_FIELDS:
+                if k in r:
+                    r[k] = None
+            r["imprecise"] = False
         out.append(r)
     return out
 
@@ -233,6 +247,9 @@ def export(
                 "title": f"{desc} ({fmt.upper()})",
                 "schema": _schema(fields, pk),
             }
+            if fmt == "parquet":
+                # the Parquet reader gives a null integer (a hidden cell's n) back as NaN
+                res["schema"]["missingValues"] = ["", "nan"]
             if fmt == "csv":
                 res["encoding"] = "utf-8"
                 res["dialect"] = {"delimiter": ",", "header": True}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from barometre.core.diagnostic.peers import peer_position, weighted_percentile
+from barometre.core.diagnostic.peers import BAND, band, peer_position, weighted_percentile
 from barometre.core.errors import DiagnosticError
 from barometre.core.stats.disclosure import DisclosureRule
 from barometre.core.stats.quantiles import qrule
@@ -20,9 +20,10 @@ def test_percentile_counts_ties_as_half_with_equal_weights() -> None:
 
 
 def test_percentile_uses_the_weights() -> None:
-    # weight 3 below, 1 equal, 4 above: (3 + 0.5) / 8
+    # weight 3 below, 1 equal, 4 above: (3 + 0.5) / 8 = 43.75, given rounded to the band: 40
+    assert weighted_percentile(40, [10, 20, 40, 60, 70], [1, 2, 1, 2, 2]) == pytest.approx(100 * 3.5 / 8)
     pos = peer_position(40, [10, 20, 40, 60, 70], [1, 2, 1, 2, 2], rule=RULE)
-    assert pos.percentile == pytest.approx(100 * 3.5 / 8)
+    assert pos.percentile == round(100 * 3.5 / 8 / BAND) * BAND
 
 
 @pytest.mark.parametrize(("score", "expected"), [(0, 0.0), (5, 0.0), (95, 100.0), (100, 100.0)])
@@ -33,7 +34,8 @@ def test_percentile_ends_when_below_or_above_everyone(score: float, expected: fl
 def test_quartiles_are_the_inverse_of_the_weighted_cdf() -> None:
     pos = peer_position(50, TEN, [1.0] * 10, rule=RULE)
     # sorted: 10 20 30 40 50 50 60 70 80 90; F reaches .25 at the 3rd, .5 exactly at the 5th, .75 at the 8th
-    assert pos.quartiles == (30.0, 50.0, 70.0)
+    # given as bands, never the peer scores themselves
+    assert pos.quartiles == ((30, 40), (50, 60), (70, 80))
 
 
 def test_weighted_quartiles_match_the_stats_engine_math_rule() -> None:
@@ -42,12 +44,21 @@ def test_weighted_quartiles_match_the_stats_engine_math_rule() -> None:
     w = rng.uniform(0.5, 3.0, 40)
     pos = peer_position(42, x.tolist(), w.tolist(), rule=RULE)
     rule = qrule("math")
-    assert pos.quartiles == tuple(rule(x, w, p) for p in (0.25, 0.5, 0.75))
-    # by hand: smallest x with cumulated weight share >= p
+    assert pos.quartiles == tuple(band(rule(x, w, p)) for p in (0.25, 0.5, 0.75))
+    # by hand: smallest x with cumulated weight share >= p, inside its band
     order = np.argsort(x, kind="stable")
     share = np.cumsum(w[order]) / w.sum()
     assert pos.quartiles is not None
-    assert pos.quartiles[1] == x[order][np.flatnonzero(share >= 0.5)[0]]
+    median = x[order][np.flatnonzero(share >= 0.5)[0]]
+    assert pos.quartiles[1][0] <= median < pos.quartiles[1][1] or median == 100 == pos.quartiles[1][1]
+
+
+def test_no_peer_score_is_shown_as_such() -> None:
+    scores = [13.0, 27.0, 31.0, 44.0, 58.0, 61.0, 77.0, 83.0, 92.0, 99.0]
+    data = peer_position(50, scores, [1.0] * 10, rule=RULE).to_dict()
+    numbers = {data["percentile"]} | {v for b in data["quartiles"] for v in b}
+    assert not numbers & set(scores)
+    assert all(v % BAND == 0 for v in numbers)
 
 
 def test_histogram_gives_weighted_shares_by_tens_with_100_in_the_last_bin() -> None:
@@ -66,7 +77,7 @@ def test_histogram_gives_weighted_shares_by_tens_with_100_in_the_last_bin() -> N
 def test_too_few_peers_shows_nothing_but_the_reason() -> None:
     pos = peer_position(50, [10, 20, 30, 40], [1, 1, 1, 1], rule=RULE)
     assert pos.shown is False
-    assert "moins de 5 répondants (4)" in pos.reason
+    assert pos.reason == "confidentiality"
     assert (pos.percentile, pos.quartiles, pos.histogram) == (None, None, None)
     assert pos.n_peers == 4
 
@@ -79,18 +90,18 @@ def test_exactly_the_threshold_is_shown() -> None:
 def test_peers_with_zero_weight_do_not_count() -> None:
     pos = peer_position(50, [10, 20, 30, 40, 60, 70], [1, 1, 1, 1, 1, 0], rule=RULE)
     assert pos.n_peers == 5
-    assert pos.percentile == pytest.approx(80.0)
+    assert pos.percentile == pytest.approx(80.0)  # 4 of 5 below
 
 
 def test_cv_criterion_does_not_hide_a_position() -> None:
-    pos = peer_position(0, [0] * 12, [1] * 12, rule=DisclosureRule(min_respondents=10, max_cv=0.3))
+    pos = peer_position(0, [0] * 12, [1] * 12, rule=DisclosureRule(min_respondents=10))
     assert pos.shown
     assert pos.percentile == pytest.approx(50.0)
 
 
 def test_no_peer_is_not_shown() -> None:
     pos = peer_position(50, [], [], rule=DisclosureRule(min_respondents=0))
-    assert not pos.shown and "aucun pair" in pos.reason
+    assert not pos.shown and pos.reason == "confidentiality"
 
 
 @pytest.mark.parametrize(

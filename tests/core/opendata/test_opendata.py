@@ -70,7 +70,7 @@ def _rows() -> list[dict]:
             "n": 2,
             "population": 3.0,
             "suppressed": True,
-            "reason": "moins de 10 répondants",
+            "reason": "confidentiality",
         },
     ]
 
@@ -89,13 +89,17 @@ def test_no_exported_cell_is_based_on_fewer_respondents_than_the_threshold(tmp_p
     export(tmp_path, edition=EDITION, estimates=_rows(), indicators=INDICATORS, min_n=10)
     with open(tmp_path / "estimations.csv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
+    hidden_fields = ("estimate", "se", "ci_low", "ci_high", "n", "population", "respondent_share")
+    assert [r["domain_value"] for r in rows if r["suppressed"] == "true"] == ["regions", "84"]
     for r in rows:
-        if int(r["n"]) < 10:
-            assert r["suppressed"] == "true" and r["estimate"] == "" and r["ci_low"] == "" and r["reason"]
+        if r["suppressed"] == "true":
+            assert all(r[k] == "" for k in hidden_fields) and r["reason"] == "confidentiality"
+        else:
+            assert int(r["n"]) >= 10
     table = pq.read_table(tmp_path / "estimations.parquet").to_pylist()
-    assert all(r["estimate"] is None for r in table if r["n"] < 10)
+    assert all(r[k] is None for r in table if r["suppressed"] for k in hidden_fields)
     data = json.loads((tmp_path / "estimations.json").read_text())
-    assert all(r["estimate"] is None for r in data if r["n"] < 10)
+    assert all(r[k] is None for r in data if r["suppressed"] for k in hidden_fields)
 
 
 def test_csv_uses_dot_decimals_and_utf8(tmp_path: Path) -> None:

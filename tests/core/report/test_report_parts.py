@@ -39,10 +39,11 @@ def test_svg_path_parser_handles_relative_and_absolute_commands() -> None:
         svg_path("")
 
 
-def test_disclosure_reasons_are_translated_for_the_english_note() -> None:
-    assert translate_reason("moins de 10 répondants (7)", "en") == "fewer than 10 respondents (7)"
-    assert translate_reason("CV 0.35 au-dessus de 0.30", "en") == "CV 0.35 above 0.30"
-    assert translate_reason("moins de 10 répondants (7)", "fr") == "moins de 10 répondants (7)"
+def test_disclosure_reason_codes_are_worded_in_the_note_language() -> None:
+    assert translate_reason("confidentiality", "en") == "statistical confidentiality (too few respondents)"
+    assert translate_reason("complementary", "fr").startswith("secret statistique (masquée pour protéger")
+    assert translate_reason("precision", "fr") == "trop imprécise pour être diffusée"
+    assert translate_reason(None, "fr") == ""
 
 
 def test_labels_become_predicates_when_they_start_with_a_verb() -> None:
@@ -55,7 +56,7 @@ def test_labels_become_predicates_when_they_start_with_a_verb() -> None:
 def test_rows_are_coerced_from_estimate_rows_and_dicts() -> None:
     from barometre.core.indicators.compute import EstimateRow
 
-    er = EstimateRow("x", "ensemble", "ensemble", 42.0, 1.0, 40.0, 44.0, 100, 1000.0, False, "", 2025, True)
+    er = EstimateRow("x", "ensemble", "ensemble", 42.0, 1.0, 40.0, 44.0, 100, 1000.0, False, None, 2025, True)
     d = {
         "indicator": "y",
         "breakdown": "strate",
@@ -67,11 +68,13 @@ def test_rows_are_coerced_from_estimate_rows_and_dicts() -> None:
         "n": 3,
         "population": 3.0,
         "suppressed": True,
-        "reason": "moins de 10",
+        "reason": "confidentiality",
     }
     a, b = rows_from([er, d], edition=2025)
     assert a == er and a.shown  # the report's Row is the engine's own row, simulated flag included
     assert b.edition == 2025 and b.suppressed and not b.shown
+    # a hidden row keeps no count nor population, whatever its source held
+    assert (b.n, b.population, b.reason) == (None, None, "confidentiality")
 
 
 def test_report_input_rejects_rows_of_another_edition_and_unknown_languages() -> None:
@@ -83,3 +86,18 @@ def test_report_input_rejects_rows_of_another_edition_and_unknown_languages() ->
         dataclasses.replace(data, lang="de")
     with pytest.raises(ReportError):
         dataclasses.replace(data, previous={2025: ()})
+
+
+@pytest.mark.parametrize("simulated", [True, False])
+def test_a_change_between_simulated_editions_says_it_is_simulated(simulated: bool) -> None:
+    from barometre.core.indicators.catalogue import load_catalogue
+    from barometre.core.indicators.compute import EstimateRow
+    from barometre.core.report.text import indicator_paragraph
+
+    ind = load_catalogue().get("rssi")
+    cur = EstimateRow(ind.id, "ensemble", "ensemble", 60.0, 2.0, 56.0, 64.0, 300, 900.0, False, None, 2025, simulated)
+    prev = EstimateRow(ind.id, "ensemble", "ensemble", 40.0, 2.0, 36.0, 44.0, 300, 900.0, False, None, 2024, simulated)
+    text = "".join(x if isinstance(x, str) else x.text for x in indicator_paragraph(ind, cur, prev, [], "fr", "toutes"))
+    # 20 points with both standard errors at 2: z = 20 / √8 ≈ 7, significant; simulated says so
+    assert "hausse significative" in text
+    assert ("évolution entre données simulées" in text) == simulated

@@ -15,7 +15,6 @@ from barometre.core.errors import StatsError
 from barometre.core.paths import REFERENCE_DIR
 from barometre.core.stats.adjust import calibrate, poststratify, rake
 from barometre.core.stats.design import SurveyDesign, design_from_arrays
-from barometre.core.stats.disclosure import DisclosureRule, check_disclosure
 from barometre.core.stats.estimators import confint, svymean, svytotal
 from barometre.core.stats.fast import domain_means
 from barometre.core.stats.frame import Frame, build_design, run_case
@@ -142,14 +141,6 @@ def test_fast_path_equals_exact_engine_on_a_raked_design() -> None:
                 assert abs(res.estimate[k, j] - e.coef[0]) < 1e-12
                 assert abs(res.se[k, j] - e.se[0]) < 1e-10 * max(1.0, e.se[0])
                 assert res.n[k, j] == int(((dom == k) & ~np.isnan(y[:, j])).sum())
-
-
-def test_disclosure_rule_flags_small_counts_and_high_cv() -> None:
-    rule = DisclosureRule(min_respondents=10, max_cv=0.3)
-    assert check_disclosure(5, 0.5, 0.01, rule).suppressed
-    flagged = check_disclosure(50, 0.1, 0.05, rule)
-    assert flagged.suppressed and "CV" in flagged.reason
-    assert not check_disclosure(50, 0.5, 0.05, rule).suppressed
 
 
 def test_cli_estimate_prints_results_with_the_expected_keys() -> None:

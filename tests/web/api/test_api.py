@@ -55,7 +55,11 @@ def test_estimates_filter_and_paginate(client: Client, published: None) -> None:
     assert body["count"] == 2
     assert {r["breakdown"] for r in body["results"]} == {"ensemble", "strate"}
     suppressed = next(r for r in body["results"] if r["suppressed"])
-    assert suppressed["estimate"] is None and suppressed["ci_low"] is None and suppressed["reason"]
+    hidden_numbers = ("estimate", "se", "ci_low", "ci_high", "n", "population", "respondent_share")
+    assert all(suppressed[k] is None for k in hidden_numbers)
+    assert suppressed["reason"] == "confidentiality" and suppressed["reason_label"]
+    shown = next(r for r in body["results"] if not r["suppressed"])
+    assert shown["reason"] is None and shown["n"] == 292
     page = client.get("/api/v1/estimates?page_size=1").json()
     assert page["count"] == 3 and len(page["results"]) == 1 and page["next"]
     assert all(r["simulated"] for r in page["results"])

@@ -49,8 +49,13 @@ def test_first_results_compare_with_the_stratum_estimate(client: Client, link_a:
         breakdown="strate",
         domain_value="communes_moins_3500",
         estimate=None,
+        se=None,
         ci_low=None,
+        ci_high=None,
+        n=None,
+        population=None,
         suppressed=True,
+        reason="confidentiality",
     )
     for section, data in COMPLETE.items():
         client.post(link_a.url(f"section/{section}/"), {**data, "action": "next"})

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from django.test import Client
 
@@ -44,7 +47,10 @@ def test_indicator_page_has_breakdown_chart_with_text_alternative_and_trend(clie
     html = client.get("/resultats/ai_done_or_planned/", {"breakdown": "strate", "edition": "2025"}).content.decode()
     assert 'role="img"' in html and "<title" in html and "<desc" in html
     assert 'data-domain="regions">88\u00a0%' in html
-    assert "secret statistique" in html and "moins de 10 répondants" in html
+    assert "secret statistique (trop peu de répondants)" in html
+    # the definition is in plain words, never the expression
+    assert "${" not in html and "selected(" not in html
+    assert "Korn–Graubard" in html and "aléatoire au sein des classes de pondération" in html
     # the trend shows our estimates and the values published at the time, marked as such
     assert "publié" in html and "seeds/" in html
 
@@ -54,7 +60,9 @@ def test_downloads_csv_and_svg(client: Client, published: None) -> None:
     lines = csv_text.strip().splitlines()
     assert lines[0].startswith("edition,indicator,breakdown,domain_value")
     assert len(lines) == 3
-    assert any(",true,moins de 10 répondants,true" in line for line in lines)
+    hidden = [r for r in csv.DictReader(io.StringIO(csv_text)) if r["suppressed"] == "true"]
+    assert len(hidden) == 1 and hidden[0]["reason"] == "confidentiality"
+    assert all(hidden[0][k] == "" for k in ("estimate", "se", "ci_low", "ci_high", "n", "population"))
     svg = client.get("/resultats/ai_done_or_planned/graphique.svg", {"breakdown": "strate"})
     assert svg["Content-Type"].startswith("image/svg+xml")
     assert svg.content.decode().startswith("<svg")

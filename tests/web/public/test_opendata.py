@@ -38,7 +38,8 @@ def test_cli_export_validates_and_never_exports_a_small_cell(tmp_path: Path, pub
     report = validate(str(tmp_path / "datapackage.json"))
     assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "message"])
     rows = list(csv.DictReader(io.StringIO((tmp_path / "estimations.csv").read_text(encoding="utf-8"))))
-    assert all(r["estimate"] == "" for r in rows if int(r["n"]) < 10)
+    assert all(r["estimate"] == "" and r["n"] == "" for r in rows if r["suppressed"] == "true")
+    assert all(int(r["n"]) >= 10 for r in rows if r["suppressed"] == "false")
     assert {r["simulated"] for r in rows} == {"true"}
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.cache import caches
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -34,6 +34,7 @@ from barometre.apps.registry.queries import (
     search_text_too_short,
 )
 from barometre.core.indicators.compute import ESTIMATE_COLUMNS
+from barometre.core.indicators.labels import definition_pair, reason_label
 from barometre.core.registry import Kind
 
 #: Editions whose results are public: the rule of `editions.queries.published_editions()`, spelled out for
@@ -157,6 +158,18 @@ ESTIMATE_FILTERS = [
 ESTIMATE_FIELDS = ("edition__year", *ESTIMATE_COLUMNS, "edition__simulated")
 
 
+def _estimate_row(row: dict[str, Any], lang: str) -> dict[str, Any]:
+    """A stored row as the API shows it: a hidden cell keeps only its reason code and its wording."""
+    hidden = bool(row.get("suppressed"))
+    row["reason"] = (row.get("reason") or None) if hidden else None
+    row["reason_label"] = reason_label(row["reason"], lang) if hidden else None
+    if hidden:
+        for k in ("estimate", "se", "ci_low", "ci_high", "n", "population", "respondent_share"):
+            row[k] = None
+        row["imprecise"] = False
+    return row
+
+
 #: Lifetime of a cached estimates page (a new computation changes the data version anyway).
 ESTIMATES_CACHE_SECONDS = 300
 
@@ -186,7 +199,11 @@ def _data_version() -> str:
     parameters=ESTIMATE_FILTERS,
     description=_(
         "Estimations pondérées avec intervalle de confiance à 95 %, filtrables.\n\n"
-        "Une cellule masquée (trop peu de répondants) a une estimation nulle et un motif. "
+        "Une cellule masquée n'a ni estimation, ni erreur type, ni intervalle, ni effectif, ni population : "
+        "seulement un motif (`reason` : confidentiality, complementary ou precision) et son libellé. "
+        "Une estimation `imprecise` est à interpréter avec prudence. Intervalles de Korn–Graubard ; ils ne "
+        "couvrent que l'erreur d'échantillonnage, sous l'hypothèse d'une réponse aléatoire au sein des classes "
+        "de pondération. "
         "Une édition inexistante donne une erreur 404 (jamais une liste vide)."
     ),
 )
@@ -219,13 +236,16 @@ class EstimateList(generics.ListAPIView[IndicatorEstimate]):
         # Estimates change only when an edition is (re)computed or (un)published: the page is
         # cached per query string and data version (one small query), in this process's memory.
         query = hashlib.sha256(request.get_full_path().encode("utf-8", "surrogatepass")).hexdigest()
-        key = f"api:estimates:{hashlib.sha256(_data_version().encode()).hexdigest()[:16]}:{query}"
+        lang = get_language() or "fr"
+        key = f"api:estimates:{hashlib.sha256(_data_version().encode()).hexdigest()[:16]}:{lang}:{query}"
         body = caches["local"].get(key)
         if body is None:
             # Plain rows instead of model instances: the same shape as EstimateSerializer, much faster.
             page = self.paginate_queryset(self.get_queryset().values_list(*ESTIMATE_FIELDS))
             keys = [f.split("__")[-1] if f != "edition__year" else "edition" for f in ESTIMATE_FIELDS]
-            body = self.get_paginated_response([dict(zip(keys, row, strict=True)) for row in page]).data
+            body = self.get_paginated_response(
+                [_estimate_row(dict(zip(keys, row, strict=True)), lang) for row in page]
+            ).data
             caches["local"].set(key, body, timeout=ESTIMATES_CACHE_SECONDS)
         return Response(body)
 
@@ -314,10 +334,8 @@ def _indicator_dict(ind: Any, request: Request) -> dict[str, Any]:
         },
         "editions": list(ind.editions),
         "breakdowns": list(ind.breakdowns),
-        "definition": {
-            str(year): {"numerator": d.numerator.source, "among": d.among.source if d.among else None}
-            for year, d in ind.definitions.items()
-        },
+        "definition": definition_pair(ind, cat),
+        "period": ind.period,
         "published": [
             {
                 "edition": p.edition,
@@ -344,7 +362,8 @@ INDICATOR_SCHEMA = inline_serializer(
         "universe": serializers.DictField(child=serializers.CharField()),
         "editions": serializers.ListField(child=serializers.IntegerField()),
         "breakdowns": serializers.ListField(child=serializers.CharField()),
-        "definition": serializers.DictField(),
+        "definition": serializers.DictField(child=serializers.CharField()),
+        "period": serializers.CharField(),
         "published": serializers.ListField(child=serializers.DictField()),
     },
 )

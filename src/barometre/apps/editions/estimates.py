@@ -18,15 +18,24 @@ from django.db.models import QuerySet
 from barometre.apps.editions.models import Edition, IndicatorEstimate
 from barometre.core.indicators.compute import EstimateRow
 
-#: Fields of a row that the database stores as columns (``edition`` and ``simulated`` come from the edition).
+#: Fields of a row that the database stores as columns (``edition`` and ``simulated`` come from the edition;
+#: ``base`` is always ``weighted`` for a stored row: the respondents' base is derived from it).
 STORED_FIELDS: tuple[str, ...] = tuple(
-    f.name for f in dataclasses.fields(EstimateRow) if f.name not in ("edition", "simulated")
+    f.name for f in dataclasses.fields(EstimateRow) if f.name not in ("edition", "simulated", "base")
 )
+
+
+def _column(name: str, value: Any) -> Any:
+    """A row's value as its column holds it (the reason code is "" for a shown cell)."""
+    return "" if name == "reason" and value is None else value
 
 
 def store(edition: Edition, rows: Iterable[EstimateRow]) -> int:
     """Replace the stored estimates of ``edition`` by ``rows`` in one transaction; how many were stored."""
-    objects = [IndicatorEstimate(edition=edition, **{name: getattr(r, name) for name in STORED_FIELDS}) for r in rows]
+    objects = [
+        IndicatorEstimate(edition=edition, **{name: _column(name, getattr(r, name)) for name in STORED_FIELDS})
+        for r in rows
+    ]
     with transaction.atomic():
         IndicatorEstimate.objects.filter(edition=edition).delete()
         IndicatorEstimate.objects.bulk_create(objects, batch_size=2000)
@@ -37,6 +46,7 @@ def to_row(stored: IndicatorEstimate, edition: Edition | None = None) -> Estimat
     """The row of a stored estimate (``edition``: its edition when already at hand, saves a query)."""
     ed = edition if edition is not None else stored.edition
     values: dict[str, Any] = {name: getattr(stored, name) for name in STORED_FIELDS}
+    values["reason"] = values["reason"] or None
     return EstimateRow(**values, edition=ed.year, simulated=ed.simulated)
 
 

@@ -146,10 +146,16 @@ class IndicatorEstimate(models.Model):
     se = models.FloatField(null=True, blank=True)
     ci_low = models.FloatField(null=True, blank=True)
     ci_high = models.FloatField(null=True, blank=True)
-    n = models.PositiveIntegerField()
-    population = models.FloatField()
+    #: Respondents and weighted population of the cell: null when the cell is hidden.
+    n = models.PositiveIntegerField(null=True, blank=True)
+    population = models.FloatField(null=True, blank=True)
     suppressed = models.BooleanField(default=False)
+    #: ``confidentiality``, ``complementary``, ``precision`` (hidden cells) or "" (shown).
     reason = models.CharField(max_length=200, blank=True, default="")
+    #: Shown but imprecise ("imprécis — à interpréter avec prudence", NCHS standard).
+    imprecise = models.BooleanField(default=False)
+    #: Unweighted share of the cell's respondents (percent), the observatory's base; null when hidden.
+    respondent_share = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["indicator", "breakdown", "domain_value"]
@@ -158,7 +164,16 @@ class IndicatorEstimate(models.Model):
                 fields=["edition", "indicator", "breakdown", "domain_value"], name="estimate_unique_cell"
             ),
             models.CheckConstraint(
-                condition=Q(suppressed=False) | (Q(estimate__isnull=True) & Q(ci_low__isnull=True)),
+                condition=Q(suppressed=False)
+                | (
+                    Q(estimate__isnull=True)
+                    & Q(se__isnull=True)
+                    & Q(ci_low__isnull=True)
+                    & Q(ci_high__isnull=True)
+                    & Q(n__isnull=True)
+                    & Q(population__isnull=True)
+                    & Q(respondent_share__isnull=True)
+                ),
                 name="estimate_suppressed_has_no_value",
             ),
         ]

@@ -11,6 +11,8 @@ from barometre.apps.editions.queries import catalogue
 from barometre.apps.editions.smallarea import row_dict
 from barometre.core import opendata
 from barometre.core.errors import EditionError, NotFound
+from barometre.core.indicators.labels import INTERVAL_METHOD_TEXT, MAR_ASSUMPTION_TEXT, plain_definition, reason_label
+from barometre.core.report.text import disclosure_text
 
 
 def export_edition(year: int, directory: Path) -> opendata.ExportSummary:
@@ -26,14 +28,24 @@ def export_edition(year: int, directory: Path) -> opendata.ExportSummary:
         ind = labels.get(row.indicator)
         label = ind.short_label.fr if ind else row.indicator
         theme = ind.theme if ind else ""
-        rows.append({"indicator": row.indicator, "theme": theme, "label": label, **estimates.record(row)})
+        rows.append(
+            {
+                "indicator": row.indicator,
+                "theme": theme,
+                "label": label,
+                **estimates.record(row),
+                "reason": row.reason or "",
+                "reason_label": reason_label(row.reason, "fr"),
+            }
+        )
     indicators = [
         {
             "indicator": i.id,
             "theme": i.theme,
             "label_fr": i.label.fr,
             "label_en": i.label.en,
-            "definition": i.definition(year).numerator.source,
+            "definition": plain_definition(i, cat, year, "fr"),
+            "definition_en": plain_definition(i, cat, year, "en"),
             "universe": cat.universes[i.universe].label.fr,
             "unit": i.unit,
         }
@@ -62,8 +74,13 @@ def export_edition(year: int, directory: Path) -> opendata.ExportSummary:
         sources=sources,
         methodology=(
             "Estimations pondérées (poids de non-réponse par strate, calés sur les effectifs de la base de sondage "
-            "par strate et par région et sur la population), intervalles de confiance à 95 % par linéarisation. "
-            "Par département et par région : modèle de Fay–Herriot (REML) sur les estimations directes, "
+            "par strate et par région et sur la population), "
+            + INTERVAL_METHOD_TEXT["fr"]
+            + ". "
+            + MAR_ASSUMPTION_TEXT["fr"]
+            + " "
+            + disclosure_text(DISCLOSURE_RULE, "fr")
+            + " Par département et par région : modèle de Fay–Herriot (REML) sur les estimations directes, "
             "variances lissées par une fonction de variance généralisée sous 10 répondants, covariables du "
             "registre ; estimation synthétique (sans les réponses de l'aire) sous le seuil de secret statistique."
         ),

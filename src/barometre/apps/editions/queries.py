@@ -14,6 +14,7 @@ from barometre.apps.editions.models import Edition, EditionState, IndicatorEstim
 from barometre.core.formatting import format_percent
 from barometre.core.indicators.catalogue import THEMES, Catalogue, Indicator, Published, load_catalogue
 from barometre.core.indicators.compute import EstimateRow
+from barometre.core.indicators.labels import reason_label
 
 
 @cache
@@ -75,6 +76,8 @@ class ExplorerRow:
     label: str
     value: str | None
     interval: str | None
+    #: Why a hidden cell is hidden, in words ("" when shown).
+    reason_label: str = ""
 
 
 def estimate_rows(edition: Edition, indicator: Indicator, breakdown: str, lang: str) -> list[ExplorerRow]:
@@ -87,7 +90,8 @@ def estimate_rows(edition: Edition, indicator: Indicator, breakdown: str, lang: 
             ExplorerRow(
                 estimate=e,
                 label=domain_label(cat, breakdown, e.domain_value, lang),
-                value=None if e.estimate is None else format_percent(e.estimate, 0, lang),
+                reason_label=reason_label(e.reason, lang) if e.suppressed else "",
+                value=None if e.suppressed or e.estimate is None else format_percent(e.estimate, 0, lang),
                 interval=None
                 if e.ci_low is None or e.ci_high is None
                 else f"{format_percent(e.ci_low, 0, lang)} – {format_percent(e.ci_high, 0, lang)}",

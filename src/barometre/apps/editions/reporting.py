@@ -91,7 +91,7 @@ def report_input(year: int, lang: str) -> ReportInput:
         rows=_rows(edition),
         previous=previous,
         weighting=edition.weighting_report,
-        disclosure_rule=disclosure_text(rule.min_respondents, rule.max_cv, lang),
+        disclosure_rule=disclosure_text(rule, lang),
         lang=lang,
         poll=report_poll(year),
         small_areas=_small_areas(edition),

@@ -19,6 +19,7 @@ from barometre.core import charts
 from barometre.core.errors import NotFound
 from barometre.core.formatting import format_percent
 from barometre.core.indicators.catalogue import Indicator
+from barometre.core.indicators.labels import interval_method_text, plain_definition, reason_label
 from barometre.core.text import neutralise_formula
 
 #: How long a drawn chart image is kept (its key changes anyway when the edition is computed again).
@@ -36,8 +37,10 @@ CSV_COLUMNS = [
     "ci_high",
     "n",
     "population",
+    "respondent_share",
     "suppressed",
     "reason",
+    "imprecise",
     "simulated",
 ]
 
@@ -144,7 +147,8 @@ def indicator_page(request: HttpRequest, indicator_id: str) -> HttpResponse:
         "label": indicator.label.get(lang),
         "description": indicator.description.get(lang) if indicator.description else "",
         "universe": cat.universes[indicator.universe].label.get(lang),
-        "definition": indicator.definition(edition.year),
+        "definition": plain_definition(indicator, cat, edition.year, lang),
+        "interval_method": interval_method_text(lang),
         "edition": edition,
         "editions": list(queries.published_editions()),
         "breakdown": breakdown,
@@ -208,10 +212,10 @@ def indicator_csv(request: HttpRequest, indicator_id: str) -> HttpResponse:
                 neutralise_formula(e.domain_value),
                 neutralise_formula(r.label),
                 *["" if v is None else v for v in (e.estimate, e.se, e.ci_low, e.ci_high)],
-                e.n,
-                e.population,
+                *["" if v is None else v for v in (e.n, e.population, e.respondent_share)],
                 "true" if e.suppressed else "false",
-                e.reason,
+                e.reason if e.suppressed else "",
+                "true" if e.imprecise and not e.suppressed else "false",
                 "true" if edition.simulated else "false",
             ]
         )
@@ -254,7 +258,7 @@ def _draw_png(indicator: Indicator, edition: Edition, breakdown: str, rows: list
 
     from barometre.core.report import figures
 
-    bars = tuple(figures.Bar.of(r.estimate, r.label) for r in rows)
+    bars = tuple(figures.Bar.of(r.estimate, r.label, reason_label(r.estimate.reason, lang)) for r in rows)
     title = f"{indicator.label.get(lang)} — {_edition_label(edition)}"
     with tempfile.TemporaryDirectory(prefix="barometre-chart-") as tmp:
         files = figures.bar_chart(

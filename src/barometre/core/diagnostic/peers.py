@@ -19,10 +19,13 @@ Definitions
   observed peer scores (no interpolation).
 * **Histogram**: share of the peers' weight in bins ``[0, 10), [10, 20), …, [90, 100]``
   (the last bin includes 100), for the web to draw.
-* **Disclosure**: only the number-of-respondents criterion of the rule applies
-  (``min_respondents``; the CV criterion has no meaning for a position, which has no
-  standard error here). Below it, ``shown=False`` with the reason, and no percentile,
+* **Disclosure**: only the confidentiality criterion of the rule applies
+  (``min_respondents``; the precision rule needs a standard error, which a position has not).
+  Below it, ``shown=False`` with the reason code ``confidentiality``, and no percentile,
   quartile or histogram is returned. Peers with a zero weight are not counted.
+  A quartile is an observed peer score, i.e. one authority's own score: it is never returned
+  as such, only as the band of ``BAND`` points holding it (``quartiles`` = three
+  ``(low, high)`` bands, e.g. ``(40, 50)``); the percentile is rounded to ``BAND`` points too.
 """
 
 from __future__ import annotations
@@ -35,11 +38,13 @@ from typing import Any
 import numpy as np
 
 from barometre.core.errors import DiagnosticError
-from barometre.core.stats.disclosure import DisclosureRule, check_disclosure
+from barometre.core.stats.disclosure import DisclosureRule, check_count
 from barometre.core.stats.quantiles import qrule
 
 #: Histogram bin width on the 0–100 score scale.
 BIN_WIDTH = 10
+#: Width of the rounded bands in which quartiles and the percentile are given (score points).
+BAND = 10
 QUARTILES = (0.25, 0.5, 0.75)
 
 
@@ -58,9 +63,10 @@ class PeerPosition:
     score: float
     n_peers: int
     shown: bool
-    reason: str  # why it is not shown ("" when shown)
-    percentile: float | None = None  # 0–100
-    quartiles: tuple[float, float, float] | None = None  # Q1, median, Q3
+    reason: str  # why it is not shown: a reason code ("" when shown)
+    percentile: float | None = None  # 0–100, rounded to BAND points
+    #: bands (low, high) holding Q1, the median and Q3, never the peer scores themselves
+    quartiles: tuple[tuple[int, int], tuple[int, int], tuple[int, int]] | None = None
     histogram: tuple[HistogramBin, ...] | None = None
     bin_index: int | None = None  # the bin the authority's score falls in
 
@@ -71,10 +77,16 @@ class PeerPosition:
             "shown": self.shown,
             "reason": self.reason,
             "percentile": self.percentile,
-            "quartiles": list(self.quartiles) if self.quartiles is not None else None,
+            "quartiles": [list(b) for b in self.quartiles] if self.quartiles is not None else None,
             "histogram": [b.to_dict() for b in self.histogram] if self.histogram is not None else None,
             "bin_index": self.bin_index,
         }
+
+
+def band(value: float, width: int = BAND) -> tuple[int, int]:
+    """The band ``[low, high]`` of ``width`` points holding ``value`` (0–100; 100 in the last band)."""
+    low = min(int(value // width) * width, 100 - width)
+    return (low, low + width)
 
 
 def _bin(score: float) -> int:
@@ -114,12 +126,11 @@ def peer_position(
     keep = w > 0
     x, w = x[keep], w[keep]
     n = int(x.size)
-    verdict = check_disclosure(n, 1.0, 0.0, DisclosureRule(min_respondents=rule.min_respondents, max_cv=None))
+    verdict = check_count(n, rule)
     if verdict.suppressed or n == 0:
-        reason = verdict.reason or "aucun pair"
-        return PeerPosition(score, n, False, f"Comparaison non affichée : {reason} dans le groupe de pairs.")
+        return PeerPosition(score, n, False, verdict.reason or "confidentiality")
     math_rule = qrule("math")
-    q1, q2, q3 = (math_rule(x, w, p) for p in QUARTILES)
+    q1, q2, q3 = (band(math_rule(x, w, p)) for p in QUARTILES)
     total = float(w.sum())
     bins = np.array([_bin(v) for v in x], dtype=np.int64)
     histogram = tuple(
@@ -131,11 +142,11 @@ def peer_position(
         n_peers=n,
         shown=True,
         reason="",
-        percentile=weighted_percentile(score, x.tolist(), w.tolist()),
+        percentile=float(round(weighted_percentile(score, x.tolist(), w.tolist()) / BAND) * BAND),
         quartiles=(q1, q2, q3),
         histogram=histogram,
         bin_index=_bin(score),
     )
 
 
-__all__ = ["BIN_WIDTH", "HistogramBin", "PeerPosition", "peer_position", "weighted_percentile"]
+__all__ = ["BAND", "BIN_WIDTH", "HistogramBin", "PeerPosition", "band", "peer_position", "weighted_percentile"]

@@ -33,6 +33,8 @@ THEMES: dict[str, Text] = {
     "rgpd": Text("Protection des données (RGPD)", "Data protection (GDPR)"),
     "mutualisation": Text("Mutualisation", "Pooling of resources"),
 }
+#: Reference periods of an indicator's question (plain words in ``labels.PERIOD_LABELS``).
+PERIODS = ("current", "12_months", "ever")
 #: Units of an indicator. ``percent``: percent of the authorities of the denominator (0–100).
 UNITS = ("percent",)
 #: Breakdown over one frame attribute: the attribute → allowed domain values (None: free codes).
@@ -120,6 +122,10 @@ class Indicator:
     published: tuple[Published, ...] = ()
     description: Text | None = None
     line: int = 0
+    #: Reference period of the question: ``current`` (at the survey date), ``12_months``, ``ever``.
+    period: str = "current"
+    #: Plain words for the ``among`` restriction of the denominator (e.g. "authorities using AI").
+    among_label: Text | None = None
 
     def definition(self, edition: int) -> Definition:
         try:
@@ -340,6 +346,8 @@ INDICATOR_KEYS = (
     "label",
     "short_label",
     "description",
+    "period",
+    "among_label",
     "unit",
     "universe",
     "editions",
@@ -445,6 +453,14 @@ def _indicator(
             )
         )
     description = p.text(m, "description", what) if "description" in m else None
+    period = p.string(m, "period", what, default="current")
+    if period not in PERIODS:
+        raise p.fail(m.lines["period"], f"{what} : période inconnue {period!r} (périodes : {', '.join(PERIODS)})")
+    among_label = p.text(m, "among_label", what) if "among_label" in m else None
+    if among_label is None and any(d.among is not None for d in definitions.values()):
+        raise p.fail(
+            m.line, f"{what} : among_label manquant (le dénominateur restreint par among doit être dit en clair)"
+        )
     return Indicator(
         iid,
         theme,
@@ -458,6 +474,8 @@ def _indicator(
         tuple(published),
         description,
         m.line,
+        period,
+        among_label,
     )
 
 

@@ -10,17 +10,22 @@ Conventions (see README.md):
   shown to the respondent (skip logic) is not missing: the condition is evaluated without it
   (e.g. AI uses count as "no" for an authority that does not use AI). A question shown but left
   unanswered is missing (item nonresponse): the respondent leaves the denominator;
-* intervals: Korn–Graubard (1998) 95 % intervals from the stats engine's ``domain_means``
-  (linearised SE on the calibrated design, vectorised) with each domain's design degrees of freedom
-  (respondents with a value minus the strata among them); suppression: the engine's disclosure
-  rule (``DisclosureRule``), a suppressed row has null estimate, SE and bounds and says why in
-  ``reason``.
+* intervals: Korn–Graubard 95 % intervals (Clopper–Pearson on the effective sample size, from the
+  engine's linearised standard error, with each domain's design degrees of freedom), which cover
+  sampling error only, under the assumption that response is at random within the weighting classes;
+* disclosure (``core.stats.disclosure``, thresholds in ``data/disclosure.yaml``): a hidden row
+  (``suppressed``) carries no estimate, SE, interval, ``n`` nor population, only its ``reason``
+  code (``confidentiality``, ``complementary``, ``precision``); a shown row may be ``imprecise``;
+  complementary suppression audits every indicator's table by linear programming
+  (``core.stats.secondary``);
+* ``respondent_share``: the unweighted share of the cell's respondents (the observatory's base),
+  under the same disclosure as the weighted estimate.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -29,10 +34,13 @@ import numpy.typing as npt
 from barometre.core.errors import IndicatorError
 from barometre.core.indicators.catalogue import ALL, Breakdown, Catalogue, Indicator
 from barometre.core.indicators.expr import AUTHORITY, CachedEvaluator
+from barometre.core.indicators.labels import reason_label
 from barometre.core.questionnaire import Questionnaire
 from barometre.core.questionnaire import expressions as ex
 from barometre.core.stats import DisclosureRule, SurveyDesign, check_disclosure, domain_means
+from barometre.core.stats.disclosure import COMPLEMENTARY, CONFIDENTIALITY
 from barometre.core.stats.korn_graubard import korn_graubard
+from barometre.core.stats.secondary import build_table, protect
 from barometre.core.weighting.pipeline import WeightingResult
 from barometre.core.weighting.units import EditionArrays, FrameArrays
 
@@ -52,7 +60,12 @@ ESTIMATE_COLUMNS: tuple[str, ...] = (
     "population",
     "suppressed",
     "reason",
+    "imprecise",
+    "respondent_share",
 )
+
+#: Interval method of every published estimate (named by every methodology text).
+INTERVAL_METHOD = "korn_graubard"
 
 
 @dataclass(frozen=True)
@@ -66,12 +79,19 @@ class EstimateRow:
     se: float | None
     ci_low: float | None
     ci_high: float | None
-    n: int
-    population: float
+    n: int | None
+    population: float | None
     suppressed: bool
-    reason: str
+    #: ``confidentiality``, ``complementary``, ``precision`` (hidden) or None (shown).
+    reason: str | None
     edition: int = 0
     simulated: bool = False
+    #: Shown, but fails the NCHS precision standard ("imprécis — à interpréter avec prudence").
+    imprecise: bool = False
+    #: Unweighted share of the cell's respondents (percent), None when hidden.
+    respondent_share: float | None = None
+    #: ``weighted`` (frame-weighted estimate) or ``respondents`` (share of respondents).
+    base: str = "weighted"
 
     @property
     def shown(self) -> bool:
@@ -81,6 +101,22 @@ class EstimateRow:
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
+
+    def respondents_row(self) -> EstimateRow:
+        """The same cell on the respondents' base (unweighted share, ``k sur n``), same disclosure;
+        its interval is Clopper–Pearson on the ``n`` respondents (no weighting, no design effect)."""
+        if self.suppressed or self.respondent_share is None or not self.n:
+            return replace(self, respondent_share=None, base="respondents")
+        lo, hi = korn_graubard(min(1.0, max(0.0, self.respondent_share / 100)), 0.0, self.n)
+        return replace(
+            self,
+            estimate=self.respondent_share,
+            se=None,
+            ci_low=100 * lo,
+            ci_high=100 * hi,
+            population=None,
+            base="respondents",
+        )
 
 
 # --------------------------------------------------------------------------- attribute expressions
@@ -218,20 +254,24 @@ def compute_indicators(
     questionnaire: Questionnaire,
     *,
     rule: DisclosureRule | None = None,
+    complement: bool = False,
     paths: dict[str, int] | None = None,
 ) -> list[EstimateRow]:
     """Every indicator × every published breakdown × every domain, one row each.
 
+    Primary suppression (``confidentiality``, ``precision``) per cell, then complementary
+    suppression over all the cells of each indicator (:mod:`barometre.core.stats.secondary`).
+    ``complement``: compute every indicator as its complement ``1 − y`` (the recoding test).
     ``paths`` (when given) counts the engine calls by path taken (``vectorised`` or
     ``per-domain``), so that a fallback on the slow exact path is never silent."""
     rule = rule or DisclosureRule()
     rows = weighting.rows
     mat = indicator_matrix(edition, rows, catalogue, questionnaire)
-    y = mat.values
+    y = 1.0 - mat.values if complement else mat.values
     w = weighting.weights
     design = weighting.design
     units = edition.units
-    out: list[EstimateRow] = []
+    cells: dict[int, list[Cell]] = {j: [] for j in range(len(mat.indicators))}
     needed = {b for ind in mat.indicators for b in ind.breakdowns}
     for bid in [b for b in catalogue.breakdowns if b in needed]:
         b = catalogue.breakdowns[bid]
@@ -244,35 +284,118 @@ def compute_indicators(
             dead = [(value, mask) for value, mask in group if not mask[rows].any()]
             results = _estimate_group(design, y, rows, cols, live, paths)
             for j in cols:
-                ind = mat.indicators[j]
                 uni = mat.universe_units[:, j]
                 for value, mask in live:
                     est, se, n_ij, df_ij = results.get((j, value), (float("nan"), float("nan"), 0, 0))
                     valid = mask[rows] & ~np.isnan(y[:, j])
                     if n_ij == 0 and not (mask & uni).any():
                         continue  # domain outside the indicator's universe
-                    out.append(_row(ind.id, bid, value, est, se, n_ij, df_ij, float(w[valid].sum()), rule, edition))
+                    cells[j].append(Cell(bid, value, est, se, int(valid.sum()), float(w[valid].sum()), valid, df_ij))
                 for value, mask in dead:
                     if (mask & uni).any():
-                        out.append(
-                            EstimateRow(
-                                ind.id,
-                                bid,
-                                value,
-                                None,
-                                None,
-                                None,
-                                None,
-                                0,
-                                0.0,
-                                True,
-                                "aucun répondant dans ce domaine",
-                                edition.year,
-                                edition.simulated,
-                            )
+                        cells[j].append(
+                            Cell(bid, value, float("nan"), float("nan"), 0, 0.0, np.zeros(rows.shape[0], bool))
                         )
+    out: list[EstimateRow] = []
+    for j, ind in enumerate(mat.indicators):
+        out.extend(disclosed_rows(ind.id, cells[j], y[:, j], w, rule, edition))
     out.sort(key=lambda r: (r.indicator, list(catalogue.breakdowns).index(r.breakdown), r.domain_value))
     return out
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One published domain of one indicator before disclosure: its estimate (0–1), standard
+    error, respondents ``n``, weighted population and which respondents (rows of the weighting) it
+    holds with a non-missing value. Any estimator (e.g. small-area estimates) builds these and
+    calls :func:`disclosed_rows`."""
+
+    breakdown: str
+    value: str
+    estimate: float
+    se: float
+    n: int
+    population: float
+    valid: BoolArray  # respondents of the cell with a non-missing value
+    #: design degrees of freedom of the domain (None: n − 1, no correction)
+    df: float | None = None
+
+
+def disclosed_rows(
+    ind: str,
+    cells: Sequence[Cell],
+    y: npt.NDArray[np.float64],
+    w: npt.NDArray[np.float64],
+    rule: DisclosureRule,
+    edition: EditionArrays,
+) -> list[EstimateRow]:
+    """Rows of one indicator: primary verdicts, then complementary suppression over its cells.
+
+    The one entry point of the disclosure rules for every estimate the project publishes: ``cells``
+    are all the published domains of the indicator in the edition, ``y`` the respondents' 0/1
+    values (NaN: outside the denominator), ``w`` their weights."""
+    verdicts = [
+        check_disclosure(c.n, c.estimate, c.se, rule, df=c.df) if c.n > 0 and np.isfinite(c.estimate) else None
+        for c in cells
+    ]
+    reasons: list[str | None] = [
+        CONFIDENTIALITY if v is None else (v.reason if v.suppressed else None) for v in verdicts
+    ]
+    primary = [i for i, r in enumerate(reasons) if r is not None]
+    if primary:
+        masks = np.array([c.valid for c in cells], dtype=bool)
+        # the pattern is searched on the side where the overall share is at most one half, so that
+        # an indicator and its complement (y → 1 − y) get the same pattern
+        answered = ~np.isnan(y)
+        flip = bool(answered.any() and float(np.nanmean(y)) > 0.5)
+        yy = np.where(answered, 1.0 - y if flip else y, 0.0)
+        table = build_table(masks, yy, w)
+        keep = [i for i, c in enumerate(cells) if c.breakdown == ALL]
+        confidential = [i for i in primary if reasons[i] == CONFIDENTIALITY]
+        complementary = protect(
+            table,
+            primary,
+            rule.min_feasible_width,
+            keep,
+            confidential=confidential,
+            other_width=rule.min_feasible_width_other,
+        )
+        for i in complementary:
+            reasons[i] = COMPLEMENTARY
+    out: list[EstimateRow] = []
+    for c, v, reason in zip(cells, verdicts, reasons, strict=True):
+        if reason is not None or v is None or v.precision is None:
+            out.append(_hidden(ind, c.breakdown, c.value, reason or CONFIDENTIALITY, edition))
+            continue
+        prec = v.precision
+        share = float(y[c.valid].mean())
+        out.append(
+            EstimateRow(
+                ind,
+                c.breakdown,
+                c.value,
+                100 * c.estimate,
+                100 * c.se,
+                100 * prec.low,
+                100 * prec.high,
+                c.n,
+                c.population,
+                False,
+                None,
+                edition.year,
+                edition.simulated,
+                imprecise=v.imprecise,
+                respondent_share=100 * share,
+            )
+        )
+    return out
+
+
+def _hidden(ind: str, bid: str, value: str, reason: str, edition: EditionArrays) -> EstimateRow:
+    """A hidden cell: no estimate, standard error, interval, count or population; only the reason."""
+    return EstimateRow(
+        ind, bid, value, None, None, None, None, None, None, True, reason, edition.year, edition.simulated
+    )
 
 
 def _estimate_group(
@@ -320,63 +443,6 @@ def _estimate_group(
     return out
 
 
-def _row(
-    ind: str,
-    bid: str,
-    value: str,
-    est: float,
-    se: float,
-    n: int,
-    df: int,
-    popw: float,
-    rule: DisclosureRule,
-    edition: EditionArrays,
-) -> EstimateRow:
-    if n == 0 or not np.isfinite(est):
-        return EstimateRow(
-            ind,
-            bid,
-            value,
-            None,
-            None,
-            None,
-            None,
-            0,
-            0.0,
-            True,
-            "aucun répondant dans l'univers de l'indicateur",
-            edition.year,
-            edition.simulated,
-        )
-    disc = check_disclosure(n, est, se, rule)
-    if disc.suppressed:
-        return EstimateRow(
-            ind, bid, value, None, None, None, None, n, popw, True, disc.reason, edition.year, edition.simulated
-        )
-    # Korn-Graubard (1998) interval: stays in [0, 1], does not collapse at 0 % or 100 % in small
-    # domains, and widens with few degrees of freedom (the domain's df).
-    if df < 1:
-        return EstimateRow(
-            ind,
-            bid,
-            value,
-            None,
-            None,
-            None,
-            None,
-            n,
-            popw,
-            True,
-            "aucun degré de liberté pour l'intervalle de confiance",
-            edition.year,
-            edition.simulated,
-        )
-    lo, hi = korn_graubard(min(1.0, max(0.0, est)), se, n, df=df)
-    return EstimateRow(
-        ind, bid, value, 100 * est, 100 * se, 100 * lo, 100 * hi, n, popw, False, "", edition.year, edition.simulated
-    )
-
-
 # --------------------------------------------------------------------------- comparison and series
 
 
@@ -392,10 +458,16 @@ class CompareRow:
     difference: float | None
     published_inside_ci: bool
     figure: str
-    base: str
+    #: the published figure's own wording of its base
+    published_base: str
     source: str
     target: bool
     note: str
+    #: the estimate compared: ``weighted`` (targets of the simulation: the frame-level reading) or
+    #: ``respondents`` (the observatory's own base, when the frame reading cannot match it)
+    base: str = "weighted"
+    #: reason code of a hidden estimate (listed apart), None when shown
+    reason: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -408,6 +480,9 @@ def compare(rows: Sequence[EstimateRow], catalogue: Catalogue, edition: int) -> 
     for ind in catalogue.for_edition(edition):
         for p in ind.published_for(edition):
             r = index.get((ind.id, p.breakdown, p.domain))
+            base = "weighted" if p.target else "respondents"
+            if r is not None and base == "respondents":
+                r = r.respondents_row()
             est = r.estimate if r is not None else None
             lo = r.ci_low if r is not None else None
             hi = r.ci_high if r is not None else None
@@ -416,7 +491,7 @@ def compare(rows: Sequence[EstimateRow], catalogue: Catalogue, edition: int) -> 
             if r is None:
                 note = (note + " ; " if note else "") + "pas d'estimation pour ce domaine"
             elif r.suppressed:
-                note = (note + " ; " if note else "") + f"estimation masquée : {r.reason}"
+                note = (note + " ; " if note else "") + f"estimation masquée : {reason_label(r.reason)}"
             out.append(
                 CompareRow(
                     ind.id,
@@ -433,6 +508,8 @@ def compare(rows: Sequence[EstimateRow], catalogue: Catalogue, edition: int) -> 
                     p.source,
                     p.target,
                     note,
+                    base,
+                    r.reason if r is not None and r.suppressed else None,
                 )
             )
     return out

@@ -211,7 +211,7 @@ def poll_estimates(
                 disc = check_disclosure(n, p, se, rule)
                 if disc.suppressed:
                     cells[(ind.id, b.id, code)] = PollEstimateRow(
-                        ind.id, b.id, code, None, None, None, None, n, None, True, disc.reason, edition, simulated
+                        ind.id, b.id, code, None, None, None, None, n, None, True, disc.reason or "", edition, simulated
                     )
                     continue
                 cells[(ind.id, b.id, code)] = PollEstimateRow(

@@ -361,7 +361,16 @@ class _Builder:
             return None
         cid = self.chart_id(f"{ch_id}_overview")
         bars = tuple(
-            fg.Bar(lbl, r.estimate if r.shown else None, r.ci_low, r.ci_high, r.n, r.indicator, "ensemble", r.reason)
+            fg.Bar(
+                lbl,
+                r.estimate if r.shown else None,
+                r.ci_low,
+                r.ci_high,
+                r.n,
+                r.indicator,
+                "ensemble",
+                tx.translate_reason(r.reason, self.lang),
+            )
             for lbl, r in items
         )
         ftitle = f"{title} — {self.s['overview'].lower()} ({self.year})"
@@ -399,7 +408,14 @@ class _Builder:
                     ptitle,
                     tuple(
                         fg.Bar(
-                            lbl, r.estimate if r.shown else None, r.ci_low, r.ci_high, r.n, r.domain_value, bd, r.reason
+                            lbl,
+                            r.estimate if r.shown else None,
+                            r.ci_low,
+                            r.ci_high,
+                            r.n,
+                            r.domain_value,
+                            bd,
+                            tx.translate_reason(r.reason, self.lang),
                         )
                         for lbl, r in its
                     ),
@@ -506,7 +522,7 @@ class _Builder:
         if not rows or not any(r.shown for r in rows):
             return None
         values = {r.domain_value: (r.estimate if r.shown else None) for r in rows}
-        extra = {r.domain_value: (r.ci_low, r.ci_high, r.n, r.reason) for r in rows}
+        extra = {r.domain_value: (r.ci_low, r.ci_high, r.n, tx.translate_reason(r.reason, self.lang)) for r in rows}
         label = tx.indicator_label(ind, self.lang, short=True)
         ftitle = f"{label} : par région ({self.year})" if self.lang == "fr" else f"{label}: by region ({self.year})"
         cid = self.chart_id(f"{ind.id}_regions")

@@ -187,15 +187,17 @@ class Bar:
     estimate: float | None
     ci_low: float | None
     ci_high: float | None
-    n: int
+    n: int | None
     domain: str
     breakdown: str
+    #: wording of a hidden cell's reason ("" when shown)
     reason: str = ""
 
     @classmethod
-    def of(cls, row: EstimateRow, label: str) -> Bar:
-        """The bar of an estimate row as it is stored (suppressed cells have no estimate)."""
-        return cls(label, row.estimate, row.ci_low, row.ci_high, row.n, row.domain_value, row.breakdown, row.reason)
+    def of(cls, row: EstimateRow, label: str, reason: str = "") -> Bar:
+        """The bar of an estimate row as it is stored (suppressed cells have no estimate); ``reason``: the
+        wording of a hidden cell's reason code."""
+        return cls(label, row.estimate, row.ci_low, row.ci_high, row.n, row.domain_value, row.breakdown, reason)
 
 
 @dataclass(frozen=True)
@@ -284,7 +286,7 @@ class TrendPoint:
     estimate: float | None
     ci_low: float | None
     ci_high: float | None
-    n: int = 0
+    n: int | None = 0
 
 
 @dataclass(frozen=True)

@@ -37,13 +37,19 @@ def coerce_row(obj: Any, edition: int | None = None) -> Row:
     values: dict[str, Any] = {}
     for f in fields(Row):  # by declared type: the one list of fields is EstimateRow's
         v = get(f.name, None)
-        if f.type == "float | None":
-            values[f.name] = None if suppressed or v is None else float(v)
-        elif f.type in ("int", "float", "bool"):
-            values[f.name] = _CASTS[str(f.type)](v or 0)
+        kind = str(f.type)
+        if kind in ("float | None", "int | None"):
+            values[f.name] = None if suppressed or v is None else _CASTS[kind.split(" ")[0]](v)
+        elif kind == "str | None":  # the reason code, for a hidden cell only
+            values[f.name] = (str(v) or None) if suppressed and v else None
+        elif kind == "bool":
+            values[f.name] = bool(v) and not (suppressed and f.name == "imprecise")
+        elif kind in ("int", "float"):
+            values[f.name] = _CASTS[kind](v or 0)
         else:
-            values[f.name] = "" if v is None and f.name == "reason" else str(v)
+            values[f.name] = f.default if v is None and isinstance(f.default, str) else str(v)
     values["edition"] = int(ed)
+    values["suppressed"] = suppressed
     return Row(**values)
 
 

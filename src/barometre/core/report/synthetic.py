@@ -2,7 +2,7 @@
 
 Built from the real catalogue: every indicator of the edition in every breakdown it publishes,
 plausible values (near the published ones when there are some), small domains suppressed by
-the default disclosure rule (fewer than 10 respondents, CV above 0.30), earlier editions for
+the default disclosure rule (``core.stats.disclosure``: confidentiality and precision), earlier editions for
 trends and weighting diagnostics shaped like ``WeightingResult.report``. Deterministic.
 """
 
@@ -18,7 +18,7 @@ from barometre.core.report.figures import region_names
 from barometre.core.report.model import AreaEstimate, EditionMeta, ReportInput, Row, SmallAreaMap
 from barometre.core.report.text import disclosure_text
 from barometre.core.sae.areas import DEPARTEMENT_NAMES
-from barometre.core.stats import DisclosureRule
+from barometre.core.stats import DisclosureRule, check_disclosure
 
 RULE = DisclosureRule()
 
@@ -59,14 +59,12 @@ def _base_level(ind: Indicator, year: int, rng: random.Random) -> float:
 
 def _row(ind: str, bd: str, dom: str, p: float, n: int, year: int, deff: float = 1.4) -> Row:
     p = min(max(p, 0.5), 99.5)
-    if n < 10:
-        return Row(ind, bd, dom, None, None, None, None, n, float(n) * 20, True, f"moins de 10 répondants ({n})", year)
-    se = 100 * math.sqrt((p / 100) * (1 - p / 100) * deff / n)
-    cv = se / p
-    if cv > 0.3:
-        return Row(ind, bd, dom, None, None, None, None, n, float(n) * 20, True, f"CV {cv:.2f} au-dessus de 0.30", year)
-    lo, hi = max(0.0, p - 1.959963984540054 * se), min(100.0, p + 1.959963984540054 * se)
-    return Row(ind, bd, dom, p, se, lo, hi, n, float(n) * 20, False, "", year)
+    se = 100 * math.sqrt((p / 100) * (1 - p / 100) * deff / n) if n > 0 else 0.0
+    verdict = check_disclosure(n, p / 100, se / 100, RULE)
+    if verdict.suppressed or verdict.precision is None:
+        return Row(ind, bd, dom, None, None, None, None, None, None, True, verdict.reason, year)
+    lo, hi = 100 * verdict.precision.low, 100 * verdict.precision.high
+    return Row(ind, bd, dom, p, se, lo, hi, n, float(n) * 20, False, None, year, imprecise=verdict.imprecise)
 
 
 def _rows(cat: Catalogue, year: int, levels: dict[str, float], rng: random.Random) -> tuple[Row, ...]:
@@ -201,7 +199,7 @@ def synthetic_input(
         rows,
         previous,
         weighting_report(year, n),
-        disclosure_text(RULE.min_respondents, RULE.max_cv, lang),
+        disclosure_text(RULE, lang),
         lang,
         small_areas=(_small_area_map("rssi", levels.get("rssi", 50.0), rng),),
     )

@@ -19,7 +19,9 @@ from typing import Any
 from barometre.core.formatting import NBSP, format_day, format_number, format_percent, format_points
 from barometre.core.indicators import labels
 from barometre.core.indicators.catalogue import Catalogue, Indicator
+from barometre.core.indicators.labels import reason_label
 from barometre.core.report.model import Row
+from barometre.core.stats.disclosure import DisclosureRule
 
 #: Decimals of percentages and point differences in the note.
 DECIMALS = 0
@@ -61,13 +63,16 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
         "lecture": "Lecture",
         "interval": "Intervalle",
         "interval_text": (
-            "Les barres indiquent l'intervalle de confiance à 95 % de chaque estimation (variance "
-            "par linéarisation, plan stratifié, correction de calage)."
+            "Les barres indiquent l'intervalle de confiance à 95 % de chaque estimation : "
+            + labels.INTERVAL_METHOD_TEXT["fr"]
+            + ". "
+            + labels.MAR_ASSUMPTION_TEXT["fr"]
         ),
         "interval_trend": (
-            "Les barres indiquent l'intervalle de confiance à 95 % des estimations du Baromètre ; "
-            "les losanges creux sont les valeurs publiées par les notes antérieures, telles que "
-            "publiées (bases et pondérations non comparables)."
+            "Les barres indiquent l'intervalle de confiance à 95 % des estimations du Baromètre ("
+            + labels.INTERVAL_METHOD_TEXT["fr"]
+            + ") ; les losanges creux sont les valeurs publiées par les notes antérieures, telles que "
+            "publiées (bases et pondérations non comparables). " + labels.MAR_ASSUMPTION_TEXT["fr"]
         ),
         "source_text": "Baromètre data, IA et cybersécurité des collectivités territoriales, édition",
         "weighted": "estimations pondérées",
@@ -191,13 +196,16 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
         "lecture": "How to read",
         "interval": "Interval",
         "interval_text": (
-            "Bars show the 95% confidence interval of each estimate (linearisation variance, "
-            "stratified design, calibration correction)."
+            "Bars show the 95% confidence interval of each estimate: "
+            + labels.INTERVAL_METHOD_TEXT["en"]
+            + ". "
+            + labels.MAR_ASSUMPTION_TEXT["en"]
         ),
         "interval_trend": (
-            "Bars show the 95% confidence interval of the Barometer's estimates; hollow diamonds "
-            "are the values published by earlier notes, as published (bases and weighting not "
-            "comparable)."
+            "Bars show the 95% confidence interval of the Barometer's estimates ("
+            + labels.INTERVAL_METHOD_TEXT["en"]
+            + "); hollow diamonds are the values published by earlier notes, as published (bases and "
+            "weighting not comparable). " + labels.MAR_ASSUMPTION_TEXT["en"]
         ),
         "source_text": "Barometer of data, AI and cybersecurity in French local authorities, edition",
         "weighted": "weighted estimates",
@@ -338,18 +346,36 @@ def collection_label(code: str, lang: str) -> str:
     return COLLECTIONS[lang].get(code, code)
 
 
-def disclosure_text(min_respondents: int, max_cv: float | None, lang: str) -> str:
-    """The disclosure rule in words (``DisclosureRule`` of the stats engine: its two thresholds)."""
-    cv = format_percent(100 * max_cv, 0, lang) if max_cv is not None else None
+def disclosure_text(rule: DisclosureRule, lang: str) -> str:
+    """The disclosure and precision rules in words (``core.stats.disclosure``, ``data/disclosure.yaml``)."""
+    width = format_number(100 * rule.max_absolute_width, 0, lang)
+    hide = format_number(100 * (rule.hide_absolute_width or 1.0), 0, lang)
+    protect = format_number(100 * rule.min_feasible_width, 0, lang)
     if lang == "fr":
-        txt = f"Une estimation n'est pas diffusée lorsqu'elle repose sur moins de {min_respondents} répondants"
-        if cv:
-            txt += f" ou lorsque son coefficient de variation dépasse {cv}"
-        return txt + " ; la cellule est alors marquée « n.d. (secret statistique) » avec le motif."
-    txt = f"An estimate is withheld when it rests on fewer than {min_respondents} respondents"
-    if cv:
-        txt += f" or when its coefficient of variation exceeds {cv}"
-    return txt + "; the cell is then marked “n/a (statistical confidentiality)” with the reason."
+        return (
+            f"Une estimation n'est pas diffusée lorsqu'elle repose sur moins de {rule.min_respondents} répondants "
+            "(secret statistique), ni lorsque son intervalle de Korn–Graubard couvre au moins "
+            f"{hide} points (trop imprécise) ; d'autres cellules sont masquées pour qu'aucune cellule masquée ne "
+            "puisse être retrouvée, par différence entre des domaines publiés qui s'additionnent, à moins de "
+            f"{protect} points près (secret secondaire, vérifié par programmation linéaire). Une cellule masquée ne "
+            "publie ni estimation, ni intervalle, ni effectif : seulement son motif. Une estimation dont la "
+            f"taille d'échantillon effective est inférieure à {rule.min_effective_n:.0f}, dont l'intervalle couvre "
+            f"au moins {width} points ou dont la largeur relative dépasse "
+            f"{format_number(100 * rule.max_relative_width, 0, lang)} % (normes de présentation des proportions "
+            "du NCHS, 2017, appliquées de la même façon à une part et à son complément) est marquée "
+            "« imprécis — à interpréter avec prudence »."
+        )
+    return (
+        f"An estimate is withheld when it rests on fewer than {rule.min_respondents} respondents (statistical "
+        f"confidentiality) or when its Korn–Graubard interval spans {hide} points or more (too imprecise); other "
+        "cells are withheld so that no withheld cell can be derived, by differencing published domains that add "
+        f"up, within less than {protect} points (secondary suppression, audited by linear programming). A withheld "
+        "cell publishes no estimate, interval or count: only its reason. An estimate whose effective sample size "
+        f"is below {rule.min_effective_n:.0f}, whose interval spans {width} points or more or whose relative width "
+        f"exceeds {format_number(100 * rule.max_relative_width, 0, lang)}% (NCHS data presentation standards for "
+        "proportions, 2017, applied alike to a share and its complement) is marked “imprecise — interpret with "
+        "caution”."
+    )
 
 
 # --------------------------------------------------------------------------- numbers
@@ -390,22 +416,9 @@ def pct(v: float, lang: str) -> str:
     return format_percent(v, DECIMALS, lang)
 
 
-def translate_reason(reason: str, lang: str) -> str:
-    """The disclosure reason (French, from the stats engine) in the note's language."""
-    if lang == "fr" or not reason:
-        return reason
-    m = re.fullmatch(r"moins de (\d+) répondants \((\d+)\)", reason)
-    if m:
-        return f"fewer than {m.group(1)} respondents ({m.group(2)})"
-    m = re.fullmatch(r"CV ([0-9.]+|inf) au-dessus de ([0-9.]+)", reason)
-    if m:
-        return f"CV {m.group(1)} above {m.group(2)}"
-    known = {
-        "aucun répondant dans ce domaine": "no respondent in this domain",
-        "aucun répondant dans l'univers de l'indicateur": "no respondent in the indicator's universe",
-        "aucun degré de liberté pour l'intervalle de confiance": "no degree of freedom for the confidence interval",
-    }
-    return known.get(reason, "withheld by the disclosure rule")
+def translate_reason(reason: str | None, lang: str) -> str:
+    """The disclosure reason code (``confidentiality``, ``complementary``, ``precision``) in words."""
+    return reason_label(reason, lang)
 
 
 def weighting_event(event: Mapping[str, Any], lang: str) -> str:
@@ -455,6 +468,8 @@ def bound_num(row: Row, which: str, lang: str) -> Num:
 
 
 def n_num(row: Row, lang: str) -> Num:
+    if not row.shown or row.n is None:
+        return Num.of(row, "n", strings(lang)["nd"], suppressed=True)
     return Num.of(row, "n", format_number(row.n, 0, lang))
 
 
@@ -482,7 +497,8 @@ def interval(row: Row, lang: str) -> tuple[Segment, ...]:
 
 
 def significance(cur: Row, prev: Row) -> int:
-    """+1 / -1 when the change is significant at 5 % (independent samples), else 0."""
+    """+1 / -1 when the change is significant at 5 % (independent samples: the test's standard error
+    combines both editions' variances), else 0."""
     if not cur.shown or not prev.shown or cur.estimate is None or prev.estimate is None:
         return 0
     se = math.hypot(cur.se or 0.0, prev.se or 0.0)
@@ -617,6 +633,9 @@ def indicator_paragraph(
     if prev is not None and prev.shown:
         sig = significance(cur, prev)
         verdict = s["significant_up"] if sig > 0 else (s["significant_down"] if sig < 0 else s["not_significant"])
+        if cur.simulated or prev.simulated:
+            # a change between simulated editions is the simulator's, not news
+            verdict += " (évolution entre données simulées)" if lang == "fr" else " (change between simulated data)"
         if lang == "fr":
             out += [
                 f" Par rapport à {prev.edition} (",

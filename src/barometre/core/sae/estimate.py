@@ -232,7 +232,7 @@ def estimate_areas(
                 name,
                 None if disc.suppressed else float(direct[i]),
                 None if disc.suppressed else se_direct,
-                disc.reason,
+                disc.reason or "",
                 est,
                 mse,
                 n,
