@@ -68,8 +68,10 @@ def test_open_data_of_the_poll_are_separate_files_with_the_disclosure_rule(
     assert not (tmp_path / "estimations.csv").exists()
     rows = list(csv.DictReader(io.StringIO((tmp_path / "sondage-estimations.csv").read_text(encoding="utf-8"))))
     assert rows and all(r["simulated"] == "true" for r in rows)
-    small = [r for r in rows if int(r["n"]) < 10]
-    assert small and all(r["estimate"] == "" and r["suppressed"] == "true" for r in small)
+    hidden = [r for r in rows if r["suppressed"] == "true"]
+    # a hidden cell publishes neither its estimate nor its number of respondents
+    assert hidden and all(r["estimate"] == "" and r["n"] == "" for r in hidden)
+    assert all(int(r["n"]) >= 10 for r in rows if r["suppressed"] == "false")
     page = Client().get("/donnees-ouvertes/")
     assert "/donnees-ouvertes/sondage/2025/sondage-estimations.csv" in page.content.decode()
     download = Client().get("/donnees-ouvertes/sondage/2025/sondage-estimations.csv")
