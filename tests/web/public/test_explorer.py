@@ -52,7 +52,8 @@ def test_indicator_page_has_breakdown_chart_with_text_alternative_and_trend(clie
     assert "${" not in html and "selected(" not in html
     assert "Korn–Graubard" in html and "aléatoire au sein des classes de pondération" in html
     # the trend shows our estimates and the values published at the time, marked as such
-    assert "publié" in html and "seeds/" in html
+    assert "publié" in html and "https://lapostegroupe.com/fr/actualite/" in html  # a source a reader can follow
+    assert "seeds/" not in html and "facts.md" not in html
 
 
 def test_downloads_csv_and_svg(client: Client, published: None) -> None:
