@@ -70,3 +70,17 @@ def test_an_all_yes_domain_uses_the_respondents_corrected_by_its_df() -> None:
 def test_no_degree_of_freedom_has_no_interval() -> None:
     with pytest.raises(ValueError, match="degrees of freedom"):
         korn_graubard(0.5, 0.1, 4, df=0)
+
+
+def test_the_quantile_kernels_are_scipy_stats_bit_for_bit() -> None:
+    import numpy as np
+
+    from barometre.core.stats.korn_graubard import beta_ppf, t_ppf
+
+    rng = np.random.default_rng(16)
+    for q in (0.025, 0.05, 0.975, 0.9995):
+        for a, b in rng.uniform(0.01, 400, size=(50, 2)):
+            assert beta_ppf(q, float(a), float(b)) == float(beta.ppf(q, a, b))
+        for df in (1, 2, 6, 12, 291, 3.5):
+            assert t_ppf(q, df) == float(t.ppf(q, df))
+    assert np.isnan(beta_ppf(0.5, 0.0, 1.0)) and np.isnan(t_ppf(0.5, 0))

@@ -58,6 +58,8 @@ from barometre.core.questionnaire import Questionnaire
 from barometre.core.sae.areas import AreaCovariates, Level, area_covariates
 from barometre.core.sae.fayherriot import FHFit, Method, fit_fh
 from barometre.core.stats import DisclosureRule, check_disclosure, domain_means
+from barometre.core.stats.design import FloatArray, SurveyDesign
+from barometre.core.stats.fast import DomainMeans
 from barometre.core.weighting.pipeline import WeightingResult
 from barometre.core.weighting.units import EditionArrays, FrameArrays
 
@@ -155,8 +157,10 @@ def estimate_areas(
     rule: DisclosureRule | None = None,
     method: Method = "REML",
     gvf_min: int | None = None,
+    national: DomainMeans | None = None,
 ) -> SmallAreaResult:
-    """Small-area estimates of indicator ``matrix.indicators[column]`` (module doc)."""
+    """Small-area estimates of indicator ``matrix.indicators[column]`` (module doc). ``national``:
+    the indicator's national ``domain_means`` when already computed (it does not depend on the level)."""
     rule = rule or DisclosureRule()
     gvf_min = rule.min_respondents if gvf_min is None else gvf_min
     ind = matrix.indicators[column]
@@ -172,7 +176,7 @@ def estimate_areas(
     yk = np.where(valid, y, 0.0)[:, None]
     design = weighting.design
 
-    nat = domain_means(design, yk, np.where(valid, 0, -1).astype(np.int64))
+    nat = national if national is not None else national_mean(design, y)
     p_bar = float(nat.estimate[0, 0])
     n_all = int(nat.n[0, 0])
     srs = p_bar * (1 - p_bar) / n_all
@@ -300,6 +304,12 @@ def _row(
     )
 
 
+def national_mean(design: SurveyDesign, y: FloatArray) -> DomainMeans:
+    """``domain_means`` of one indicator column (NaN outside its denominator) over the whole sample."""
+    valid = ~np.isnan(y)
+    return domain_means(design, np.where(valid, y, 0.0)[:, None], np.where(valid, 0, -1).astype(np.int64))
+
+
 def small_area_estimates(
     edition: EditionArrays,
     weighting: WeightingResult,
@@ -330,9 +340,12 @@ def small_area_estimates(
     for j, iid in enumerate(ids):
         if indicators is not None and iid not in indicators:
             continue
+        nat: DomainMeans | None = None
         for lv in levels:
             try:
-                out.append(estimate_areas(mat, j, edition, weighting, covs[lv], rule=rule, method=method))
+                if nat is None and int((~np.isnan(mat.values[:, j])).sum()) >= 2:
+                    nat = national_mean(weighting.design, mat.values[:, j])
+                out.append(estimate_areas(mat, j, edition, weighting, covs[lv], rule=rule, method=method, national=nat))
             except StatsError:
                 if indicators is not None:
                     raise

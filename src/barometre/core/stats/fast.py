@@ -24,6 +24,7 @@ value and a nonzero weight, as ``degf`` of the domain subset (R's ``svyby`` with
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -175,6 +176,35 @@ def _stratum_constants(design: SurveyDesign) -> tuple[IntArray, int, FloatArray,
     return hcode, nh_, n_h, scale, centre, factor
 
 
+#: per calibrated design: what ``_variance_greg`` derives from the design alone (triangular factor
+#: of the calibration basis, stratum sums of ``V`` and ``V'V``), computed once for the many calls
+#: of an edition (every indicator, breakdown and small-area level); keyed by ``id`` of a live design
+_GregConstants = tuple[FloatArray, FloatArray, FloatArray, list[FloatArray]]
+_GREG_CONSTANTS: dict[int, tuple[weakref.ref[SurveyDesign], _GregConstants]] = {}
+
+
+def _greg_constants(design: SurveyDesign, corr: GregCorrection, hcode: IntArray, nh_: int) -> _GregConstants:
+    key = id(design)
+    hit = _GREG_CONSTANTS.get(key)
+    if hit is not None and hit[0]() is design:
+        return hit[1]
+    basis = corr.basis
+    rfac: FloatArray = np.asarray(np.linalg.qr(basis, mode="r"), dtype=np.float64)
+    vmat: FloatArray = basis * corr.w[:, None]
+    vsum: FloatArray = np.asarray(_indicator(hcode, nh_) @ vmat, dtype=np.float64)  # (H, p)
+    vtv: list[FloatArray] = []
+    for h in range(nh_):
+        vh = vmat[hcode == h]
+        vtv.append(vh.T @ vh)
+    value = (rfac, vmat, vsum, vtv)
+
+    def forget(_ref: weakref.ref[SurveyDesign]) -> None:
+        _GREG_CONSTANTS.pop(key, None)
+
+    _GREG_CONSTANTS[key] = (weakref.ref(design, forget), value)
+    return value
+
+
 def _variance_greg(
     design: SurveyDesign,
     corr: GregCorrection,
@@ -197,7 +227,7 @@ def _variance_greg(
     inv_w = 1.0 / wsum  # (D, k)
     # A: B'(u / gw) = sum_{i in d} A_i m (y - mu) / W ; V: gw * B (the residual's regressors)
     amat = basis * (w / corr.w)[:, None]
-    vmat = basis * corr.w[:, None]
+    rfac, vmat, vsum, vtv = _greg_constants(design, corr, hcode, nh_)
     rows = np.arange(n)
     # one sparse product for every (column j of A, domain d): rows (j, d), entries A_ij
     ajd = sp.csr_matrix(
@@ -208,7 +238,6 @@ def _variance_greg(
     t0 = np.asarray(ajd @ mf).reshape(p, ndom, k)
     bty = ((t1 - mu[None] * t0) * inv_w[None]).reshape(p, ndom * k)
     # coef = (B'B)^-1 B'y through the triangular factor of B (as accurate as a least-squares fit)
-    rfac = np.linalg.qr(basis, mode="r")
     coef = solve_triangular(rfac, solve_triangular(rfac, bty, trans="T"))  # (p, D*k)
     # u sums per (h, d, k)
     zhd = _indicator(hcode * ndom + dcode, nh_ * ndom)
@@ -230,13 +259,10 @@ def _variance_greg(
     e0 = np.asarray(vjhd @ mf).reshape(p, nh_, ndom, k)
     ue = ((e1 - mu[None, None] * e0) * inv_w[None, None]).reshape(p, nh_, ndom * k)
     cross = np.einsum("jhc,jc->hc", ue, coef)
-    zh = _indicator(hcode, nh_)
-    vsum = np.asarray(zh @ vmat)  # (H, p)
     sum_r = sum_u.reshape(nh_, ndom * k) - vsum @ coef
     sum_r2 = sum_u2.reshape(nh_, ndom * k) - 2 * cross
     for h in range(nh_):
-        vh = vmat[hcode == h]
-        sum_r2[h] += (coef * ((vh.T @ vh) @ coef)).sum(axis=0)
+        sum_r2[h] += (coef * (vtv[h] @ coef)).sum(axis=0)
     v = (scale[:, None] * (sum_r2 - centre[:, None] * sum_r**2 / n_h[:, None])).sum(axis=0) * factor
     return np.asarray(v.reshape(ndom, k), dtype=np.float64)
 

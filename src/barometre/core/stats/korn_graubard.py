@@ -22,8 +22,28 @@ métropoles) where every respondent may give the same answer.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
-from scipy.stats import beta, t
+# the kernels ``scipy.stats.beta.ppf`` and ``scipy.stats.t.ppf`` call once their arguments are
+# checked (same numbers, bit for bit: tests/core/stats/test_korn_graubard.py), without the
+# generic distribution machinery that costs about 100 µs a call (thousands of cells an edition)
+from scipy.special import stdtrit
+from scipy.special._ufuncs import _beta_ppf
+
+
+def beta_ppf(q: float, a: float, b: float) -> float:
+    """``scipy.stats.beta.ppf(q, a, b)`` for ``0 < q < 1`` (NaN when ``a`` or ``b`` is not positive)."""
+    if not (a > 0.0 and b > 0.0 and 0.0 < q < 1.0):
+        return math.nan
+    return float(_beta_ppf(q, a, b))
+
+
+@lru_cache(maxsize=4096)
+def t_ppf(q: float, df: float) -> float:
+    """``scipy.stats.t.ppf(q, df)`` for ``0 < q < 1`` (NaN when ``df`` is not positive)."""
+    if not (df > 0.0 and 0.0 < q < 1.0):
+        return math.nan
+    return float(stdtrit(df, q))
 
 
 def effective_sample_size(p: float, se: float, n: int, df: float | None = None, level: float = 0.95) -> float:
@@ -36,7 +56,7 @@ def effective_sample_size(p: float, se: float, n: int, df: float | None = None, 
     if not df > 0 or n < 2:
         raise ValueError(f"Korn-Graubard interval undefined with {df!r} degrees of freedom and n = {n}")
     q = (1.0 + level) / 2.0
-    return n_eff * (float(t.ppf(q, n - 1)) / float(t.ppf(q, df))) ** 2
+    return n_eff * (t_ppf(q, n - 1) / t_ppf(q, df)) ** 2
 
 
 def korn_graubard(p: float, se: float, n: int, level: float = 0.95, df: float | None = None) -> tuple[float, float]:
@@ -47,6 +67,6 @@ def korn_graubard(p: float, se: float, n: int, level: float = 0.95, df: float | 
     alpha = 1.0 - level
     n_eff = effective_sample_size(p, se, n, df, level)
     x = p * n_eff
-    low = 0.0 if x <= 0.0 else float(beta.ppf(alpha / 2, x, n_eff - x + 1))
-    high = 1.0 if x >= n_eff else float(beta.ppf(1 - alpha / 2, x + 1, n_eff - x))
+    low = 0.0 if x <= 0.0 else beta_ppf(alpha / 2, x, n_eff - x + 1)
+    high = 1.0 if x >= n_eff else beta_ppf(1 - alpha / 2, x + 1, n_eff - x)
     return low, high
