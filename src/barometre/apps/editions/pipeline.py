@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -38,7 +39,7 @@ from barometre.core.sae.estimate import small_area_estimates
 from barometre.core.simulate import simulate_edition
 from barometre.core.stats import DisclosureRule
 from barometre.core.weighting.pipeline import FrameMargins, WeightingOptions, WeightingResult, weight_edition
-from barometre.core.weighting.units import EditionArrays, build_edition_arrays, frame_arrays
+from barometre.core.weighting.units import EditionArrays, FrameArrays, build_edition_arrays, frame_units
 
 #: The disclosure rule of every publication (see the methodology annex).
 DISCLOSURE_RULE = DisclosureRule()
@@ -127,6 +128,13 @@ def simulate(year: int, seed: int, respondents: int | None = None, *, publish: b
     return summary
 
 
+def cached_frame() -> FrameArrays:
+    """The frame's arrays, kept between runs under ``DATA_DIR/cache`` by the snapshot's checksum."""
+    from django.conf import settings
+
+    return frame_units(Path(settings.DATA_DIR) / "cache")
+
+
 def edition_arrays(edition: Edition) -> EditionArrays:
     qn = questionnaire_for(edition)
     raw = edition_answer_arrays(edition)
@@ -141,7 +149,7 @@ def edition_arrays(edition: Edition) -> EditionArrays:
             )
     return build_edition_arrays(
         year=edition.year,
-        frame=load_snapshot(),
+        frame=cached_frame(),
         answers=answers,
         units=units,
         collection="sample" if units is not None else "voluntary",
@@ -158,7 +166,7 @@ def _get(year: int) -> Edition:
 
 def _weighting(edition: Edition, options: WeightingOptions | None) -> tuple[EditionArrays, WeightingResult]:
     arrays = edition_arrays(edition)
-    margins = FrameMargins.from_frame(frame_arrays(load_snapshot()))
+    margins = FrameMargins.from_frame(cached_frame())
     return arrays, weight_edition(arrays, margins, options)
 
 
@@ -221,7 +229,7 @@ def compute(year: int) -> Computed:
     rows = compute_indicators(arrays, result, catalogue(), qn, rule=DISCLOSURE_RULE, paths=paths)
     # every indicator by département and by région (Fay–Herriot; an indicator too sparse to model is skipped)
     small_areas = small_area_estimates(
-        arrays, result, catalogue(), qn, rule=DISCLOSURE_RULE, frame_units=frame_arrays(load_snapshot())
+        arrays, result, catalogue(), qn, rule=DISCLOSURE_RULE, frame_units=cached_frame()
     )
     with transaction.atomic():
         smallarea.store(edition, small_areas)

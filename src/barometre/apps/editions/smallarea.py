@@ -88,10 +88,8 @@ def estimate(year: int, indicator: str, level: str) -> SmallAreaResult:
     """Fit the model for one indicator and level on the edition's current weights (for the CLI)."""
     from barometre.apps.editions import pipeline
     from barometre.apps.editions.queries import catalogue
-    from barometre.core.registry import load_snapshot
     from barometre.core.sae.estimate import small_area_estimates
     from barometre.core.weighting.pipeline import WeightingOptions
-    from barometre.core.weighting.units import frame_arrays
 
     if level not in LEVELS:
         raise EditionError(f"niveau {level!r} inconnu : departement ou region")
@@ -114,6 +112,6 @@ def estimate(year: int, indicator: str, level: str) -> SmallAreaResult:
         indicators=[indicator],
         levels=(lv,),
         rule=pipeline.DISCLOSURE_RULE,
-        frame_units=frame_arrays(load_snapshot()),
+        frame_units=pipeline.cached_frame(),
     )
     return found[0]

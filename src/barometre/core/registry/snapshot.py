@@ -168,6 +168,24 @@ def read_snapshot(directory: Path) -> Frame:
     return frame
 
 
+def verified_checksum(directory: Path) -> str:
+    """The sha256 of the snapshot's payload, checked against its manifest (RegistryError if not):
+    the key of what is derived from a snapshot and kept between runs (the frame's arrays)."""
+    meta = read_manifest(directory)["payload"]
+    ppath = directory / str(meta.get("file", PAYLOAD_NAME))
+    try:
+        digest = sha256_bytes(ppath.read_bytes())
+    except FileNotFoundError:
+        raise RegistryError("fichier de données du registre introuvable", location=str(ppath)) from None
+    if digest != meta.get("sha256"):
+        raise RegistryError(
+            f"somme de contrôle invalide (sha256 {digest[:12]}…, attendu {str(meta.get('sha256'))[:12]}…) : "
+            "instantané corrompu ; restaurez data/registry/ ou relancez « barometre registry update »",
+            location=str(ppath),
+        )
+    return digest
+
+
 def decode_payload(raw: bytes, millesime: int, *, location: str) -> list[Authority]:
     try:
         body = gzip.decompress(raw)

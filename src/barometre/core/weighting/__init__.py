@@ -15,6 +15,7 @@ from barometre.core.weighting.units import (
     FrameArrays,
     build_edition_arrays,
     frame_arrays,
+    frame_units,
 )
 
 __all__ = [
@@ -26,5 +27,6 @@ __all__ = [
     "WeightingResult",
     "build_edition_arrays",
     "frame_arrays",
+    "frame_units",
     "weight_edition",
 ]

@@ -8,15 +8,19 @@ everything downstream (weighting, indicators) works on these arrays only.
 from __future__ import annotations
 
 import functools
+import os
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from barometre.core.errors import EditionError
-from barometre.core.registry import Frame
+from barometre.core.registry import SNAPSHOT_DIR, Frame, load_snapshot
+from barometre.core.registry.snapshot import verified_checksum
 
 StrArray = npt.NDArray[np.str_]
 FloatArray = npt.NDArray[np.float64]
@@ -106,6 +110,44 @@ def _frame_arrays_cached(frame_id: int, frame: Frame) -> FrameArrays:
 def frame_arrays(frame: Frame) -> FrameArrays:
     """Arrays of ``frame`` (cached per frame object)."""
     return _frame_arrays_cached(id(frame), frame)
+
+
+#: Version of the cached arrays' layout (part of the cache file's name).
+FRAME_CACHE_FORMAT = 1
+
+
+def frame_units(cache_dir: Path | None = None, directory: Path | None = None) -> FrameArrays:
+    """The arrays of the snapshot in ``directory`` (the committed one by default).
+
+    With ``cache_dir``, they are kept there in a file named by the snapshot's verified checksum,
+    so that a new process reads a few arrays instead of decoding every authority of the frame
+    (the frame's decoding dominates a short command such as ``indicators compute``); a new or
+    modified snapshot has another checksum, hence another file. Cached per process too."""
+    snap = (directory or SNAPSHOT_DIR).resolve()
+    return _frame_units(str(snap), str(cache_dir.resolve()) if cache_dir is not None else "", verified_checksum(snap))
+
+
+@functools.lru_cache(maxsize=4)
+def _frame_units(snapshot: str, cache_dir: str, checksum: str) -> FrameArrays:
+    if not cache_dir:
+        return frame_arrays(load_snapshot(Path(snapshot)))
+    path = Path(cache_dir) / f"frame-units-v{FRAME_CACHE_FORMAT}-{checksum}.npz"
+    names = [f.name for f in fields(FrameArrays)]
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return FrameArrays(**{n: data[n] for n in names})
+    except (OSError, KeyError, ValueError):
+        pass  # absent or unreadable: rebuilt below
+    fa = frame_arrays(load_snapshot(Path(snapshot)))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz.tmp")
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, **{n: getattr(fa, n) for n in names})
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only place: the arrays are simply not kept
+    return fa
 
 
 @dataclass(frozen=True)
