@@ -7,7 +7,15 @@ import itertools
 import numpy as np
 import pytest
 
-from barometre.core.stats.secondary import Auditor, build_table, feasible_interval, protect, protected, recoverable
+from barometre.core.stats.secondary import (
+    Auditor,
+    PatternCache,
+    build_table,
+    feasible_interval,
+    protect,
+    protected,
+    recoverable,
+)
 
 WIDTH = 0.2
 
@@ -111,3 +119,24 @@ def test_the_warm_started_auditor_agrees_with_linprog(seed: int) -> None:
                 assert audit.interval(i, cell) == pytest.approx(
                     feasible_interval(table, system, hidden, cell), abs=1e-7
                 )
+
+
+def test_a_kept_pattern_is_the_pattern_searched_and_only_for_the_same_table(tmp_path) -> None:
+    rng = np.random.default_rng(3)
+    masks, names = _hierarchy(rng, [int(s) for s in rng.integers(1, 40, 6)])
+    n = masks.shape[1]
+    y = (rng.random(n) < 0.4).astype(float)
+    table = build_table(masks, y, rng.uniform(1, 10, n))
+    primary = [i for i, name in enumerate(names) if name.startswith("stratum") and masks[i].sum() < 10]
+    args = (table, primary, WIDTH, [0])
+    searched = protect(*args, confidential=primary, other_width=0.02)
+    cache = PatternCache(tmp_path)
+    assert protect(*args, confidential=primary, other_width=0.02, cache=cache) == searched
+    assert (cache.hits, cache.misses) == (0, 1)
+    assert protect(*args, confidential=primary, other_width=0.02, cache=cache) == searched
+    assert (cache.hits, cache.misses) == (1, 1)
+    # another weight, another requirement: searched again, not read back
+    other = build_table(masks, y, rng.uniform(1, 10, n))
+    protect(other, primary, WIDTH, [0], confidential=primary, other_width=0.02, cache=cache)
+    protect(*args, confidential=primary, other_width=0.05, cache=cache)
+    assert (cache.hits, cache.misses) == (1, 3)

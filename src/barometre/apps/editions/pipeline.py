@@ -38,6 +38,7 @@ from barometre.core.registry import load_snapshot
 from barometre.core.sae.estimate import small_area_estimates
 from barometre.core.simulate import simulate_edition
 from barometre.core.stats import DisclosureRule
+from barometre.core.stats.secondary import PatternCache
 from barometre.core.weighting.pipeline import FrameMargins, WeightingOptions, WeightingResult, weight_edition
 from barometre.core.weighting.units import EditionArrays, FrameArrays, build_edition_arrays, frame_units
 
@@ -135,6 +136,14 @@ def cached_frame() -> FrameArrays:
     return frame_units(Path(settings.DATA_DIR) / "cache")
 
 
+def suppression_patterns() -> PatternCache:
+    """Complementary suppressions already searched, kept under ``DATA_DIR/cache`` (computing an
+    edition again on the same weights finds the same tables: no LP audit is run again)."""
+    from django.conf import settings
+
+    return PatternCache(Path(settings.DATA_DIR) / "cache" / "suppression")
+
+
 def edition_arrays(edition: Edition) -> EditionArrays:
     qn = questionnaire_for(edition)
     raw = edition_answer_arrays(edition)
@@ -226,7 +235,9 @@ def compute(year: int) -> Computed:
     arrays, result = _weighting(edition, WeightingOptions(collapse=collapse) if collapse else None)
     paths: dict[str, int] = {}
     qn = questionnaire_for(edition)
-    rows = compute_indicators(arrays, result, catalogue(), qn, rule=DISCLOSURE_RULE, paths=paths)
+    rows = compute_indicators(
+        arrays, result, catalogue(), qn, rule=DISCLOSURE_RULE, paths=paths, patterns=suppression_patterns()
+    )
     # every indicator by département and by région (Fay–Herriot; an indicator too sparse to model is skipped)
     small_areas = small_area_estimates(
         arrays, result, catalogue(), qn, rule=DISCLOSURE_RULE, frame_units=cached_frame()

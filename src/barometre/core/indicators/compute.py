@@ -40,7 +40,7 @@ from barometre.core.questionnaire import expressions as ex
 from barometre.core.stats import DisclosureRule, SurveyDesign, check_disclosure, domain_means
 from barometre.core.stats.disclosure import COMPLEMENTARY, CONFIDENTIALITY
 from barometre.core.stats.korn_graubard import korn_graubard
-from barometre.core.stats.secondary import build_table, protect
+from barometre.core.stats.secondary import PatternCache, build_table, protect
 from barometre.core.weighting.pipeline import WeightingResult
 from barometre.core.weighting.units import EditionArrays, FrameArrays
 
@@ -256,6 +256,7 @@ def compute_indicators(
     rule: DisclosureRule | None = None,
     complement: bool = False,
     paths: dict[str, int] | None = None,
+    patterns: PatternCache | None = None,
 ) -> list[EstimateRow]:
     """Every indicator × every published breakdown × every domain, one row each.
 
@@ -263,7 +264,8 @@ def compute_indicators(
     suppression over all the cells of each indicator (:mod:`barometre.core.stats.secondary`).
     ``complement``: compute every indicator as its complement ``1 − y`` (the recoding test).
     ``paths`` (when given) counts the engine calls by path taken (``vectorised`` or
-    ``per-domain``), so that a fallback on the slow exact path is never silent."""
+    ``per-domain``), so that a fallback on the slow exact path is never silent. ``patterns``: the
+    complementary suppressions already found for the same tables (``secondary.PatternCache``)."""
     rule = rule or DisclosureRule()
     rows = weighting.rows
     mat = indicator_matrix(edition, rows, catalogue, questionnaire)
@@ -298,7 +300,7 @@ def compute_indicators(
                         )
     out: list[EstimateRow] = []
     for j, ind in enumerate(mat.indicators):
-        out.extend(disclosed_rows(ind.id, cells[j], y[:, j], w, rule, edition))
+        out.extend(disclosed_rows(ind.id, cells[j], y[:, j], w, rule, edition, patterns=patterns))
     out.sort(key=lambda r: (r.indicator, list(catalogue.breakdowns).index(r.breakdown), r.domain_value))
     return out
 
@@ -328,6 +330,8 @@ def disclosed_rows(
     w: npt.NDArray[np.float64],
     rule: DisclosureRule,
     edition: EditionArrays,
+    *,
+    patterns: PatternCache | None = None,
 ) -> list[EstimateRow]:
     """Rows of one indicator: primary verdicts, then complementary suppression over its cells.
 
@@ -359,6 +363,7 @@ def disclosed_rows(
             keep,
             confidential=confidential,
             other_width=rule.min_feasible_width_other,
+            cache=patterns,
         )
         for i in complementary:
             reasons[i] = COMPLEMENTARY

@@ -28,16 +28,20 @@ protected in every system (weighted totals and respondent counts).
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
+import json
 import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import highspy
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import linprog
 
 BoolMatrix = npt.NDArray[np.bool_]
 #: Candidates tried (one LP audit each) before hiding the best-ranked one blindly.
@@ -190,6 +194,8 @@ class Auditor:
 def feasible_interval(table: Table, system: System, hidden: set[int], cell: int) -> tuple[float, float]:
     """Feasible (low, high) share of ``cell`` given every cell outside ``hidden`` (see module doc),
     by ``scipy.optimize.linprog`` (the reference the faster :class:`Auditor` is tested against)."""
+    from scipy.optimize import linprog
+
     m = table.membership
     size = float(system.sizes[m[cell]].sum())
     if size <= 0:
@@ -279,6 +285,63 @@ def _widths(audit: Auditor, hidden: set[int], cell: int, systems: Sequence[int] 
     return out
 
 
+class PatternCache:
+    """Complementary cells found by :func:`protect`, kept in ``directory`` between runs.
+
+    The search is a deterministic function of its inputs (the table, the primary cells, the widths)
+    and of this module's code, but its answer depends on the order of the warm-started LP solves:
+    the same question cannot be answered faster in the same run without changing the pattern. An
+    unchanged table (the same edition computed again) gets back the pattern found the first time,
+    named by a hash of every input, of this module's source and of the HiGHS version."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.hits = 0
+        self.misses = 0
+
+    @staticmethod
+    def key(table: Table, parts: Sequence[object]) -> str:
+        h = hashlib.sha256(_algorithm_version().encode())
+        h.update(json.dumps([table.membership.shape, *parts], default=str).encode())
+        for a in (table.membership, table.respondents, *(x for s in table.systems for x in (s.sizes, s.totals))):
+            arr = np.ascontiguousarray(a)
+            h.update(f"{arr.dtype.str}{arr.shape}".encode())
+            h.update(arr.tobytes())
+        return h.hexdigest()
+
+    def get(self, key: str) -> set[int] | None:
+        try:
+            found = json.loads((self.directory / f"protect-{key}.json").read_text())
+        except (OSError, ValueError):
+            self.misses += 1
+            return None
+        if not isinstance(found, list) or not all(isinstance(c, int) for c in found):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return set(found)
+
+    def put(self, key: str, cells: set[int]) -> None:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+            with os.fdopen(fd, "w") as fh:
+                json.dump(sorted(cells), fh)
+            os.replace(tmp, self.directory / f"protect-{key}.json")
+        except OSError:
+            pass  # a read-only place: the pattern is simply searched again next time
+
+
+_VERSION: list[str] = []
+
+
+def _algorithm_version() -> str:
+    if not _VERSION:
+        source = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+        _VERSION.append(f"{source}:highspy {importlib.metadata.version('highspy')}")
+    return _VERSION[0]
+
+
 def protect(
     table: Table,
     primary: Sequence[int],
@@ -287,13 +350,40 @@ def protect(
     *,
     confidential: Sequence[int] | None = None,
     other_width: float = 0.0,
+    cache: PatternCache | None = None,
 ) -> set[int]:
     """Complementary cells to hide so that every hidden cell is protected (module doc).
 
     ``confidential``: the primary cells that need ``min_width`` (default: all of them); every
     other hidden cell (hidden for precision, or complementary) needs ``other_width`` — at least
     not exactly derivable. ``keep``: cells to hide only as a last resort (e.g. ``ensemble``).
+    ``cache``: patterns already found for the same inputs (:class:`PatternCache`).
     Returns the complementary cells (not the primary ones)."""
+    if cache is None:
+        return _protect(table, primary, min_width, keep, confidential, other_width)
+    parts = [
+        sorted(primary),
+        repr(min_width),
+        sorted(keep),
+        None if confidential is None else sorted(confidential),
+        repr(other_width),
+    ]
+    key = cache.key(table, parts)
+    found = cache.get(key)
+    if found is None:
+        found = _protect(table, primary, min_width, keep, confidential, other_width)
+        cache.put(key, found)
+    return found
+
+
+def _protect(
+    table: Table,
+    primary: Sequence[int],
+    min_width: float,
+    keep: Sequence[int],
+    confidential: Sequence[int] | None,
+    other_width: float,
+) -> set[int]:
     strict = set(primary if confidential is None else confidential)
     m = table.membership
     nonempty: npt.NDArray[np.bool_] = np.asarray(m.any(axis=1), dtype=bool)
