@@ -81,6 +81,9 @@ def test_the_quantile_kernels_are_scipy_stats_bit_for_bit() -> None:
     for q in (0.025, 0.05, 0.975, 0.9995):
         for a, b in rng.uniform(0.01, 400, size=(50, 2)):
             assert beta_ppf(q, float(a), float(b)) == float(beta.ppf(q, a, b))
-        for df in (1, 2, 6, 12, 291, 3.5):
+        for df in (1, 2, 6, 12, 291, 3.5, np.inf):
             assert t_ppf(q, df) == float(t.ppf(q, df))
-    assert np.isnan(beta_ppf(0.5, 0.0, 1.0)) and np.isnan(t_ppf(0.5, 0))
+    for q in (0.0, 1.0):
+        assert beta_ppf(q, 2.0, 3.0) == float(beta.ppf(q, 2.0, 3.0))
+        assert t_ppf(q, 4) == float(t.ppf(q, 4))
+    assert np.isnan(beta_ppf(0.5, 0.0, 1.0)) and np.isnan(t_ppf(0.5, 0)) and np.isnan(float(t.ppf(0.5, 0)))

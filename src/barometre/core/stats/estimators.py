@@ -16,10 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats as sst
+from scipy.special import ndtri
 
 from barometre.core.errors import StatsError
 from barometre.core.stats.design import BoolArray, FloatArray, SurveyDesign
+from barometre.core.stats.korn_graubard import t_ppf
 from barometre.core.stats.replicates import ReplicateDesign
 
 AnyDesign = SurveyDesign | ReplicateDesign
@@ -42,8 +43,8 @@ def qcrit(level: float, df: float | None) -> float:
     """Two-sided critical value: normal when ``df`` is None or infinite, else Student t."""
     a = (1.0 - level) / 2.0
     if df is None or not np.isfinite(df):
-        return float(-sst.norm.ppf(a))
-    return float(-sst.t.ppf(a, df))
+        return -float(ndtri(a))  # scipy.stats.norm.ppf's kernel
+    return -t_ppf(a, float(df))
 
 
 def confint(

@@ -32,17 +32,21 @@ from scipy.special._ufuncs import _beta_ppf
 
 
 def beta_ppf(q: float, a: float, b: float) -> float:
-    """``scipy.stats.beta.ppf(q, a, b)`` for ``0 < q < 1`` (NaN when ``a`` or ``b`` is not positive)."""
-    if not (a > 0.0 and b > 0.0 and 0.0 < q < 1.0):
+    """``scipy.stats.beta.ppf(q, a, b)`` (NaN when ``a`` or ``b`` is not positive or ``q`` outside [0, 1])."""
+    if not (a > 0.0 and b > 0.0 and 0.0 <= q <= 1.0):
         return math.nan
+    if q == 0.0 or q == 1.0:
+        return q
     return float(_beta_ppf(q, a, b))
 
 
 @lru_cache(maxsize=4096)
 def t_ppf(q: float, df: float) -> float:
-    """``scipy.stats.t.ppf(q, df)`` for ``0 < q < 1`` (NaN when ``df`` is not positive)."""
-    if not (df > 0.0 and 0.0 < q < 1.0):
+    """``scipy.stats.t.ppf(q, df)`` (NaN when ``df`` is not positive or ``q`` outside [0, 1])."""
+    if not (df > 0.0 and 0.0 <= q <= 1.0):
         return math.nan
+    if q == 0.0 or q == 1.0:
+        return -math.inf if q == 0.0 else math.inf
     return float(stdtrit(df, q))
 
 

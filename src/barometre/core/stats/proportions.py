@@ -18,14 +18,27 @@ With ``p`` the weighted proportion, ``se`` its linearisation (or replicate) SE a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-from scipy import stats as sst
 
 from barometre.core.errors import StatsError
 from barometre.core.stats.design import BoolArray, FloatArray, SurveyDesign
 from barometre.core.stats.estimators import AnyDesign, qcrit, svymean
 from barometre.core.stats.replicates import ReplicateDesign
+
+
+class _LazyStats:
+    """``scipy.stats``, imported on first use: it costs about half a second, and commands that
+    only compute domain means and Korn–Graubard intervals never need it."""
+
+    def __getattr__(self, name: str) -> Any:
+        from scipy import stats
+
+        return getattr(stats, name)
+
+
+sst = _LazyStats()
 
 CI_METHODS = ("logit", "likelihood", "asin", "beta", "mean", "xlogit")
 

@@ -17,15 +17,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats as sst
 
 from barometre.core.errors import StatsError
 from barometre.core.stats.design import FloatArray
 from barometre.core.stats.estimators import AnyDesign, qcrit, svymean
 from barometre.core.stats.replicates import ReplicateDesign
+
+
+class _LazyStats:
+    """``scipy.stats``, imported on first use: it costs about half a second, and commands that
+    only compute domain means and Korn–Graubard intervals never need it."""
+
+    def __getattr__(self, name: str) -> Any:
+        from scipy import stats
+
+        return getattr(stats, name)
+
+
+sst = _LazyStats()
 
 QRULES = ("math", "school", "hf1", "hf2", "hf7")
 INTERVAL_TYPES = ("mean", "beta", "score", "quantile", "xlogit", "asin")
