@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.db import connection
+
 from barometre.apps.editions.models import Edition, SmallAreaEstimate, SmallAreaFit
 from barometre.core.errors import EditionError, NotFound
 from barometre.core.sae.areas import LEVELS, Level
@@ -30,34 +32,65 @@ ROW_FIELDS: tuple[str, ...] = (
 )
 
 
+#: Columns written by :func:`store`, in the order of its rows.
+_INSERTED = (
+    "fit",
+    "area",
+    "name",
+    "direct",
+    "direct_se",
+    "direct_reason",
+    "estimate",
+    "mse",
+    "cv",
+    "n",
+    "method",
+    "shrinkage",
+    "std_residual",
+    "direct_vs_model",
+    "variance_source",
+)
+
+
+def _num(v: float | None) -> float | None:
+    return None if v is None else float(v)
+
+
 def store(edition: Edition, results: Sequence[SmallAreaResult]) -> int:
     """Replace the edition's small-area estimates by ``results`` (call inside a transaction)."""
     SmallAreaFit.objects.filter(edition=edition).delete()
     fits = SmallAreaFit.objects.bulk_create(
         [SmallAreaFit(edition=edition, indicator=r.indicator, level=r.level, checks=r.check.to_dict()) for r in results]
     )
+    # one INSERT run over every area row (about 10,000 an edition): the same rows as
+    # ``bulk_create`` without building a model instance per row, a third of the command's time
     rows = [
-        SmallAreaEstimate(
-            fit=fit,
-            area=a.area,
-            name=a.name,
-            direct=a.direct,
-            direct_se=a.direct_se,
-            direct_reason=a.direct_reason,
-            estimate=a.eblup,
-            mse=a.mse,
-            cv=a.cv,
-            n=a.n,
-            method=a.method,
-            shrinkage=a.shrinkage,
-            std_residual=a.std_residual,
-            direct_vs_model=a.direct_vs_model,
-            variance_source=a.variance_source or "",
+        (
+            fit.pk,
+            a.area,
+            a.name,
+            _num(a.direct),
+            _num(a.direct_se),
+            a.direct_reason,
+            float(a.eblup),
+            float(a.mse),
+            _num(a.cv),
+            int(a.n),
+            a.method,
+            _num(a.shrinkage),
+            _num(a.std_residual),
+            _num(a.direct_vs_model),
+            a.variance_source or "",
         )
         for fit, r in zip(fits, results, strict=True)
         for a in r.rows
     ]
-    SmallAreaEstimate.objects.bulk_create(rows, batch_size=2000)
+    meta = SmallAreaEstimate._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(f).column) for f in _INSERTED)
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(_INSERTED))})"  # noqa: S608 (names from the model, values bound)
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
     return len(rows)
 
 
