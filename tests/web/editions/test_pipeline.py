@@ -220,3 +220,26 @@ def test_compute_uses_the_weighting_options_of_the_stored_weights(simulated_2025
     computed = runner.invoke(app, ["indicators", "compute", "--edition", "2025"])
     assert computed.exit_code == 0, computed.output
     assert move(2025, "published").state == "published"
+
+
+def test_relaxed_calibration_bounds_are_reported_by_the_cli_never_silently(
+    simulated_2025: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # bounds no calibration can meet: the weighting falls back on unbounded raking and says so
+    import functools
+
+    from barometre.core.weighting import pipeline as weighting
+
+    monkeypatch.setattr(
+        weighting, "WeightingOptions", functools.partial(weighting.WeightingOptions, bounds=(0.99, 1.01))
+    )
+    move(2025, "closed")
+    runner = CliRunner()
+    text = runner.invoke(app, ["edition", "weight", "--edition", "2025"])
+    assert text.exit_code == 0, text.output
+    assert "Attention" in text.output and "sans bornes" in text.output
+    out = runner.invoke(app, ["edition", "weight", "--edition", "2025", "--format", "json"])
+    data = json.loads(out.output)
+    assert [e["code"] for e in data["events"]][:1] == ["calibration_bounds_relaxed"]
+    assert data["events"][0]["bounds"] == [0.99, 1.01] and "sans bornes" in data["events"][0]["message"]
+    assert Edition.objects.get(year=2025).weighting_report["events"][0]["code"] == "calibration_bounds_relaxed"
