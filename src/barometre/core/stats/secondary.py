@@ -370,6 +370,8 @@ def protect(
     ]
     key = cache.key(table, parts)
     found = cache.get(key)
+    if found is not None and not all(0 <= c < table.n_cells for c in found):
+        found = None  # not a pattern of this table: searched again
     if found is None:
         found = _protect(table, primary, min_width, keep, confidential, other_width)
         cache.put(key, found)
