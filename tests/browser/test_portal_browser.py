@@ -231,6 +231,6 @@ def test_phone_viewport_and_other_page_types_pass_axe(browser: Any, live_server:
     page.goto(url + "recapitulatif/")
     assert page.locator("#portal-missing").is_visible()
     page.goto(live_server.url + "/repondre/" + "x" * 40 + "/")
-    assert page.get_by_role("heading", name="Page introuvable").is_visible()
+    assert page.get_by_role("heading", name="Lien introuvable ou expiré").is_visible()
     no_violations(page)
     context.close()

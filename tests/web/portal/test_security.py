@@ -52,7 +52,7 @@ def _not_found_page(client: Client) -> bytes:
 def test_unknown_token_gives_the_plain_404_page(client: Client, link_a: Link, path: str) -> None:
     r = client.get(f"/repondre/{'x' * tokens.TOKEN_LENGTH}/{path}")
     assert r.status_code == 404
-    assert b"Page introuvable" in r.content
+    assert "Lien introuvable ou expiré" in r.content.decode()
 
 
 def test_expired_revoked_and_tampered_tokens_give_the_same_404_page(client: Client, link_a: Link) -> None:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from barometre.apps.editions.models import Response
 from barometre.apps.i18n import active_lang
-from barometre.apps.portal import display, privacy, services
+from barometre.apps.portal import display, landing, privacy, services
 from barometre.apps.portal.access import with_invitation
 from barometre.apps.portal.models import Invitation
 from barometre.core.questionnaire import Questionnaire, Section, relevance, validate_answers
@@ -126,16 +126,16 @@ def home(request: HttpRequest, inv: Invitation) -> HttpResponse:
     answers = services.stored_answers(inv.response)
     rel = relevance(qn, answers)
     sections = _sections(inv, qn, rel) or services.allowed_sections(inv, qn)
-    resume = services.resume_section(qn, inv.response, sections)
-    delegated = []
-    if inv.is_main:
-        lang = active_lang()
-        for d in services.delegations(inv):
-            try:
-                title = qn.section(d.section).title.get(lang)
-            except Exception:  # a section of another questionnaire version
-                title = d.section
-            delegated.append({"label": d.label, "section": title, "created_at": d.created_at})
+    resume = services.resume_section(qn, answers, sections)
+    lang = active_lang()
+    delegated = _delegation_rows(inv, qn, answers, lang) if inv.is_main else []
+    by_section: dict[str, list[str]] = {}
+    for d in delegated:
+        if d["complete"]:
+            by_section.setdefault(d["section_id"], []).append(d["label"] or _("un collègue"))
+    progress = _progress_rows(inv, qn, answers, token)
+    for p in progress:
+        p["completed_by"] = by_section.get(p["id"], [])
     return render(
         request,
         "portal/home.html",
@@ -143,14 +143,39 @@ def home(request: HttpRequest, inv: Invitation) -> HttpResponse:
             request,
             inv,
             qn,
-            progress=_progress_rows(inv, qn, answers, token),
+            progress=progress,
             started=bool(answers),
-            resume_url=_url("section", token, section_id=resume.id),
-            delegated_section=(qn.section(inv.section).title.get(active_lang()) if not inv.is_main else ""),
+            all_complete=resume is None,
+            resume_url=_url("section", token, section_id=(resume or sections[0]).id),
+            delegated_section=(qn.section(inv.section).title.get(lang) if not inv.is_main else ""),
             delegated=delegated,
-            privacy=privacy.notice(active_lang()),
+            survey=landing.survey(inv.response.edition, qn, inv.expires_at),
+            privacy=privacy.notice(lang, inv.response.edition),
         ),
     )
+
+
+def _delegation_rows(inv: Invitation, qn: Questionnaire, answers: dict[str, object], lang: str) -> list[dict[str, Any]]:
+    """The main link's delegations, with the progress of their section (who completed what)."""
+    progress = {p.section.id: p for p in services.progress(qn, answers)}
+    known = {s.id for s in qn.sections}
+    rows = []
+    for d in services.delegations(inv):
+        p = progress.get(d.section)
+        rows.append(
+            {
+                "id": d.pk,
+                "label": d.label,
+                "section_id": d.section,
+                "section": qn.section(d.section).title.get(lang) if d.section in known else d.section,
+                "answered": p.answered if p else 0,
+                "visible": p.visible if p else 0,
+                "complete": bool(p and p.complete),
+                "created_at": d.created_at,
+                "last_change": services.last_change(inv.response, qn, d.section),
+            }
+        )
+    return rows
 
 
 @require_http_methods(["GET", "POST"])
@@ -179,7 +204,8 @@ def section(request: HttpRequest, inv: Invitation, section_id: str) -> HttpRespo
         conflicts = result.conflicts
         raw = request.POST
         if not errors and not conflicts and request.POST.get("action") == "next":
-            following = _next_section(inv, qn, rel, current)
+            # The next section still incomplete (wrapping round), not merely the next one.
+            following = services.next_incomplete(qn, answers, _sections(inv, qn, rel), current)
             if following is not None:
                 return redirect(_url("section", token, section_id=following.id))
             return redirect(_url("summary" if inv.is_main else "home", token))
@@ -194,6 +220,7 @@ def section(request: HttpRequest, inv: Invitation, section_id: str) -> HttpRespo
             return redirect(_url("section", token, section_id=following.id))
         return redirect(_url("summary" if inv.is_main else "home", token))
     number = visible_sections.index(current) + 1
+    following_section = services.next_incomplete(qn, answers, visible_sections, current)
     previous = visible_sections[number - 2] if number > 1 else None
     lang = active_lang()
     versions = services.section_versions(qn, current.id, answers)
@@ -230,7 +257,7 @@ def section(request: HttpRequest, inv: Invitation, section_id: str) -> HttpRespo
             conflict_list=conflict_list,
             number=number,
             total=len(visible_sections),
-            next_title=(visible_sections[number].title.get(lang) if number < len(visible_sections) else ""),
+            next_title=(following_section.title.get(lang) if following_section else ""),
             previous_url=_url("section", token, section_id=previous.id) if previous else "",
             action_url=_url("section", token, section_id=current.id),
         ),
