@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from barometre.apps.editions.models import Response
 from barometre.apps.i18n import active_lang
-from barometre.apps.portal import display, landing, privacy, services
+from barometre.apps.portal import display, landing, prefill, privacy, services
 from barometre.apps.portal.access import with_invitation
 from barometre.apps.portal.models import Invitation
 from barometre.core.questionnaire import Questionnaire, Section, relevance, validate_answers
@@ -227,9 +227,21 @@ def section(request: HttpRequest, inv: Invitation, section_id: str) -> HttpRespo
     # A conflict shows the value sent in the field (sending it again replaces the stored one)
     # and the stored value in its message: neither is lost.
     shown = {k: v for k, v in {**answers, **{qid: c.mine for qid, c in conflicts.items()}}.items() if v is not None}
+    authority = inv.response.authority
+    section_ids = {q.id for q in current.questions}
+    # Registry values fill the questions not answered yet (stored once the respondent saves).
+    prefilled = {
+        qid: p
+        for qid, p in prefill.registry_values(authority, qn).items()
+        if qid in section_ids and qid not in shown and qid not in errors and services.is_editable(inv.response)
+    }
+    shown.update({qid: p["value"] for qid, p in prefilled.items()})
     fields = display.build_fields(qn, current, shown, rel, errors, lang, raw)
+    warnings = prefill.warnings(answers, authority, lang)
     conflict_list = []
     for f in fields:
+        f["prefill_source"] = prefilled.get(f["id"], {}).get("source", "")
+        f["warnings"] = warnings.get(f["id"], [])
         f["version_name"] = services.version_field(f["id"])
         f["version"] = versions[f["id"]]
         c = conflicts.get(f["id"])
@@ -260,6 +272,9 @@ def section(request: HttpRequest, inv: Invitation, section_id: str) -> HttpRespo
             next_title=(following_section.title.get(lang) if following_section else ""),
             previous_url=_url("section", token, section_id=previous.id) if previous else "",
             action_url=_url("section", token, section_id=current.id),
+            registry_context=(
+                prefill.registry_context(authority) if section_ids & {"population", "type_collectivite"} else []
+            ),
         ),
         status=409 if conflicts else 422 if errors else 200,
     )
@@ -325,6 +340,11 @@ def autosave(request: HttpRequest, inv: Invitation) -> HttpResponse:
             "errors": {qid: [e.message(lang) for e in errs] for qid, errs in result.errors.items()},
             "conflicts": conflicts,
             "visible": {qid: bool(v) for qid, v in result.relevant.items() if qid in section_ids},
+            "warnings": {
+                qid: msgs
+                for qid, msgs in prefill.warnings(result.answers, inv.response.authority, lang).items()
+                if qid in section_ids
+            },
             "versions": result.versions(section_ids),
             "message": message,
         },
