@@ -166,8 +166,8 @@ def test_delegated_link_reaches_only_its_section_and_cannot_submit(link_a: Link)
     r = main.post(link_a.url("delegations/"), {"section": "cyber", "label": "prestataire informatique"})
     assert r.status_code == 200
     html = r.content.decode()
-    start = html.index('id="portal-new-link"')
-    url = html[html.index('value="', start) + 7 : html.index('"', html.index('value="', start) + 7)]
+    start = html.index(">", html.index('id="portal-new-link"')) + 1
+    url = html[start : html.index("</textarea>", start)].strip()
     sub_token = url.rstrip("/").rsplit("/", 1)[1]
     sub = Client()
     base = f"/repondre/{sub_token}/"

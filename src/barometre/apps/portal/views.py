@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from barometre.apps.editions.models import Response
 from barometre.apps.i18n import active_lang
-from barometre.apps.portal import display, landing, prefill, privacy, services
+from barometre.apps.portal import display, landing, mail, prefill, privacy, services
 from barometre.apps.portal.access import with_invitation
 from barometre.apps.portal.models import Invitation
 from barometre.core.questionnaire import Questionnaire, Section, relevance, validate_answers
@@ -153,6 +153,17 @@ def home(request: HttpRequest, inv: Invitation) -> HttpResponse:
             privacy=privacy.notice(lang, inv.response.edition),
         ),
     )
+
+
+def _valid_email(value: str) -> bool:
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return len(value) <= 254
 
 
 def _delegation_rows(inv: Invitation, qn: Questionnaire, answers: dict[str, object], lang: str) -> list[dict[str, Any]]:
@@ -360,11 +371,29 @@ def _summary_context(
     rel = relevance(qn, answers)
     lang = active_lang()
     sections = display.summary_sections(qn, _sections(inv, qn, rel), answers, rel, errors, lang)
+    missing_list = []
     for s in sections:
         s["url"] = _url("section", token, section_id=s["id"])
-    missing = sum(1 for s in sections for r in s["rows"] if r["errors"])
+        s["missing"] = sum(1 for r in s["rows"] if r["errors"])
+        for r in s["rows"]:
+            if r["errors"]:
+                missing_list.append(
+                    {
+                        "url": f"{s['url']}#{r['dom_id']}-block",
+                        "label": r["label"],
+                        "section": s["title"],
+                        "message": r["errors"][0],
+                    }
+                )
     return _context(
-        request, inv, qn, sections=sections, missing=missing, just_submitted=request.GET.get("envoye") == "1"
+        request,
+        inv,
+        qn,
+        sections=sections,
+        missing=len(missing_list),
+        missing_list=missing_list,
+        just_submitted=request.GET.get("envoye") == "1",
+        reference=services.receipt_reference(inv.response),
     )
 
 
@@ -398,6 +427,7 @@ def submit(request: HttpRequest, inv: Invitation) -> HttpResponse:
             except services.ReadOnly:
                 return redirect(_url("summary", token))
             if not errors:
+                mail.send_receipt_later(inv.response)
                 return redirect(_url("summary", token) + "?envoye=1")
             return render(request, "portal/summary.html", _summary_context(request, inv, qn, errors), status=422)
     answers = services.stored_answers(inv.response)
@@ -430,6 +460,7 @@ def receipt(request: HttpRequest, inv: Invitation) -> HttpResponse:
         "qn_title": _title(qn, inv.response),
         "sections": display.summary_sections(qn, _sections(inv, qn, rel), answers, rel, {}, lang),
         "generated_at": timezone.now(),
+        "reference": services.receipt_reference(inv.response),
     }
     html = render_to_string("portal/receipt.html", context, request=request)
     from weasyprint import HTML
@@ -471,6 +502,7 @@ def delegations(request: HttpRequest, inv: Invitation) -> HttpResponse:
     lang = active_lang()
     new_link = ""
     new_section = ""
+    sent_to = ""
     form_error = ""
     if request.method == "POST":
         if not services.is_editable(inv.response):
@@ -478,6 +510,7 @@ def delegations(request: HttpRequest, inv: Invitation) -> HttpResponse:
         else:
             section_id = request.POST.get("section", "")
             label = " ".join(request.POST.get("label", "").split())
+            email = request.POST.get("email", "").strip()
             if section_id not in {s.id for s in qn.sections}:
                 form_error = _("Choisissez une section.")
             elif len(label) > LABEL_MAX_LENGTH:
@@ -486,29 +519,20 @@ def delegations(request: HttpRequest, inv: Invitation) -> HttpResponse:
                     _("Le libellé ne doit pas dépasser %(max)s caractères.") % {"max": LABEL_MAX_LENGTH},
                     "label",
                 )
+            elif email and not _valid_email(email):
+                form_error = _("Saisissez une adresse e-mail valide, ou laissez le champ vide pour copier le lien.")
+            elif email and mail.enabled():
+                # The link is created by the background job and exists only in the message.
+                mail.send_delegation_later(inv, section_id, label, email, _actor(request))
+                sent_to = email
+                new_section = qn.section(section_id).title.get(lang)
             else:
                 _d, sub_token = services.delegate(inv, section_id, label)
                 new_link = request.build_absolute_uri(reverse("portal:home", kwargs={"token": sub_token}))
                 new_section = qn.section(section_id).title.get(lang)
-    answers = services.stored_answers(inv.response)
-    progress = {p.section.id: p for p in services.progress(qn, answers)}
-    rows = []
-    for d in services.delegations(inv):
-        p = progress.get(d.section)
-        rows.append(
-            {
-                "id": d.pk,
-                "label": d.label,
-                "section": qn.section(d.section).title.get(lang)
-                if d.section in {s.id for s in qn.sections}
-                else d.section,
-                "answered": p.answered if p else 0,
-                "visible": p.visible if p else 0,
-                "complete": bool(p and p.complete),
-                "created_at": d.created_at,
-                "revoke_url": _url("revoke_delegation", request.portal_token, delegation_id=d.pk),  # type: ignore[attr-defined]
-            }
-        )
+    rows = _delegation_rows(inv, qn, services.stored_answers(inv.response), lang)
+    for r in rows:
+        r["revoke_url"] = _url("revoke_delegation", request.portal_token, delegation_id=r["id"])  # type: ignore[attr-defined]
     return render(
         request,
         "portal/delegations.html",
@@ -520,6 +544,8 @@ def delegations(request: HttpRequest, inv: Invitation) -> HttpResponse:
             rows=rows,
             new_link=new_link,
             new_section=new_section,
+            sent_to=sent_to,
+            mail_enabled=mail.enabled(),
             form_error=form_error,
         ),
         status=422 if form_error else 200,
