@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -340,7 +341,8 @@ def autosave(request: HttpRequest, inv: Invitation) -> HttpResponse:
         message = _("Réponse non enregistrée : cette question ne s’applique pas d’après vos autres réponses.")
         status = 422
     else:
-        message = _("Réponse enregistrée à %(time)s.") % {"time": timezone.localtime().strftime("%H:%M")}
+        # One time format per language (``TIME_FORMAT``: 15:57, 3:57 p.m.), never followed by a full stop.
+        message = _("Réponse enregistrée à %(time)s") % {"time": time_format(timezone.localtime(), "TIME_FORMAT")}
         status = 200
     return JsonResponse(
         {
@@ -489,8 +491,15 @@ def results(request: HttpRequest, inv: Invitation) -> HttpResponse:
     return render(
         request,
         "portal/results.html",
-        _context(request, inv, qn, estimates_edition=edition, rows=rows, stratum=inv.response.authority.stratum_label),
+        _context(request, inv, qn, estimates_edition=edition, rows=rows, stratum=_stratum_label(inv)),
     )
+
+
+def _stratum_label(inv: Invitation) -> str:
+    from barometre.core.registry.model import STRATUM_LABELS, STRATUM_LABELS_EN, Stratum
+
+    labels = STRATUM_LABELS_EN if active_lang() == "en" else STRATUM_LABELS
+    return labels[Stratum(inv.response.authority.stratum)]
 
 
 @require_http_methods(["GET", "POST"])
