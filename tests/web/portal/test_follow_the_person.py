@@ -99,7 +99,7 @@ def test_receipt_reference_on_the_page_in_the_pdf_and_in_the_confirmation_email(
     reference = services.receipt_reference(link_a.response)
     assert re.fullmatch(r"2026-\d{6}-[0-9A-F]{4}", reference)
     page = client.get(r["Location"]).content.decode()
-    assert f'<strong id="portal-reference">{reference}</strong>' in page
+    assert f'<strong id="portal-reference" class="barometre-nowrap">{reference}</strong>' in page
     mail.send_receipt.call(link_a.response.pk)
     (message,) = outbox.outbox
     assert message.to == ["mairie@example.org"] and reference in message.subject and reference in message.body
