@@ -126,3 +126,11 @@ def test_a_delegation_sent_by_email_creates_the_link_in_the_background_and_it_op
     assert Client().get(path + "section/cyber/").status_code == 200
     bad = client.post(link_a.url("delegations/"), {"section": "cyber", "email": "pas une adresse"})
     assert bad.status_code == 422
+
+
+def test_when_every_section_is_complete_the_main_link_leads_to_the_summary(client: Client, link_a: Link) -> None:
+    for section, data in COMPLETE.items():
+        client.post(link_a.url(f"section/{section}/"), {**data, "action": "save"})
+    home = client.get(link_a.url()).content.decode()
+    assert _href(home, "portal-start").endswith("/recapitulatif/")
+    assert "Relire et envoyer le questionnaire" in home

@@ -147,7 +147,11 @@ def home(request: HttpRequest, inv: Invitation) -> HttpResponse:
             progress=progress,
             started=bool(answers),
             all_complete=resume is None,
-            resume_url=_url("section", token, section_id=(resume or sections[0]).id),
+            resume_url=(
+                _url("summary", token)
+                if resume is None and inv.is_main
+                else _url("section", token, section_id=(resume or sections[0]).id)
+            ),
             delegated_section=(qn.section(inv.section).title.get(lang) if not inv.is_main else ""),
             delegated=delegated,
             survey=landing.survey(inv.response.edition, qn, inv.expires_at),
