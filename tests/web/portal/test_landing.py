@@ -4,6 +4,7 @@ does not open says how to get a new one, the same whatever the link."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.test import Client
 from django.utils import timezone
@@ -63,3 +64,9 @@ def test_a_link_that_does_not_open_says_how_to_get_a_new_one_and_whom_to_ask(
     assert expired.status_code == 404
     strip = re.compile(r'name="(?:csrfmiddlewaretoken|next)"[^>]*value="[^"]*"')
     assert strip.sub("", expired.content.decode()) == strip.sub("", unknown.content.decode())
+
+
+def test_the_organiser_logo_is_a_setting_else_an_emblem(client: Client, link_a: Link, settings: Any) -> None:
+    assert "/static/portal/emblem.svg" in client.get(link_a.url()).content.decode()
+    settings.BAROMETRE_ORGANISER_LOGO = "https://example.org/logo.png"
+    assert 'src="https://example.org/logo.png"' in client.get(link_a.url()).content.decode()
