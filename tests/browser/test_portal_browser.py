@@ -59,8 +59,8 @@ def test_full_questionnaire_with_skip_logic_resume_submission_and_receipt(
     assert "Section 1 sur 4" in page.inner_text(".fr-stepper")
     no_violations(page)
 
-    # Section 1: a constraint refused live, then fixed.
-    check(page, "Commune", "type_collectivite")
+    # Section 1: type and population pre-filled from the registry; a constraint refused live, then fixed.
+    assert page.is_checked("#q-type-collectivite-0") and page.input_value("#q-population") == "420"
     page.fill("#q-nb-agents", "12")
     page.press("#q-nb-agents", "Tab")
     wait_saved(page)
@@ -72,8 +72,9 @@ def test_full_questionnaire_with_skip_logic_resume_submission_and_receipt(
     page.press("#q-agents-informatique", "Tab")
     wait_saved(page)
     assert page.inner_text("#q-agents-informatique-messages") == ""
-    assert answers(inv) == {"type_collectivite": "commune", "nb_agents": 12, "agents_informatique": 1}
+    assert answers(inv) == {"nb_agents": 12, "agents_informatique": 1}
     page.click("#portal-next")
+    assert answers(inv)["population"] == 420 and answers(inv)["type_collectivite"] == "commune"
 
     # Section 2: skip logic shown and hidden live.
     assert "Section 2 sur 4" in page.inner_text(".fr-stepper")
@@ -97,9 +98,12 @@ def test_full_questionnaire_with_skip_logic_resume_submission_and_receipt(
     page.goto(url)
     assert page.inner_text("#portal-start") == "Reprendre là où vous en étiez"
     page.click("#portal-start")
-    assert "Section 2 sur 4" in page.inner_text(".fr-stepper")
+    # Resume opens the first incomplete section (the data section is complete): section 3.
+    assert "Section 3 sur 4" in page.inner_text(".fr-stepper")
+    page.goto(url + "section/donnees/")
     assert page.is_checked("#q-dpo-0") and page.is_checked("#q-dpo-type-0")
     page.click("#portal-next")
+    assert "Section 3 sur 4" in page.inner_text(".fr-stepper")
 
     # Section 3: a conditional long text, a grid.
     check(page, "Oui", "cyber_attaque")
@@ -121,7 +125,8 @@ def test_full_questionnaire_with_skip_logic_resume_submission_and_receipt(
 
     # Summary, then explicit and confirmed submission.
     assert page.get_by_role("heading", name="Récapitulatif de vos réponses").is_visible()
-    assert "Rançongiciel en mars." in page.inner_text("main")
+    page.click("#recap-cyber summary")  # sections are folded: open one to read it
+    assert "Rançongiciel en mars." in page.inner_text("#recap-cyber")
     no_violations(page)
     page.click("#portal-go-submit")
     no_violations(page)
@@ -153,8 +158,7 @@ def test_same_journey_with_the_keyboard_only(page: Any, link: tuple[str, Any]) -
     page.keyboard.press("Enter")
     page.wait_for_selector(FORM)
     tab_to(page, "#q-type-collectivite-0")
-    page.keyboard.press("Space")
-    wait_saved(page)
+    assert page.is_checked("#q-type-collectivite-0")  # pre-filled from the registry
     tab_to(page, "#q-nb-agents")
     page.keyboard.type("8")
     tab_to(page, "#q-agents-informatique")
@@ -197,6 +201,7 @@ def test_same_journey_with_the_keyboard_only(page: Any, link: tuple[str, Any]) -
     assert Response.objects.get(pk=inv.invitation.response_id).status == ResponseStatus.SUBMITTED
     assert answers(inv) == {
         "type_collectivite": "commune",
+        "population": 420,
         "nb_agents": 8,
         "dpo": "oui",
         "dpo_type": "interne",
@@ -231,6 +236,6 @@ def test_phone_viewport_and_other_page_types_pass_axe(browser: Any, live_server:
     page.goto(url + "recapitulatif/")
     assert page.locator("#portal-missing").is_visible()
     page.goto(live_server.url + "/repondre/" + "x" * 40 + "/")
-    assert page.get_by_role("heading", name="Page introuvable").is_visible()
+    assert page.get_by_role("heading", name="Lien introuvable ou expiré").is_visible()
     no_violations(page)
     context.close()

@@ -15,6 +15,7 @@
 - ``TRUSTED_PROXIES``: reverse proxies whose ``X-Forwarded-For`` gives the client address.
 - ``EMAIL_HOST``, ``EMAIL_PORT``, ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD``, ``EMAIL_USE_TLS``,
   ``DEFAULT_FROM_EMAIL``: the SMTP server of invitations and reminders (no ``EMAIL_HOST``: e-mail off).
+- ``BAROMETRE_ORGANISER_LOGO``: the organiser's logo shown to respondents (URL or static path).
 - ``OIDC_OP_ISSUER``, ``OIDC_RP_CLIENT_ID``, ``OIDC_RP_CLIENT_SECRET``: ProConnect (OpenID Connect)
   sign-in to the console (no client id: off).
 """
@@ -242,6 +243,9 @@ TRUSTED_PROXIES = _trusted_proxies()
 
 #: Base URL used to build absolute links (invitations).
 BAROMETRE_BASE_URL = os.environ.get("BAROMETRE_BASE_URL", "http://127.0.0.1:8000")
+#: The organiser's logo on the respondents' first page: a URL or a static path (SVG or PNG);
+#: empty: a neutral emblem (``portal/emblem.svg``).
+BAROMETRE_ORGANISER_LOGO = os.environ.get("BAROMETRE_ORGANISER_LOGO", "")
 
 # Background jobs (console actions, e-mail sending): the database queue, run by `barometre manage db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -9,7 +9,7 @@ from django.utils import timezone
 from typer.testing import CliRunner
 
 from barometre.apps.editions.lifecycle import move
-from barometre.apps.editions.models import AuditEntry
+from barometre.apps.editions.models import AuditEntry, Edition
 from barometre.cli.main import app
 from barometre.core.errors import EditionError, NotFound
 from tests.factories import make_authority, make_edition, make_response
@@ -61,8 +61,12 @@ def test_unknown_edition() -> None:
 
 
 def test_cli_moves_and_reports_errors_in_one_line() -> None:
-    make_edition(2027, state="draft", simulated=False)
+    edition = make_edition(2027, state="draft", simulated=False)
     runner = CliRunner()
+    no_contact = runner.invoke(app, ["edition", "open", "--edition", "2027"])
+    assert no_contact.exit_code != 0 and "contact d'aide" in no_contact.output
+    assert Edition.objects.get(pk=edition.pk).state == "draft"
+    Edition.objects.filter(pk=edition.pk).update(help_email="aide@example.org")
     ok = runner.invoke(app, ["edition", "open", "--edition", "2027", "--format", "json"])
     assert ok.exit_code == 0 and '"state": "open"' in ok.output
     refused = runner.invoke(app, ["edition", "publish", "--edition", "2027"])

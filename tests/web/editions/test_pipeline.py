@@ -143,9 +143,12 @@ def test_respondent_reaches_its_diagnostic_page_and_pdf_from_its_link(simulated_
     assert response.authority.name in html
     for block in ("scores", "action_plan", "obligations", "csirt"):
         assert f'data-block="{block}"' in html
-    assert html.index('data-block="scores"') < html.index('data-block="csirt"')
+    # Phone first: the CSIRT and the incident button above the scores; no internal note, no exact peer score.
+    assert html.index('data-block="csirt"') < html.index('id="incident-button"') < html.index('data-block="scores"')
+    assert "numérotation incertaine" not in html and "facts.md" not in html and "Quartiles :" not in html
     attacked = client.get(f"/repondre/{token}/diagnostic/", {"attaque": "1"}).content.decode()
-    assert attacked.index('data-block="csirt"') < attacked.index('data-block="scores"')
+    assert attacked.index('data-block="csirt"') < attacked.index('data-block="action_plan"')
+    assert attacked.index('data-block="action_plan"') < attacked.index('data-block="scores"')
     pdf = client.get(f"/repondre/{token}/diagnostic.pdf")
     assert pdf["Content-Type"] == "application/pdf"
     (tmp_path / "d.pdf").write_bytes(pdf.content)

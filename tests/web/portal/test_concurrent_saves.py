@@ -28,6 +28,10 @@ def _answers(link: Link) -> dict[str, object]:
     return dict(Answer.objects.filter(response=link.response).values_list("question_id", "value"))
 
 
+#: What the registry pre-fills in the profile form (the test authority: a commune of 420), saved with it.
+PREFILLED = {"population": 420, "type_collectivite": "commune"}
+
+
 def _form(client: Client, base: str, section: str) -> dict[str, list[str]]:
     r = client.get(f"{base}section/{section}/")
     assert r.status_code == 200
@@ -44,7 +48,7 @@ def test_two_tabs_changing_different_questions_keep_both_answers(link_a: Link) -
     assert _post(tab1, link_a.url(), "profil", {**form1, "nb_agents": "10"}).status_code == 200
     # Tab 2 still shows nb_agents empty and posts the whole form: it must not delete tab 1's answer.
     assert _post(tab2, link_a.url(), "profil", {**form2, "commentaire": "depuis l'onglet 2"}).status_code == 200
-    assert _answers(link_a) == {"nb_agents": 10, "commentaire": "depuis l'onglet 2"}
+    assert _answers(link_a) == {**PREFILLED, "nb_agents": 10, "commentaire": "depuis l'onglet 2"}
 
 
 def test_two_tabs_changing_the_same_question_get_a_conflict_page_that_loses_nothing(link_a: Link) -> None:
@@ -56,12 +60,12 @@ def test_two_tabs_changing_the_same_question_get_a_conflict_page_that_loses_noth
     html = r.content.decode()
     assert 'id="portal-conflicts"' in html
     assert "votre valeur « 20 », valeur enregistrée « 10 »" in html
-    assert _answers(link_a) == {"nb_agents": 10}
+    assert _answers(link_a) == {**PREFILLED, "nb_agents": 10}
     # The conflict page shows tab 2's value with the current version: sending it again is explicit.
     again = form_data(html)
     assert again["nb_agents"] == ["20"]
     assert _post(tab2, link_a.url(), "profil", again).status_code == 200
-    assert _answers(link_a) == {"nb_agents": 20}
+    assert _answers(link_a) == {**PREFILLED, "nb_agents": 20}
 
 
 def test_autosave_over_an_answer_changed_elsewhere_is_refused_with_both_values(link_a: Link) -> None:
@@ -89,7 +93,7 @@ def test_a_save_without_versions_neither_overwrites_nor_deletes(client: Client, 
     _post(client, link_a.url(), "profil", {**shown, "nb_agents": "10", "commentaire": "a"})
     r = client.post(link_a.url("section/profil/"), {"nb_agents": "12", "type_collectivite": "commune"})
     assert r.status_code == 409
-    assert _answers(link_a) == {"nb_agents": 10, "commentaire": "a", "type_collectivite": "commune"}
+    assert _answers(link_a) == {**PREFILLED, "nb_agents": 10, "commentaire": "a"}
 
 
 def test_autosave_of_a_question_hidden_by_skip_logic_says_it_saved_nothing(client: Client, link_a: Link) -> None:

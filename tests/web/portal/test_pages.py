@@ -65,6 +65,8 @@ def test_first_results_compare_with_the_stratum_estimate(client: Client, link_a:
     row = html[html.index('data-indicator="ai_done_or_tested"') :]
     row = row[: row.index("</tr>")]
     assert "36\u00a0%" in row and "75" not in row
+    assert "[44\u00a0%\u00a0; 54\u00a0%]" in row  # with its 95 % interval
+    assert 'id="portal-simulated"' in html and "Données simulées" in html  # the 2025 edition is simulated
     assert ">oui<" in row  # ia_usage = deploye
     rssi = html[html.index('data-indicator="rssi"') :]
     assert "non diffusé" in rssi[: rssi.index("</tr>")]

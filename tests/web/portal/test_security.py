@@ -52,7 +52,7 @@ def _not_found_page(client: Client) -> bytes:
 def test_unknown_token_gives_the_plain_404_page(client: Client, link_a: Link, path: str) -> None:
     r = client.get(f"/repondre/{'x' * tokens.TOKEN_LENGTH}/{path}")
     assert r.status_code == 404
-    assert b"Page introuvable" in r.content
+    assert "Lien introuvable ou expiré" in r.content.decode()
 
 
 def test_expired_revoked_and_tampered_tokens_give_the_same_404_page(client: Client, link_a: Link) -> None:
@@ -166,8 +166,8 @@ def test_delegated_link_reaches_only_its_section_and_cannot_submit(link_a: Link)
     r = main.post(link_a.url("delegations/"), {"section": "cyber", "label": "prestataire informatique"})
     assert r.status_code == 200
     html = r.content.decode()
-    start = html.index('id="portal-new-link"')
-    url = html[html.index('value="', start) + 7 : html.index('"', html.index('value="', start) + 7)]
+    start = html.index(">", html.index('id="portal-new-link"')) + 1
+    url = html[start : html.index("</textarea>", start)].strip()
     sub_token = url.rstrip("/").rsplit("/", 1)[1]
     sub = Client()
     base = f"/repondre/{sub_token}/"

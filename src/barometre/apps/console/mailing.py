@@ -114,9 +114,9 @@ def check_template(subject: str, body: str) -> None:
 
 def estimated_minutes(edition: Edition) -> int:
     from barometre.apps.portal.services import questionnaire_for
+    from barometre.core.questionnaire.effort import estimated_minutes as minutes_of
 
-    n = sum(len(s.questions) for s in questionnaire_for(edition).sections)
-    return max(5, round(n * 20 / 60 / 5) * 5)
+    return minutes_of(questionnaire_for(edition))
 
 
 def optout_token(contact: Contact) -> str:

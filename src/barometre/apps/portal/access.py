@@ -2,7 +2,9 @@
 
 Every portal view receives the invitation resolved from the token of its URL and
 reaches objects only through it (its response, its sections, its delegations).
-Unknown, expired, revoked and tampered tokens all give the same plain 404 page.
+Unknown, expired, revoked and tampered tokens all give the same 404 page, which says how to get a
+new link and whom to ask (the help contact of the edition open for collection, never one derived
+from the token: the page reveals nothing about whether a link exists).
 
 The rate limit protects without locking anyone out:
 
@@ -31,7 +33,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
@@ -127,6 +129,15 @@ def too_many_attempts(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def link_not_found(request: HttpRequest) -> HttpResponse:
+    """The one page of a link that does not open (unknown, mistyped, expired, revoked)."""
+    from barometre.apps.portal.landing import help_contact
+
+    response = render(request, "portal/invalid_link.html", {"contact": help_contact()}, status=404)
+    patch_cache_control(response, no_store=True, private=True)
+    return response
+
+
 def with_invitation(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Resolve ``token`` from the URL into ``request.invitation`` (404/429 otherwise)."""
 
@@ -140,7 +151,7 @@ def with_invitation(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
             record_failed_lookup(ip, prefix)
             if throttled:
                 return too_many_attempts(request)
-            raise Http404()
+            return link_not_found(request)
         request.invitation = invitation  # type: ignore[attr-defined]
         request.portal_token = token  # type: ignore[attr-defined]
         response = view(request, invitation, *args, **kwargs)

@@ -1,8 +1,8 @@
 """The privacy notice shown on the first page of the portal (RGPD art. 13).
 
-Who runs the survey and the DPO contact come from the settings
-``BAROMETRE_SURVEY_OPERATOR`` and ``BAROMETRE_DPO_CONTACT`` (set them in
-production); the defaults below are placeholders for a local installation.
+Who runs the survey is the edition's organiser (else the setting ``BAROMETRE_SURVEY_OPERATOR``);
+the contact for personal data is the setting ``BAROMETRE_DPO_CONTACT``, else the edition's help
+e-mail. The placeholders below show only on an installation where neither is set.
 """
 
 from __future__ import annotations
@@ -21,9 +21,11 @@ DEFAULT_DPO_CONTACT = "dpo@barometre.invalid"
 ANSWERS_RETENTION = "durée de vie de la série statistique du baromètre"
 
 
-def notice(lang: str) -> dict[str, Any]:
-    operator = getattr(settings, "BAROMETRE_SURVEY_OPERATOR", "") or DEFAULT_OPERATOR
-    dpo = getattr(settings, "BAROMETRE_DPO_CONTACT", "") or DEFAULT_DPO_CONTACT
+def notice(lang: str, edition: Any = None) -> dict[str, Any]:
+    organiser = getattr(edition, "organiser", "") if edition is not None else ""
+    help_email = getattr(edition, "help_email", "") if edition is not None else ""
+    operator = organiser or getattr(settings, "BAROMETRE_SURVEY_OPERATOR", "") or DEFAULT_OPERATOR
+    dpo = getattr(settings, "BAROMETRE_DPO_CONTACT", "") or help_email or DEFAULT_DPO_CONTACT
     return {
         "operator": operator,
         "dpo": dpo,

@@ -13,7 +13,7 @@ from typing import Any
 
 from barometre.apps.editions.models import Edition, IndicatorEstimate, Response
 from barometre.apps.editions.queries import published_editions, published_estimates
-from barometre.core.formatting import format_percent
+from barometre.core.formatting import format_interval, format_percent
 from barometre.core.indicators.catalogue import Indicator, load_catalogue
 from barometre.core.indicators.expr import CachedEvaluator, question_refs
 
@@ -78,16 +78,20 @@ def headline_rows(
     for indicator_id in HEADLINE_INDICATORS:
         indicator = catalogue.get(indicator_id)
         est = estimates.get(indicator_id)
+        interval = ""
         if est is None or est.suppressed or est.estimate is None:
             estimate_text = ""
         else:
             estimate_text = format_percent(est.estimate, 0, lang)
+            if est.ci_low is not None and est.ci_high is not None:
+                interval = format_interval(est.ci_low, est.ci_high, 0, lang)
         rows.append(
             {
                 "indicator": indicator_id,
                 "label": indicator.label.get(lang),
                 "own": _own_value(indicator, response.edition.questionnaire_year, answers, attributes),
                 "estimate": estimate_text,
+                "interval": interval,
                 "suppressed": bool(est is not None and est.suppressed),
             }
         )

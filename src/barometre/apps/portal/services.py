@@ -153,6 +153,31 @@ def open_edition(year: int) -> Edition:
     return edition
 
 
+def require_help_contact(year: int) -> Edition:
+    """The edition, when respondents can be told whom to ask: its help e-mail or phone is set.
+
+    Opening a collection without one would send links whose pages name no one to contact.
+    """
+    edition = Edition.objects.filter(year=year).first()
+    if edition is None:
+        raise NotFound(f"l'édition {year} n'existe pas")
+    if not (edition.help_email or edition.help_phone):
+        raise EditionError(
+            f"édition {year} : pas de contact d'aide pour les répondants ; renseignez-le d'abord "
+            f"(barometre edition create --edition {year} --questionnaire {edition.questionnaire_year} "
+            "--help-email … --help-phone …, ou dans la console)"
+        )
+    return edition
+
+
+#: Settings of the demonstration's open edition (shown to respondents; a fictitious organiser).
+DEMO_SETTINGS = {
+    "organiser": "Observatoire des territoires numériques (démonstration)",
+    "help_email": "aide-barometre@example.org",
+    "help_phone": "01 23 45 67 89",
+}
+
+
 @dataclass
 class Invited:
     authority: str
@@ -461,18 +486,63 @@ def progress(qn: Questionnaire, answers: Mapping[str, object]) -> list[SectionPr
     return out
 
 
-def resume_section(qn: Questionnaire, response: Response, sections: Iterable[Section]) -> Section:
-    """Where to resume: the section of the answer changed last, else the first one."""
-    allowed = {s.id: s for s in sections}
-    last = (
-        response.answers.filter(question_id__in=[q.id for s in allowed.values() for q in s.questions])
-        .order_by("-updated_at", "-pk")
-        .values_list("question_id", flat=True)
+def last_change(response: Response, qn: Questionnaire, section_id: str) -> datetime | None:
+    """When an answer of section ``section_id`` last changed (None: never answered)."""
+    ids = [q.id for q in qn.section(section_id).questions] if section_id in {s.id for s in qn.sections} else []
+    at: datetime | None = (
+        response.answers.filter(question_id__in=ids)
+        .order_by("-updated_at")
+        .values_list("updated_at", flat=True)
         .first()
     )
-    if last is not None and last in qn:
-        return qn.section_of(last)
-    return next(iter(allowed.values()))
+    return at
+
+
+def incomplete_sections(qn: Questionnaire, answers: Mapping[str, object], sections: Iterable[Section]) -> list[Section]:
+    """Among ``sections`` (those open to a link), in questionnaire order, the relevant ones not complete."""
+    done = {p.section.id for p in progress(qn, answers) if p.complete or not p.relevant}
+    return [s for s in sections if s.id not in done]
+
+
+def resume_section(qn: Questionnaire, answers: Mapping[str, object], sections: Sequence[Section]) -> Section | None:
+    """Where "Reprendre" leads: the first incomplete section open to this link (None: all complete).
+
+    It follows this link's own scope, never the answer changed last by someone else (a delegate's
+    finished section is not where the main holder resumes).
+    """
+    todo = incomplete_sections(qn, answers, sections)
+    return todo[0] if todo else None
+
+
+def next_incomplete(
+    qn: Questionnaire, answers: Mapping[str, object], sections: Sequence[Section], current: Section
+) -> Section | None:
+    """Where "Enregistrer et continuer" leads: the next incomplete section after ``current``, else the
+    first incomplete one before it (never ``current`` itself); None when every other one is complete."""
+    todo = [s for s in incomplete_sections(qn, answers, sections) if s.id != current.id]
+    ids = [s.id for s in sections]
+    here = ids.index(current.id) if current.id in ids else -1
+    after = [s for s in todo if ids.index(s.id) > here]
+    return (after or todo or [None])[0]
+
+
+def receipt_reference(response: Response) -> str:
+    """The reference number of a submitted response, printed on the receipt (page, PDF, e-mail).
+
+    Edition, response number and a 4-character check derived from the submission time with the
+    site's key: the same submission always gives the same reference, a reopened and re-sent
+    response a new one; it cannot be guessed from the response number alone.
+    """
+    import hmac
+
+    from django.conf import settings
+
+    if response.submitted_at is None:
+        return ""
+    message = f"{response.pk}|{response.submitted_at.isoformat()}".encode()
+    key = ("barometre.receipt:" + settings.SECRET_KEY).encode()
+    digest = hmac.new(key, message, hashlib.sha256).hexdigest()[:4].upper()
+    return f"{response.edition.year}-{response.pk:06d}-{digest}"
 
 
 def submit(response: Response, qn: Questionnaire) -> dict[str, list[AnswerError]]:

@@ -13,12 +13,13 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from barometre.apps.editions.models import Response
 from barometre.apps.i18n import active_lang
-from barometre.apps.portal import display, privacy, services
+from barometre.apps.portal import display, landing, mail, prefill, privacy, services
 from barometre.apps.portal.access import with_invitation
 from barometre.apps.portal.models import Invitation
 from barometre.core.questionnaire import Questionnaire, Section, relevance, validate_answers
@@ -126,16 +127,16 @@ def home(request: HttpRequest, inv: Invitation) -> HttpResponse:
     answers = services.stored_answers(inv.response)
     rel = relevance(qn, answers)
     sections = _sections(inv, qn, rel) or services.allowed_sections(inv, qn)
-    resume = services.resume_section(qn, inv.response, sections)
-    delegated = []
-    if inv.is_main:
-        lang = active_lang()
-        for d in services.delegations(inv):
-            try:
-                title = qn.section(d.section).title.get(lang)
-            except Exception:  # a section of another questionnaire version
-                title = d.section
-            delegated.append({"label": d.label, "section": title, "created_at": d.created_at})
+    resume = services.resume_section(qn, answers, sections)
+    lang = active_lang()
+    delegated = _delegation_rows(inv, qn, answers, lang) if inv.is_main else []
+    by_section: dict[str, list[str]] = {}
+    for d in delegated:
+        if d["complete"]:
+            by_section.setdefault(d["section_id"], []).append(d["label"] or _("un collègue"))
+    progress = _progress_rows(inv, qn, answers, token)
+    for p in progress:
+        p["completed_by"] = by_section.get(p["id"], [])
     return render(
         request,
         "portal/home.html",
@@ -143,14 +144,54 @@ def home(request: HttpRequest, inv: Invitation) -> HttpResponse:
             request,
             inv,
             qn,
-            progress=_progress_rows(inv, qn, answers, token),
+            progress=progress,
             started=bool(answers),
-            resume_url=_url("section", token, section_id=resume.id),
-            delegated_section=(qn.section(inv.section).title.get(active_lang()) if not inv.is_main else ""),
+            all_complete=resume is None,
+            resume_url=(
+                _url("summary", token)
+                if resume is None and inv.is_main
+                else _url("section", token, section_id=(resume or sections[0]).id)
+            ),
+            delegated_section=(qn.section(inv.section).title.get(lang) if not inv.is_main else ""),
             delegated=delegated,
-            privacy=privacy.notice(active_lang()),
+            survey=landing.survey(inv.response.edition, qn, inv.expires_at),
+            privacy=privacy.notice(lang, inv.response.edition),
         ),
     )
+
+
+def _valid_email(value: str) -> bool:
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return len(value) <= 254
+
+
+def _delegation_rows(inv: Invitation, qn: Questionnaire, answers: dict[str, object], lang: str) -> list[dict[str, Any]]:
+    """The main link's delegations, with the progress of their section (who completed what)."""
+    progress = {p.section.id: p for p in services.progress(qn, answers)}
+    known = {s.id for s in qn.sections}
+    rows = []
+    for d in services.delegations(inv):
+        p = progress.get(d.section)
+        rows.append(
+            {
+                "id": d.pk,
+                "label": d.label,
+                "section_id": d.section,
+                "section": qn.section(d.section).title.get(lang) if d.section in known else d.section,
+                "answered": p.answered if p else 0,
+                "visible": p.visible if p else 0,
+                "complete": bool(p and p.complete),
+                "created_at": d.created_at,
+                "last_change": services.last_change(inv.response, qn, d.section),
+            }
+        )
+    return rows
 
 
 @require_http_methods(["GET", "POST"])
@@ -179,7 +220,8 @@ def section(request: HttpRequest, inv: Invitation, section_id: str) -> HttpRespo
         conflicts = result.conflicts
         raw = request.POST
         if not errors and not conflicts and request.POST.get("action") == "next":
-            following = _next_section(inv, qn, rel, current)
+            # The next section still incomplete (wrapping round), not merely the next one.
+            following = services.next_incomplete(qn, answers, _sections(inv, qn, rel), current)
             if following is not None:
                 return redirect(_url("section", token, section_id=following.id))
             return redirect(_url("summary" if inv.is_main else "home", token))
@@ -194,15 +236,28 @@ def section(request: HttpRequest, inv: Invitation, section_id: str) -> HttpRespo
             return redirect(_url("section", token, section_id=following.id))
         return redirect(_url("summary" if inv.is_main else "home", token))
     number = visible_sections.index(current) + 1
+    following_section = services.next_incomplete(qn, answers, visible_sections, current)
     previous = visible_sections[number - 2] if number > 1 else None
     lang = active_lang()
     versions = services.section_versions(qn, current.id, answers)
     # A conflict shows the value sent in the field (sending it again replaces the stored one)
     # and the stored value in its message: neither is lost.
     shown = {k: v for k, v in {**answers, **{qid: c.mine for qid, c in conflicts.items()}}.items() if v is not None}
+    authority = inv.response.authority
+    section_ids = {q.id for q in current.questions}
+    # Registry values fill the questions not answered yet (stored once the respondent saves).
+    prefilled = {
+        qid: p
+        for qid, p in prefill.registry_values(authority, qn).items()
+        if qid in section_ids and qid not in shown and qid not in errors and services.is_editable(inv.response)
+    }
+    shown.update({qid: p["value"] for qid, p in prefilled.items()})
     fields = display.build_fields(qn, current, shown, rel, errors, lang, raw)
+    warnings = prefill.warnings(answers, authority, lang)
     conflict_list = []
     for f in fields:
+        f["prefill_source"] = prefilled.get(f["id"], {}).get("source", "")
+        f["warnings"] = warnings.get(f["id"], [])
         f["version_name"] = services.version_field(f["id"])
         f["version"] = versions[f["id"]]
         c = conflicts.get(f["id"])
@@ -230,9 +285,12 @@ def section(request: HttpRequest, inv: Invitation, section_id: str) -> HttpRespo
             conflict_list=conflict_list,
             number=number,
             total=len(visible_sections),
-            next_title=(visible_sections[number].title.get(lang) if number < len(visible_sections) else ""),
+            next_title=(following_section.title.get(lang) if following_section else ""),
             previous_url=_url("section", token, section_id=previous.id) if previous else "",
             action_url=_url("section", token, section_id=current.id),
+            registry_context=(
+                prefill.registry_context(authority) if section_ids & {"population", "type_collectivite"} else []
+            ),
         ),
         status=409 if conflicts else 422 if errors else 200,
     )
@@ -287,7 +345,8 @@ def autosave(request: HttpRequest, inv: Invitation) -> HttpResponse:
         message = _("Réponse non enregistrée : cette question ne s’applique pas d’après vos autres réponses.")
         status = 422
     else:
-        message = _("Réponse enregistrée à %(time)s.") % {"time": timezone.localtime().strftime("%H:%M")}
+        # One time format per language (``TIME_FORMAT``: 15:57, 3:57 p.m.), never followed by a full stop.
+        message = _("Réponse enregistrée à %(time)s") % {"time": time_format(timezone.localtime(), "TIME_FORMAT")}
         status = 200
     return JsonResponse(
         {
@@ -298,6 +357,11 @@ def autosave(request: HttpRequest, inv: Invitation) -> HttpResponse:
             "errors": {qid: [e.message(lang) for e in errs] for qid, errs in result.errors.items()},
             "conflicts": conflicts,
             "visible": {qid: bool(v) for qid, v in result.relevant.items() if qid in section_ids},
+            "warnings": {
+                qid: msgs
+                for qid, msgs in prefill.warnings(result.answers, inv.response.authority, lang).items()
+                if qid in section_ids
+            },
             "versions": result.versions(section_ids),
             "message": message,
         },
@@ -313,11 +377,29 @@ def _summary_context(
     rel = relevance(qn, answers)
     lang = active_lang()
     sections = display.summary_sections(qn, _sections(inv, qn, rel), answers, rel, errors, lang)
+    missing_list = []
     for s in sections:
         s["url"] = _url("section", token, section_id=s["id"])
-    missing = sum(1 for s in sections for r in s["rows"] if r["errors"])
+        s["missing"] = sum(1 for r in s["rows"] if r["errors"])
+        for r in s["rows"]:
+            if r["errors"]:
+                missing_list.append(
+                    {
+                        "url": f"{s['url']}#{r['dom_id']}-block",
+                        "label": r["label"],
+                        "section": s["title"],
+                        "message": r["errors"][0],
+                    }
+                )
     return _context(
-        request, inv, qn, sections=sections, missing=missing, just_submitted=request.GET.get("envoye") == "1"
+        request,
+        inv,
+        qn,
+        sections=sections,
+        missing=len(missing_list),
+        missing_list=missing_list,
+        just_submitted=request.GET.get("envoye") == "1",
+        reference=services.receipt_reference(inv.response),
     )
 
 
@@ -351,6 +433,7 @@ def submit(request: HttpRequest, inv: Invitation) -> HttpResponse:
             except services.ReadOnly:
                 return redirect(_url("summary", token))
             if not errors:
+                mail.send_receipt_later(inv.response)
                 return redirect(_url("summary", token) + "?envoye=1")
             return render(request, "portal/summary.html", _summary_context(request, inv, qn, errors), status=422)
     answers = services.stored_answers(inv.response)
@@ -383,6 +466,7 @@ def receipt(request: HttpRequest, inv: Invitation) -> HttpResponse:
         "qn_title": _title(qn, inv.response),
         "sections": display.summary_sections(qn, _sections(inv, qn, rel), answers, rel, {}, lang),
         "generated_at": timezone.now(),
+        "reference": services.receipt_reference(inv.response),
     }
     html = render_to_string("portal/receipt.html", context, request=request)
     from weasyprint import HTML
@@ -411,8 +495,15 @@ def results(request: HttpRequest, inv: Invitation) -> HttpResponse:
     return render(
         request,
         "portal/results.html",
-        _context(request, inv, qn, estimates_edition=edition, rows=rows, stratum=inv.response.authority.stratum_label),
+        _context(request, inv, qn, estimates_edition=edition, rows=rows, stratum=_stratum_label(inv)),
     )
+
+
+def _stratum_label(inv: Invitation) -> str:
+    from barometre.core.registry.model import STRATUM_LABELS, STRATUM_LABELS_EN, Stratum
+
+    labels = STRATUM_LABELS_EN if active_lang() == "en" else STRATUM_LABELS
+    return labels[Stratum(inv.response.authority.stratum)]
 
 
 @require_http_methods(["GET", "POST"])
@@ -424,6 +515,7 @@ def delegations(request: HttpRequest, inv: Invitation) -> HttpResponse:
     lang = active_lang()
     new_link = ""
     new_section = ""
+    sent_to = ""
     form_error = ""
     if request.method == "POST":
         if not services.is_editable(inv.response):
@@ -431,6 +523,7 @@ def delegations(request: HttpRequest, inv: Invitation) -> HttpResponse:
         else:
             section_id = request.POST.get("section", "")
             label = " ".join(request.POST.get("label", "").split())
+            email = request.POST.get("email", "").strip()
             if section_id not in {s.id for s in qn.sections}:
                 form_error = _("Choisissez une section.")
             elif len(label) > LABEL_MAX_LENGTH:
@@ -439,29 +532,20 @@ def delegations(request: HttpRequest, inv: Invitation) -> HttpResponse:
                     _("Le libellé ne doit pas dépasser %(max)s caractères.") % {"max": LABEL_MAX_LENGTH},
                     "label",
                 )
+            elif email and not _valid_email(email):
+                form_error = _("Saisissez une adresse e-mail valide, ou laissez le champ vide pour copier le lien.")
+            elif email and mail.enabled():
+                # The link is created by the background job and exists only in the message.
+                mail.send_delegation_later(inv, section_id, label, email, _actor(request))
+                sent_to = email
+                new_section = qn.section(section_id).title.get(lang)
             else:
                 _d, sub_token = services.delegate(inv, section_id, label)
                 new_link = request.build_absolute_uri(reverse("portal:home", kwargs={"token": sub_token}))
                 new_section = qn.section(section_id).title.get(lang)
-    answers = services.stored_answers(inv.response)
-    progress = {p.section.id: p for p in services.progress(qn, answers)}
-    rows = []
-    for d in services.delegations(inv):
-        p = progress.get(d.section)
-        rows.append(
-            {
-                "id": d.pk,
-                "label": d.label,
-                "section": qn.section(d.section).title.get(lang)
-                if d.section in {s.id for s in qn.sections}
-                else d.section,
-                "answered": p.answered if p else 0,
-                "visible": p.visible if p else 0,
-                "complete": bool(p and p.complete),
-                "created_at": d.created_at,
-                "revoke_url": _url("revoke_delegation", request.portal_token, delegation_id=d.pk),  # type: ignore[attr-defined]
-            }
-        )
+    rows = _delegation_rows(inv, qn, services.stored_answers(inv.response), lang)
+    for r in rows:
+        r["revoke_url"] = _url("revoke_delegation", request.portal_token, delegation_id=r["id"])  # type: ignore[attr-defined]
     return render(
         request,
         "portal/delegations.html",
@@ -473,6 +557,8 @@ def delegations(request: HttpRequest, inv: Invitation) -> HttpResponse:
             rows=rows,
             new_link=new_link,
             new_section=new_section,
+            sent_to=sent_to,
+            mail_enabled=mail.enabled(),
             form_error=form_error,
         ),
         status=422 if form_error else 200,

@@ -488,7 +488,18 @@ def _eval_condition(key: str, spec: Any, p: AuthorityProfile, rule: Rule, lang: 
     if key in ("uses_ai", "uses_high_risk_ai"):
         actual: bool | None = getattr(p, key)
         if actual is None:
-            doubt = "use of AI not given" if en else "usage de l'IA non renseigné"
+            if key == "uses_high_risk_ai":  # the questionnaire does not ask it: say so, not "not given"
+                doubt = (
+                    "whether your AI systems are high-risk is not asked by the questionnaire"
+                    if en
+                    else "le questionnaire ne demande pas si vos systèmes d'IA sont à haut risque"
+                )
+            else:
+                doubt = (
+                    "use of AI unknown (“don't know” or no answer)"
+                    if en
+                    else "usage de l'IA inconnu (« je ne sais pas » ou pas de réponse)"
+                )
             return _Cond(None, doubt=doubt, question=(_QUESTIONS_EN if en else _QUESTIONS)[key])
         return _Cond(actual == spec)
     raise DiagnosticError(f"condition inconnue « {key} »")  # pragma: no cover - validated at load

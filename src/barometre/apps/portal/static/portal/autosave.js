@@ -86,6 +86,27 @@
     });
   }
 
+  function showWarnings(data) {
+    // Plausibility warnings never block: shown next to their question, replaced at each save.
+    var warnings = data.warnings || {};
+    Object.keys(data.visible || {}).forEach(function (id) {
+      var box = document.getElementById(blockOf(id) ? blockOf(id).id.replace(/-block$/, "-warnings") : "");
+      if (!box) {
+        return;
+      }
+      box.querySelectorAll("[data-warning]").forEach(function (el) {
+        el.remove();
+      });
+      (warnings[id] || []).forEach(function (m) {
+        var p = document.createElement("p");
+        p.className = "fr-message fr-message--warning barometre-warning";
+        p.setAttribute("data-warning", "");
+        p.textContent = m; // text only: never HTML
+        box.appendChild(p);
+      });
+    });
+  }
+
   function apply(qid, data) {
     var visible = data.visible || {};
     Object.keys(visible).forEach(function (id) {
@@ -109,6 +130,7 @@
       setVersion(qid, conflict.version);
     }
     showErrors(qid, (data.errors && data.errors[qid]) || (conflict ? [data.message] : []));
+    showWarnings(data);
     if (status) {
       status.textContent = data.message || data.error || "";
     }
