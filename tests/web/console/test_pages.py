@@ -36,7 +36,7 @@ def test_analyst_creates_an_edition_with_its_settings(analyst: Client) -> None:
 def test_sample_preview_shows_allocation_and_margin_of_error_without_storing(analyst: Client, edition: Edition) -> None:
     page = analyst.get("/console/editions/2026/echantillon/?design=proportional&size=3000&seed=0&expected_rate=40")
     text = page.content.decode()
-    assert page.status_code == 200 and "communes_moins_3500" in text and "±" in text
+    assert page.status_code == 200 and "Communes de moins de 3 500 habitants" in text and "±" in text
     assert not edition.sample.exists()
 
 
@@ -49,7 +49,7 @@ def test_monitoring_page_and_csv_export(analyst: Client, edition: Edition) -> No
             submitted_at=timezone.now() if i in (0, 1, 3) else None,
         )
     page = analyst.get("/console/editions/2026/suivi/").content.decode()
-    assert "R-indicateur" in page and "Relancer la strate communes_3500_9999" in page
+    assert "R-indicateur" in page and "Relancer la strate Communes de 3 500 à 9 999 habitants" in page
     rows = list(csv.DictReader(io.StringIO(analyst.get("/console/editions/2026/suivi/?format=csv").content.decode())))
     strata = {r["key"]: r for r in rows if r["level"] == "stratum"}
     assert strata["communes_moins_3500"]["submitted"] == "2" and strata["communes_3500_9999"]["invited"] == "3"
