@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from django.test import Client
 from django.utils import timezone
@@ -80,3 +81,18 @@ def test_contacts_upload_refuses_a_bad_file_whole(analyst: Client, edition: Edit
     good = SimpleUploadedFile("c.csv", f"authority,email\n{a.code},ok@x.fr\n".encode())
     assert analyst.post("/console/editions/2026/contacts/", {"file": good}).status_code == 302
     assert "ok@x.fr" in analyst.get("/console/editions/2026/contacts/").content.decode()
+
+
+def test_the_analysts_guide_is_linked_from_the_console_in_french_and_english(analyst: Client, settings: Any) -> None:
+    home = analyst.get("/console/").content.decode()
+    assert 'href="/console/guide/"' in home
+    fr = analyst.get("/console/guide/").content.decode()
+    # set-up to publication, in the order of the console's steps
+    steps = ["Créer l'édition", "Échantillon", "Contacts", "Invitations et relances", "Suivi de la collecte"]
+    steps += ["Clore, pondérer, calculer, publier", "Après la publication"]
+    positions = [fr.find(s) for s in steps]
+    assert -1 not in positions and positions == sorted(positions), positions
+    assert "Ouvrir la collecte" in fr and "worker" in fr
+    analyst.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    en = analyst.get("/console/guide/").content.decode()
+    assert "Create the edition" in en and "Open the collection" in en and "Créer l'édition" not in en

@@ -517,7 +517,8 @@ def users(request: HttpRequest) -> HttpResponse:
 def guide(request: HttpRequest) -> HttpResponse:
     from barometre.core.paths import PROJECT_ROOT
 
-    path = PROJECT_ROOT / "docs" / "guide-analystes.md"
+    name = "analyst-guide.md" if request.LANGUAGE_CODE == "en" else "guide-analystes.md"
+    path = PROJECT_ROOT / "docs" / name
     if not path.exists():
         raise Http404
     from markdown_it import MarkdownIt
