@@ -15,6 +15,7 @@ in the database (simulated answers to the 2025 questionnaire) before the collect
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
 from email.header import decode_header, make_header
 from email.message import Message
@@ -23,10 +24,20 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import OperationalError, connections
+from django.db.backends.signals import connection_created
 from django.utils import timezone
 
 from barometre.apps.console.models import Job, JobState
-from barometre.apps.editions.models import Answer, Edition, EditionState, Response, ResponseStatus, SampleUnit
+from barometre.apps.editions.models import (
+    Answer,
+    AuditEntry,
+    Edition,
+    EditionState,
+    Response,
+    ResponseStatus,
+    SampleUnit,
+)
 from barometre.apps.registry.models import Authority
 from barometre.core.registry.model import STRATUM_LABELS, Stratum
 from tests.browser.conftest import axe_audit
@@ -83,8 +94,37 @@ def no_violations(page: Any, seen: set[str]) -> None:
 
 
 def worker() -> None:
-    """What `barometre manage db_worker` (started by `make run`) does, once over the queue."""
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    """What `barometre manage db_worker` (started by `make run`) does, once over the queue.
+
+    The test database is SQLite in memory with a shared cache, where a table read by the live
+    server (the job page polling) makes the worker's exclusive transaction fail at once instead of
+    waiting: the worker then tries again (a file database waits, see the settings' busy timeout)."""
+    for _ in range(50):
+        try:
+            call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+            return
+        except OperationalError as exc:
+            if "locked" not in str(exc):
+                raise
+            time.sleep(0.1)
+    raise AssertionError("the worker never got the queue")
+
+
+@pytest.fixture(autouse=True)
+def _readers_take_no_table_lock() -> Any:
+    """Shared-cache SQLite: readers (the live server) read without table locks, so that the worker
+    writing a job's progress is never refused while the page polls it."""
+
+    def pragma(sender: Any, connection: Any, **kwargs: Any) -> None:
+        if connection.vendor == "sqlite":
+            connection.cursor().execute("PRAGMA read_uncommitted = true")
+
+    connection_created.connect(pragma)
+    for conn in connections.all():
+        if conn.vendor == "sqlite" and conn.connection is not None:
+            conn.cursor().execute("PRAGMA read_uncommitted = true")
+    yield
+    connection_created.disconnect(pragma)
 
 
 def run_action(page: Any, base: str, button: str, seen: set[str], timeout: float = 240_000) -> Job:
@@ -345,4 +385,14 @@ def test_an_analyst_runs_a_whole_edition_from_the_console(
     assert Edition.objects.get(year=2027).state == EditionState.PUBLISHED
     note = run_action(page, base, "Construire la note", seen, timeout=600_000)
     assert "note construite" in note.log
-    assert any((tmp_path / "notes" / "2027" / lang).is_dir() for lang in ("fr", "en"))
+    assert all((tmp_path / "notes" / "2027" / lang / "index.html").exists() for lang in ("fr", "en"))
+
+    # 10. every step is in the audit log, under the analyst's name
+    press_link(page, "/console/journal/")
+    no_violations(page, seen)
+    log = page.inner_text("main")
+    done = set(AuditEntry.objects.filter(actor=ANALYST).values_list("action", flat=True))
+    steps = {"signin", "edition_create", "sample_draw", "contacts_import", "job_open", "job_send", "job_remind"}
+    steps |= {"job_close", "job_weight", "job_compute", "job_publish", "job_note", "edition_closed"}
+    assert steps <= done, steps - done
+    assert ANALYST in log and "tirage de l'échantillon" in log and "travail lancé : pondérer" in log
