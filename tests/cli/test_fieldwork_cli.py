@@ -248,3 +248,33 @@ def test_simulating_an_edition_without_questionnaire_is_one_line_exit_2() -> Non
     result = run("edition", "simulate", "--edition", "2028")
     assert result.exit_code == 2
     assert "pas de questionnaire pour l'édition 2028" in result.stderr and "Traceback" not in result.output
+
+
+def test_edition_monitor_r_indicator_matches_a_computation_by_hand() -> None:
+    # Ten invited authorities of one région: six small communes (three submitted), four larger
+    # communes (one submitted). With the région constant, the propensity model reduces to the
+    # stratum: each authority's propensity is its stratum's response rate.
+    from django.utils import timezone
+
+    edition = open_edition()
+    small, mid = "communes_moins_3500", "communes_3500_9999"
+    plan = [(small, True)] * 3 + [(small, False)] * 3 + [(mid, True)] + [(mid, False)] * 3
+    for stratum, submitted in plan:
+        Response.objects.create(
+            edition=edition,
+            authority=make_authority(stratum=stratum, region="84"),
+            status=ResponseStatus.SUBMITTED if submitted else ResponseStatus.INVITED,
+            submitted_at=timezone.now() if submitted else None,
+        )
+    data = json.loads(run("edition", "monitor", "--edition", "2026", "--format", "json").stdout)
+    # by hand: propensities 3/6 = 0.5 (six units) and 1/4 = 0.25 (four units)
+    mean = (6 * 0.5 + 4 * 0.25) / 10  # 0.4
+    variance = (6 * (0.5 - mean) ** 2 + 4 * (0.25 - mean) ** 2) / (10 - 1)  # (0.06 + 0.09) / 9
+    r_by_hand = 1 - 2 * variance**0.5  # 1 − 2 × 0.129099 = 0.741801
+    assert data["r_indicator"] == pytest.approx(r_by_hand, abs=1e-5)
+    assert data["r_indicator"] == pytest.approx(0.741801, abs=1e-5)
+    partial = {r["stratum"]: r["partial_r"] for r in data["strata"]}
+    assert partial[small] == pytest.approx((6 / 10) ** 0.5 * (0.5 - mean), abs=1e-5)  # +0.077460
+    assert partial[mid] == pytest.approx((4 / 10) ** 0.5 * (0.25 - mean), abs=1e-5)  # −0.094868
+    rows = {r["stratum"]: r for r in data["strata"]}
+    assert (rows[mid]["invited"], rows[mid]["submitted"], rows[mid]["response_rate"]) == (4, 1, 0.25)

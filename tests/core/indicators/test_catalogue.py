@@ -89,3 +89,15 @@ def test_published_value_outside_the_editions_is_an_error(text):
 def test_published_series_lists_each_indicator_across_editions(text):
     series = published_series(loads(text), "rgpd_compliant")["rgpd_compliant"]
     assert [(s.edition, s.value) for s in series] == [(2022, 26.0), (2023, 81.0)]
+
+
+def test_a_later_edition_on_an_earlier_questionnaire_carries_its_indicators():
+    cat = load_catalogue()
+    carried = cat.carried({2027: 2025, 2024: 2023, 2030: 2029})
+    assert {i.id for i in carried.for_edition(2027)} == {i.id for i in cat.for_edition(2025)} != set()
+    for ind in carried.for_edition(2027):
+        assert ind.definition(2027) == ind.definition(2025) and ind.published_for(2027) == []
+    # an edition already covered keeps its own definitions; an unknown questionnaire year adds nothing
+    assert [i.id for i in carried.for_edition(2024)] == [i.id for i in cat.for_edition(2024)]
+    assert carried.for_edition(2030) == [] and 2030 not in carried.editions
+    assert cat.carried({2024: 2023}) is cat

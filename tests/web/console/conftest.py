@@ -3,9 +3,12 @@ an open edition on the portal's small test questionnaire, and a real SMTP server
 
 from __future__ import annotations
 
+import shutil
 import socket
+import subprocess
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email import message_from_bytes
@@ -136,3 +139,53 @@ def smtp(settings: Any) -> Iterator[Inbox]:
     settings.DEFAULT_FROM_EMAIL = "barometre@example.fr"
     yield inbox
     controller.stop()
+
+
+ROOT = Path(__file__).resolve().parents[3]
+PROVIDER = ROOT / "tests" / "oidc" / "provider.mjs"
+CLIENT_ID, CLIENT_SECRET = "barometre-console", "test-client-secret"
+
+
+@contextmanager
+def running_provider(settings: Any, callback: str) -> Iterator[str]:
+    """A real OpenID provider (npm oidc-provider, run by node) on loopback, the console configured for it."""
+    from barometre.apps.console import oidc
+
+    node = shutil.which("node")
+    if node is None or not (ROOT / "node_modules" / "oidc-provider").exists():
+        pytest.fail("node or oidc-provider missing: run `make npm-deps`")
+    port = free_port()
+    proc = subprocess.Popen(
+        [node, str(PROVIDER), str(port), CLIENT_ID, CLIENT_SECRET, callback],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=ROOT,
+    )
+    ready = threading.Event()
+    lines: list[str] = []
+
+    def watch() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("ready"):
+                ready.set()
+
+    threading.Thread(target=watch, daemon=True).start()
+    if not ready.wait(30):
+        proc.kill()
+        pytest.fail("the OpenID provider did not start: " + "".join(lines)[-2000:])
+    issuer = f"http://127.0.0.1:{port}"
+    settings.OIDC_OP_ISSUER = issuer
+    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
+    settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
+    oidc._discovered.clear()
+    try:
+        yield issuer
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        if proc.stdout is not None:
+            proc.stdout.close()
+        oidc._discovered.clear()

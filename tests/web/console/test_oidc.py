@@ -4,11 +4,7 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
@@ -19,52 +15,15 @@ from django.test import Client
 from barometre.apps.console import oidc
 from barometre.apps.editions.models import AuditEntry
 
-from .conftest import free_port, make_user
+from .conftest import make_user, running_provider
 
-ROOT = Path(__file__).resolve().parents[3]
-PROVIDER = ROOT / "tests" / "oidc" / "provider.mjs"
 CALLBACK = "http://testserver/console/oidc/callback/"
-CLIENT_ID, CLIENT_SECRET = "barometre-console", "test-client-secret"
 
 
 @pytest.fixture
 def provider(settings: Any) -> Iterator[str]:
-    node = shutil.which("node")
-    if node is None or not (ROOT / "node_modules" / "oidc-provider").exists():
-        pytest.fail("node or oidc-provider missing: run `make npm-deps`")
-    port = free_port()
-    proc = subprocess.Popen(
-        [node, str(PROVIDER), str(port), CLIENT_ID, CLIENT_SECRET, CALLBACK],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        cwd=ROOT,
-    )
-    ready = threading.Event()
-    lines: list[str] = []
-
-    def watch() -> None:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            lines.append(line)
-            if line.startswith("ready"):
-                ready.set()
-
-    threading.Thread(target=watch, daemon=True).start()
-    if not ready.wait(30):
-        proc.kill()
-        pytest.fail("the OpenID provider did not start: " + "".join(lines)[-2000:])
-    issuer = f"http://127.0.0.1:{port}"
-    settings.OIDC_OP_ISSUER = issuer
-    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
-    settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
-    oidc._discovered.clear()
-    yield issuer
-    proc.terminate()
-    proc.wait(10)
-    if proc.stdout is not None:
-        proc.stdout.close()
-    oidc._discovered.clear()
+    with running_provider(settings, CALLBACK) as issuer:
+        yield issuer
 
 
 def _follow(browser: requests.Session, url: str) -> requests.Response | str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from django.test import Client
 from django.utils import timezone
@@ -36,7 +37,7 @@ def test_analyst_creates_an_edition_with_its_settings(analyst: Client) -> None:
 def test_sample_preview_shows_allocation_and_margin_of_error_without_storing(analyst: Client, edition: Edition) -> None:
     page = analyst.get("/console/editions/2026/echantillon/?design=proportional&size=3000&seed=0&expected_rate=40")
     text = page.content.decode()
-    assert page.status_code == 200 and "communes_moins_3500" in text and "±" in text
+    assert page.status_code == 200 and "Communes de moins de 3 500 habitants" in text and "±" in text
     assert not edition.sample.exists()
 
 
@@ -49,7 +50,7 @@ def test_monitoring_page_and_csv_export(analyst: Client, edition: Edition) -> No
             submitted_at=timezone.now() if i in (0, 1, 3) else None,
         )
     page = analyst.get("/console/editions/2026/suivi/").content.decode()
-    assert "R-indicateur" in page and "Relancer la strate communes_3500_9999" in page
+    assert "R-indicateur" in page and "Relancer la strate Communes de 3 500 à 9 999 habitants" in page
     rows = list(csv.DictReader(io.StringIO(analyst.get("/console/editions/2026/suivi/?format=csv").content.decode())))
     strata = {r["key"]: r for r in rows if r["level"] == "stratum"}
     assert strata["communes_moins_3500"]["submitted"] == "2" and strata["communes_3500_9999"]["invited"] == "3"
@@ -80,3 +81,18 @@ def test_contacts_upload_refuses_a_bad_file_whole(analyst: Client, edition: Edit
     good = SimpleUploadedFile("c.csv", f"authority,email\n{a.code},ok@x.fr\n".encode())
     assert analyst.post("/console/editions/2026/contacts/", {"file": good}).status_code == 302
     assert "ok@x.fr" in analyst.get("/console/editions/2026/contacts/").content.decode()
+
+
+def test_the_analysts_guide_is_linked_from_the_console_in_french_and_english(analyst: Client, settings: Any) -> None:
+    home = analyst.get("/console/").content.decode()
+    assert 'href="/console/guide/"' in home
+    fr = analyst.get("/console/guide/").content.decode()
+    # set-up to publication, in the order of the console's steps
+    steps = ["Créer l'édition", "Échantillon", "Contacts", "Invitations et relances", "Suivi de la collecte"]
+    steps += ["Clore, pondérer, calculer, publier", "Après la publication"]
+    positions = [fr.find(s) for s in steps]
+    assert -1 not in positions and positions == sorted(positions), positions
+    assert "Ouvrir la collecte" in fr and "worker" in fr
+    analyst.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    en = analyst.get("/console/guide/").content.decode()
+    assert "Create the edition" in en and "Open the collection" in en and "Créer l'édition" not in en

@@ -124,3 +124,7 @@ def test_console_actions_appear_in_the_audit_log_with_their_author(analyst: Clie
     csv_text = analyst.get("/console/journal/?format=csv").content.decode()
     assert csv_text.splitlines()[0] == "at,actor,action,edition,authority,reason"
     assert "analyst@example.fr,job_weight,2026" in csv_text
+    # the page says each action in words, with its author
+    page = analyst.get("/console/journal/").content.decode()
+    assert "travail lancé : pondérer" in page and "modèle d&#x27;e-mail modifié" in page
+    assert "job_weight" not in page and "analyst@example.fr" in page

@@ -37,6 +37,14 @@ class JobReporter:
         self.job.save(update_fields=fields)
 
 
+def _open(job: Job, say: JobReporter) -> dict[str, Any]:
+    from barometre.apps.editions.lifecycle import move
+
+    move(job.edition.year, EditionState.OPEN, actor=job.created_by, reason=job.params.get("reason", ""))
+    say("collecte ouverte", 100)
+    return {}
+
+
 def _close(job: Job, say: JobReporter) -> dict[str, Any]:
     from barometre.apps.editions.lifecycle import move
 
@@ -110,6 +118,7 @@ def _send(job: Job, say: JobReporter) -> dict[str, Any]:
 
 
 RUNNERS: dict[str, Callable[[Job, JobReporter], dict[str, Any]]] = {
+    JobKind.OPEN: _open,
     JobKind.CLOSE: _close,
     JobKind.WEIGHT: _weight,
     JobKind.COMPUTE: _compute,

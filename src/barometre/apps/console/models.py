@@ -36,6 +36,7 @@ class StaffProfile(models.Model):
 
 
 class JobKind(models.TextChoices):
+    OPEN = "open", _("ouvrir la collecte")
     CLOSE = "close", _("clore la collecte")
     WEIGHT = "weight", _("pondérer")
     COMPUTE = "compute", _("calculer les indicateurs")

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from barometre.apps.console import accounts, contacts, jobs, mailing, monitoring, setup
 from barometre.apps.console.access import staff
 from barometre.apps.console.models import Contact, Delivery, EmailTemplate, Job, JobKind, JobState, MessageKind
-from barometre.apps.editions.models import Answer, AuditEntry, Edition, Response
+from barometre.apps.editions.models import Answer, AuditEntry, Edition, EditionState, Response
 from barometre.apps.portal.access import client_ip
 from barometre.core.errors import BarometreError
 
@@ -140,6 +140,7 @@ def edition_new(request: HttpRequest) -> HttpResponse:
 
 
 ACTIONS: list[tuple[str, Any]] = [
+    (JobKind.OPEN, _("Ouvrir la collecte")),
     (JobKind.CLOSE, _("Clore la collecte")),
     (JobKind.WEIGHT, _("Pondérer")),
     (JobKind.COMPUTE, _("Calculer les indicateurs")),
@@ -147,6 +148,17 @@ ACTIONS: list[tuple[str, Any]] = [
     (JobKind.PUBLISH, _("Publier")),
     (JobKind.NOTE, _("Construire la note")),
 ]
+
+
+def _offered(kind: str, state: str) -> bool:
+    """Whether the edition page offers action ``kind`` in edition state ``state``."""
+    if kind == JobKind.OPEN:
+        return state in (EditionState.DRAFT, EditionState.CLOSED)
+    if kind == JobKind.CLOSE:
+        return state == EditionState.OPEN
+    if kind == JobKind.NOTE:
+        return state == EditionState.PUBLISHED
+    return state != EditionState.DRAFT
 
 
 @staff()
@@ -179,7 +191,7 @@ def edition(request: HttpRequest, year: int) -> HttpResponse:
         {
             "edition": ed,
             "form": form,
-            "actions": ACTIONS,
+            "actions": [(k, label) for k, label in ACTIONS if _offered(k, ed.state)],
             "counts": counts,
             "contacts": Contact.objects.filter(edition=ed).count(),
             "sample_size": ed.sample.count(),
@@ -505,7 +517,8 @@ def users(request: HttpRequest) -> HttpResponse:
 def guide(request: HttpRequest) -> HttpResponse:
     from barometre.core.paths import PROJECT_ROOT
 
-    path = PROJECT_ROOT / "docs" / "guide-analystes.md"
+    name = "analyst-guide.md" if request.LANGUAGE_CODE == "en" else "guide-analystes.md"
+    path = PROJECT_ROOT / "docs" / name
     if not path.exists():
         raise Http404
     from markdown_it import MarkdownIt

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from django.db.models import QuerySet
@@ -17,9 +16,19 @@ from barometre.core.indicators.compute import EstimateRow
 from barometre.core.indicators.labels import reason_label
 
 
-@cache
 def catalogue() -> Catalogue:
-    return load_catalogue()
+    """The indicator catalogue, carried to the editions run on an earlier questionnaire (an edition
+    2027 on questionnaire 2025 has the 2025 indicators: :meth:`Catalogue.carried`)."""
+    pairs = tuple(Edition.objects.values_list("year", "questionnaire_year").order_by("year"))
+    cat = load_catalogue()
+    key = (id(cat), pairs)
+    if _CARRIED.get("key") != key:
+        _CARRIED.update(key=key, catalogue=cat.carried(dict(pairs)), source=cat)
+    return _CARRIED["catalogue"]  # type: ignore[no-any-return]
+
+
+#: The last carried catalogue (the file catalogue it comes from is kept, so its id stays its own).
+_CARRIED: dict[str, Any] = {}
 
 
 def published_editions() -> QuerySet[Edition]:

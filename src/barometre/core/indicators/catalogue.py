@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -163,6 +163,30 @@ class Catalogue:
 
     def figures(self) -> set[str]:
         return {p.figure for i in self.indicators for p in i.published} | {i.id for i in self.indicators}
+
+    def carried(self, editions: Mapping[int, int]) -> Catalogue:
+        """This catalogue extended to later editions run on an earlier questionnaire.
+
+        ``editions`` maps an edition year to its questionnaire's year: an edition the catalogue does
+        not cover gets, for every indicator of its questionnaire's year, that year's definition (the
+        same questions, hence the same computation); no published value comes with it. Editions the
+        catalogue already covers, or whose questionnaire year it does not know, are left as they are.
+        """
+        known = set(self.editions)
+        extra = {e: q for e, q in editions.items() if e not in known and q in known}
+        if not extra:
+            return self
+        out = []
+        for ind in self.indicators:
+            added = {e: ind.definitions[q] for e, q in extra.items() if q in ind.editions}
+            if added:
+                ind = replace(
+                    ind,
+                    editions=tuple(sorted((*ind.editions, *added))),
+                    definitions={**ind.definitions, **added},
+                )
+            out.append(ind)
+        return replace(self, indicators=tuple(out))
 
 
 # --------------------------------------------------------------------------- YAML with lines
