@@ -1,0 +1,67 @@
+"""The note's own sentences around the figures: source line, champ, figure titles, chapter intros,
+changes on the key-figures page. Indicator-level sentences (readings, paragraphs, numbers) are in
+:mod:`.text`; this module words what the builder assembles."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from barometre.core.formatting import format_number
+from barometre.core.indicators.catalogue import Catalogue, Indicator
+from barometre.core.report import text as tx
+from barometre.core.report.model import EditionMeta, Row
+from barometre.core.report.text import Paragraph
+
+
+def source_line(s: Mapping[str, str], e: EditionMeta, year: int, lang: str) -> str:
+    """« Source : Baromètre … 2025 (données simulées), n = 900 collectivités répondantes ; pondéré. »"""
+    sim = ""
+    if e.simulated:
+        sim = " (données simulées)" if lang == "fr" else " (simulated data)"
+    n = format_number(e.n_respondents, 0, lang)
+    sep = " ; " if lang == "fr" else "; "
+    return f"{s['source_text']} {year}{sim}, n = {n} {s['respondent_authorities']}{sep}{s['weighted']}."
+
+
+def champ(cat: Catalogue, inds: Sequence[Indicator], year: int, lang: str) -> str:
+    """The universes of ``inds`` and the year, e.g. « Communes de 3 500 habitants et plus, 2025 »."""
+    labels = sorted({tx.universe_label(cat, i, lang) for i in inds})
+    among = [i for i in inds if i.definition(year).among is not None]
+    txt = " ; ".join(labels) if lang == "fr" else "; ".join(labels)
+    if among:
+        txt += (
+            " (parmi les collectivités concernées par la question, selon l'indicateur)"
+            if lang == "fr"
+            else " (among the authorities the question applies to, per indicator)"
+        )
+    txt += f", {year}"
+    return txt
+
+
+def key_change(s: Mapping[str, str], r: Row, prev: Row | None, lang: str, *, short: bool = False) -> Paragraph:
+    """The change since the latest earlier edition on a key-figure card (``short``: year only)."""
+    if prev is None:
+        return (s["no_previous"],)
+    if short:
+        return (tx.change_num(r, prev, lang), f" ({prev.edition})")
+    since = f" depuis {prev.edition} (" if lang == "fr" else f" since {prev.edition} ("
+    return (tx.change_num(r, prev, lang), since, tx.estimate_num(prev, lang), ")")
+
+
+def chapter_intro(n_indicators: int, year: int, lang: str) -> str:
+    if lang == "fr":
+        return f"{n_indicators} indicateurs de ce thème sont estimés pour l'édition {year}."
+    return f"{n_indicators} indicators of this theme are estimated for the {year} edition."
+
+
+def figure_title(kind: str, label: str, year: int, lang: str) -> str:
+    """Title of a chart of one indicator: ``kind`` "domains", "trend" or "regions"."""
+    if kind == "domains":
+        if lang == "fr":
+            return f"{label} : par strate et type de collectivité ({year})"
+        return f"{label}: by stratum and kind of authority ({year})"
+    if kind == "trend":
+        return f"{label} : évolution" if lang == "fr" else f"{label}: trend"
+    if kind == "regions":
+        return f"{label} : par région ({year})" if lang == "fr" else f"{label}: by region ({year})"
+    raise ValueError(kind)
