@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from barometre.apps.editions.answers import STATISTICS_STATUSES
 from barometre.apps.editions.models import Edition, EditionState
 from barometre.apps.editions.pipeline import DISCLOSURE_RULE, stored_rows
@@ -58,7 +60,12 @@ def _small_areas(edition: Edition) -> tuple[SmallAreaMap, ...]:
     )
 
 
-def report_input(year: int, lang: str) -> ReportInput:
+def report_input(year: int, lang: str, editorial: Path | None = None) -> ReportInput:
+    """The note's input for the published edition ``year``; ``editorial``: the authors' Markdown file
+    (None: ``data/editorials/editorial-<year>-<lang>.md`` when the project ships one)."""
+    from barometre.core.report.editorial import default_path, load_editorial
+
+    editorial_path = editorial if editorial is not None else default_path(year, lang)
     edition = Edition.objects.filter(year=year).first()
     if edition is None:
         raise NotFound(f"l'édition {year} n'existe pas")
@@ -95,4 +102,5 @@ def report_input(year: int, lang: str) -> ReportInput:
         lang=lang,
         poll=report_poll(year),
         small_areas=_small_areas(edition),
+        editorial=load_editorial(editorial_path, edition=year, lang=lang) if editorial_path else None,
     )

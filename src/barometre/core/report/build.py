@@ -34,7 +34,7 @@ from barometre.core.errors import ReportError
 from barometre.core.formatting import format_number
 from barometre.core.report import chapters as chapters_
 from barometre.core.report import figures as fg
-from barometre.core.report import tables
+from barometre.core.report import tables, typography, wording
 from barometre.core.report import text as tx
 from barometre.core.report.charts import draw_charts
 from barometre.core.report.context import NoteContext
@@ -93,7 +93,7 @@ def _env(lang: str) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.tests["num"] = lambda x: isinstance(x, Num)
-    env.filters["typo"] = lambda v: tx.typo(str(v), lang)
+    env.filters["typo"] = lambda v: typography.typo(str(v), lang)
     env.filters["date_text"] = lambda v: tx.format_date(str(v), lang)
     env.filters["css_string"] = lambda v: markupsafe.Markup(  # noqa: S704 - escaped CSS string
         '"' + str(v).replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ") + '"'
@@ -152,6 +152,11 @@ def render_html(
                     None,
                 ),
                 chapters=chapters,
+                editorial=data.editorial,
+                editorial_elsewhere=sorted(data.editorial.chapters() - {c.id for c in chapters})
+                if data.editorial
+                else [],
+                es=wording.editorial_strings(data.lang),
                 poll=poll,
                 annex=annex,
                 disclosure=data.disclosure_rule,

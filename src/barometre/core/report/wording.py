@@ -65,3 +65,30 @@ def figure_title(kind: str, label: str, year: int, lang: str) -> str:
     if kind == "regions":
         return f"{label} : par région ({year})" if lang == "fr" else f"{label}: by region ({year})"
     raise ValueError(kind)
+
+
+_EDITORIAL = {
+    "fr": {
+        "example": "Exemple",
+        "territory": "Territoire",
+        "project": "Projet",
+        "what": "Ce qu'il fait",
+        "notes": "Notes",
+        "lquo": "«\u00a0",
+        "rquo": "\u00a0»",
+    },
+    "en": {
+        "example": "Example",
+        "territory": "Territory",
+        "project": "Project",
+        "what": "What it does",
+        "notes": "Notes",
+        "lquo": "\u201c",
+        "rquo": "\u201d",
+    },
+}
+
+
+def editorial_strings(lang: str) -> Mapping[str, str]:
+    """Labels of the authors' parts of the note (example boxes, notes)."""
+    return _EDITORIAL[lang]
