@@ -292,8 +292,8 @@ def load_editorial(path: Path, *, edition: int | None = None, lang: str | None =
 
     for fid in md.calls:
         if fid not in notes:
-            line = next((i + 1 for i, ln in enumerate(lines) if f"[^{fid}]" in ln), None)
-            raise fail(f"appel de note [^{fid}] sans définition « [^{fid}]: … »", line)
+            call_line = next((i + 1 for i, ln in enumerate(lines) if f"[^{fid}]" in ln), None)
+            raise fail(f"appel de note [^{fid}] sans définition « [^{fid}]: … »", call_line)
     for fid, (lineno, _t) in notes.items():
         if fid not in md.calls:
             raise fail(f"note [^{fid}] définie mais jamais appelée", lineno)
