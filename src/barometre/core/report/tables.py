@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from barometre.core.formatting import format_margin, format_number, format_percent
+from barometre.core.indicators.bases import base_label
 from barometre.core.indicators.catalogue import ALL, Indicator
 from barometre.core.registry import STRATUM_LABELS, Stratum
 from barometre.core.registry.model import STRATUM_LABELS_EN
@@ -147,7 +148,7 @@ def annex(ctx: NoteContext) -> dict[str, Any]:
                     (str(p.edition),),
                     (ctx.dlabel(p.breakdown, p.domain),),
                     (tx.published_num(ind.id, p.breakdown, p.domain, p.edition, p.value, lang),),
-                    (p.base,),
+                    (base_label(p.base, lang),),
                     (p.source,),
                 ]
             )
@@ -160,6 +161,8 @@ def annex(ctx: NoteContext) -> dict[str, Any]:
         frame.append((s["collection"], tx.collection_label(e.collection, lang)))
     if e.field_period:
         frame.append((s["field_period"], e.field_period))
+    if e.date:
+        frame.append((s["note_date"], tx.format_date(e.date, lang)))
     frame += list(ctx.d.extra.items())
     return {
         "frame": frame,
