@@ -7,6 +7,7 @@ import itertools
 import re
 import shutil
 import subprocess
+import zlib
 from pathlib import Path
 
 import pytest
@@ -250,3 +251,21 @@ def test_pdf_shows_no_internal_reference_and_no_number_split_across_lines(note_f
     for a, b in itertools.pairwise(lines):
         cut = re.search(r"[^\W\d].*\s\d{1,3}$", a) and re.match(r"\d{3}(?!\d)", b)
         assert not cut, (a, b)
+
+
+@needs_poppler
+def test_pdf_is_tagged_with_language_title_and_alternative_text_for_every_figure(note_fr: Built) -> None:
+    pdf = note_fr.result.out_dir / "note.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, check=True, text=True).stdout
+    assert re.search(r"Tagged:\s+yes", info) and re.search(r"Metadata Stream:\s+yes", info)
+    assert re.search(r"Title:\s+\S", info)
+    raw = pdf.read_bytes()
+    streams = [raw]
+    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", raw, re.S):
+        try:
+            streams.append(zlib.decompress(m.group(1)))
+        except zlib.error:
+            continue
+    n_img = len(re.findall(r"<img ", note_fr.html))
+    assert sum(s.count(b"/Alt") for s in streams) >= n_img > 0
+    assert any(b"/Lang" in s for s in streams)

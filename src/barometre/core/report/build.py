@@ -173,7 +173,7 @@ def render_html(
 
 
 def write_pdf(html: str, base_dir: Path, pdf_path: Path, svg_dir: Path | None = None) -> None:
-    """``note.pdf`` from the note's HTML with WeasyPrint (A4, page numbers, table of contents).
+    """``note.pdf`` from the note's HTML with WeasyPrint (A4, page numbers, table of contents), tagged PDF/UA-1.
 
     ``svg_dir``: where the charts drawn with real text (``svg.fonttype = none``) are; the PDF uses
     them instead of ``figures/*.svg`` (same charts, text set in the document's Marianne, faster).
@@ -188,7 +188,9 @@ def write_pdf(html: str, base_dir: Path, pdf_path: Path, svg_dir: Path | None = 
         uri = svg_dir.resolve().as_uri()
         html = re.sub(r'(<img src=")figures/([^"/]+\.svg")', lambda m: f"{m.group(1)}{uri}/{m.group(2)}", html)
     try:
-        HTML(string=html, base_url=str(base_dir.resolve()) + "/").write_pdf(str(pdf_path))
+        # PDF/UA-1: tagged structure (headings, tables, figures with their alternative text, reading
+        # order), document language and title, XMP metadata — an accessible public publication (RGAA).
+        HTML(string=html, base_url=str(base_dir.resolve()) + "/").write_pdf(str(pdf_path), pdf_variant="pdf/ua-1")
     except Exception as exc:
         raise ReportError(f"génération du PDF impossible ({type(exc).__name__}: {exc})") from exc
 
