@@ -152,6 +152,7 @@ def render_html(
                     None,
                 ),
                 chapters=chapters,
+                key_interval=wording.caption("cards", data.lang),
                 editorial=data.editorial,
                 editorial_elsewhere=sorted(data.editorial.chapters() - {c.id for c in chapters})
                 if data.editorial

@@ -224,12 +224,16 @@ def region_map(ctx: NoteContext, ind: Indicator) -> FigureBlock | None:
         lang=ctx.lang,
         suppressed_label=ctx.s["nd_secret"],
         rows_extra=extra,
+        imprecise={r.domain_value for r in rows if wording.is_imprecise(r)},
+        imprecise_label=wording.imprecise_label(ctx.lang),
     )
     items = [(ctx.dlabel("region", r.domain_value), r) for r in rows]
     table = table_for_rows(ctx, cid, ftitle, items)
-    first = next(((lbl, r) for lbl, r in items if r.shown), None)
+    first = next(((lbl, r) for lbl, r in items if r.shown and not wording.is_imprecise(r)), None)
     lect = tx.lecture(ind, first[1], first[0], ctx.lang, proper=True) if first else None
-    return figure_block(ctx, cid, ftitle, "map", items, files, [ind], lect, table)
+    block = figure_block(ctx, cid, ftitle, "map", items, files, [ind], lect, table)
+    block.interval = wording.caption("map", ctx.lang)  # a map has no bars: its own caption
+    return block
 
 
 def _run_job(job: Job) -> fg.ChartFiles:

@@ -92,3 +92,50 @@ _EDITORIAL = {
 def editorial_strings(lang: str) -> Mapping[str, str]:
     """Labels of the authors' parts of the note (example boxes, notes)."""
     return _EDITORIAL[lang]
+
+
+#: An estimate whose 95 % interval is wider than this (points) is shown as imprecise on maps.
+IMPRECISE_WIDTH = 30.0
+
+
+def is_imprecise(r: Row) -> bool:
+    """A shown estimate too imprecise to be read as a value: flagged so by the disclosure rules, or
+    whose 95 % interval spans more than :data:`IMPRECISE_WIDTH` points."""
+    if not r.shown or r.estimate is None:
+        return False
+    if r.imprecise:
+        return True
+    return r.ci_low is not None and r.ci_high is not None and r.ci_high - r.ci_low > IMPRECISE_WIDTH
+
+
+def imprecise_label(lang: str) -> str:
+    if lang == "fr":
+        return f"Hachuré : estimation imprécise (intervalle de confiance de plus de {IMPRECISE_WIDTH:.0f} points)"
+    return f"Hatched: imprecise estimate (confidence interval wider than {IMPRECISE_WIDTH:.0f} points)"
+
+
+def caption(kind: str, lang: str) -> str:
+    """What stands under a figure that has no interval bars: ``map`` or ``cards`` (key figures)."""
+    if kind == "map":
+        if lang == "fr":
+            return (
+                "Chaque région est colorée selon son estimation ; les régions hachurées ont une estimation "
+                f"imprécise (intervalle de confiance à 95 % de plus de {IMPRECISE_WIDTH:.0f} points, à lire "
+                "dans le tableau de données) ; les régions grises ne sont pas diffusées (secret statistique)."
+            )
+        return (
+            "Each région is coloured by its estimate; hatched régions have an imprecise estimate (95% "
+            f"confidence interval wider than {IMPRECISE_WIDTH:.0f} points, see the data table); grey régions "
+            "are not published (statistical confidentiality)."
+        )
+    if kind == "cards":
+        if lang == "fr":
+            return (
+                "Sous chaque chiffre, l'intervalle de confiance à 95 % : la valeur vraie a 95 chances sur 100 "
+                "de s'y trouver, compte tenu de l'échantillon et de la pondération."
+            )
+        return (
+            "Under each figure, the 95% confidence interval: the true value lies within it with a 95% "
+            "probability, given the sample and the weighting."
+        )
+    raise ValueError(kind)
