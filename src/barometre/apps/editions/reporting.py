@@ -86,6 +86,20 @@ def _frozen_on(edition: Edition) -> str | None:
     return (edition.indicators_computed_at or edition.created_at).date().isoformat()
 
 
+def edition_facts(edition: Edition, lang: str) -> dict[str, object]:
+    """What a reader needs to date an edition: collection period, frame and its vintage, freeze date."""
+    info = load_snapshot().info
+    return {
+        "year": edition.year,
+        "simulated": edition.simulated,
+        "field_period": _field_period(edition, lang),
+        "frame": _frame_source(edition, f"{info.package} {info.version}, COG {info.cog}"),
+        "population_year": _population_year(edition, info.population_millesime),
+        "frozen_on": _frozen_on(edition),
+        "collection": edition.collection,
+    }
+
+
 def report_input(year: int, lang: str, editorial: Path | None = None) -> ReportInput:
     """The note's input for the published edition ``year``; ``editorial``: the authors' Markdown file
     (None: ``data/editorials/editorial-<year>-<lang>.md`` when the project ships one)."""

@@ -13,6 +13,17 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "public/home.html", {"home": home_figures(get_language() or "fr")})
 
 
+def methodology(request: HttpRequest) -> HttpResponse:
+    """How the figures are made: frame, collection, weighting, intervals, disclosure, and per edition
+    its collection period, frame vintage and the date its data were frozen."""
+    from barometre.apps.editions.queries import published_editions
+    from barometre.apps.editions.reporting import edition_facts
+
+    lang = "en" if (get_language() or "fr").startswith("en") else "fr"
+    editions = [edition_facts(e, lang) for e in published_editions().order_by("-year")]
+    return render(request, "public/methodology.html", {"editions": editions})
+
+
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "public/accessibility.html")
 

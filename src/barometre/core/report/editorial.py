@@ -101,6 +101,25 @@ class Editorial:
         return set(self.lessons) | set(self.examples)
 
 
+_KINDS_EN = (
+    ("Région ", "{} région"),
+    ("Communauté de communes ", "{} community of communes"),
+    ("Communauté d'agglomération ", "{} conurbation community"),
+    ("Métropole ", "{} métropole"),
+    ("Département ", "{} département"),
+)
+
+
+def territory_name(name: str, lang: str) -> str:
+    """A territory's name as the note's language says it (« Région Grand Est » → "Grand Est région")."""
+    if lang == "fr":
+        return name
+    for prefix, pattern in _KINDS_EN:
+        if name.startswith(prefix):
+            return pattern.format(name[len(prefix) :])
+    return name
+
+
 def default_path(edition: int, lang: str) -> Path | None:
     """``data/editorials/editorial-<edition>-<lang>.md`` when the project ships one."""
     path = EDITORIALS_DIR / f"editorial-{edition}-{lang}.md"
@@ -276,7 +295,7 @@ def load_editorial(path: Path, *, edition: int | None = None, lang: str | None =
                 boxes.append(
                     ExampleBox(
                         ex.key,
-                        ex.territory,
+                        territory_name(ex.territory, language),
                         ex.title[language],
                         ex.summary[language],
                         src.title[language],
