@@ -20,9 +20,8 @@ def published() -> Edition:
     e25 = make_edition(2025)
     make_response(e25, make_authority())
     make_estimate(e25, "ai_done_or_planned", estimate=58.4, ci_low=52.1, ci_high=64.7)
-    make_estimate(
-        e25, "ai_done_or_planned", breakdown="strate", domain_value="regions", estimate=88.0, ci_low=70.0, ci_high=97.0, n=12
-    )
+    regions = {"breakdown": "strate", "domain_value": "regions"}
+    make_estimate(e25, "ai_done_or_planned", **regions, estimate=88.0, ci_low=70.0, ci_high=97.0, n=12)
     return e25
 
 
@@ -58,9 +57,9 @@ def test_the_note_is_shown_in_the_site_frame_with_its_pdf(client: Client, publis
         folder = tmp_path / "notes" / "2025" / "fr"
         folder.mkdir(parents=True)
         (folder / "index.html").write_text(
-            "<!DOCTYPE html><html lang=\"fr\"><head><title>Note 2025</title><style>h2 { color: #000091; }"
-            "@media print { h2 { page-break-before: always; } }</style></head><body><header class=\"cover\">"
-            "<h1>Note</h1></header><main><section id=\"key-figures\"><h2>Chiffres clés</h2></section></main>"
+            '<!DOCTYPE html><html lang="fr"><head><title>Note 2025</title><style>h2 { color: #000091; }'
+            '@media print { h2 { page-break-before: always; } }</style></head><body><header class="cover">'
+            '<h1>Note</h1></header><main><section id="key-figures"><h2>Chiffres clés</h2></section></main>'
             "</body></html>",
             encoding="utf-8",
         )
