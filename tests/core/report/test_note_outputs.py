@@ -85,7 +85,7 @@ def test_html_works_offline(note_fr: Built) -> None:
 
 
 def test_building_twice_gives_the_same_html_and_svg(note_fr: Built, tmp_path: Path) -> None:
-    html, _ = render_html(synthetic_input("fr"), tmp_path)
+    html, _ = render_html(note_fr.data, tmp_path)  # the same input, editorial included
     assert html == note_fr.html
     a = sorted((note_fr.result.out_dir / "figures").glob("*.svg"))
     b = sorted((tmp_path / "figures").glob("*.svg"))
