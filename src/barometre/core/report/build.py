@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -208,15 +207,14 @@ def build_report(data: ReportInput, out_dir: Path, *, pdf: bool = True, workers:
     fig_dir = out_dir / "figures"
     if fig_dir.exists():
         shutil.rmtree(fig_dir)
-    with tempfile.TemporaryDirectory(prefix="barometre-note-") as tmp:
-        svg_dir = Path(tmp) if pdf else None
-        html, figs = render_html(data, out_dir, timings, workers=workers, text_svg_dir=svg_dir)
-        html_path = out_dir / "index.html"
-        html_path.write_text(html, encoding="utf-8")
-        pdf_path: Path | None = None
-        if pdf:
-            pdf_path = out_dir / "note.pdf"
-            target = pdf_path
-            _timed(timings, "pdf", lambda: write_pdf(html, out_dir, target, svg_dir))
+    # each chart is drawn once (one SVG with its text as text, a PNG, a CSV); the PDF reuses the SVGs
+    html, figs = render_html(data, out_dir, timings, workers=workers)
+    html_path = out_dir / "index.html"
+    html_path.write_text(html, encoding="utf-8")
+    pdf_path: Path | None = None
+    if pdf:
+        pdf_path = out_dir / "note.pdf"
+        target = pdf_path
+        _timed(timings, "pdf", lambda: write_pdf(html, out_dir, target))
     timings["total"] = time.perf_counter() - t0
     return BuildResult(out_dir, html_path, pdf_path, tuple(figs), timings)

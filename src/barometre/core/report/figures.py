@@ -20,6 +20,7 @@ import io
 import json
 import math
 import re
+import shutil
 import tempfile
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -115,7 +116,9 @@ def setup_style() -> str:
             "xtick.color": "#3A3A3A",
             "ytick.color": "#3A3A3A",
             "svg.hashsalt": "barometre",
-            "svg.fonttype": "path",
+            # text kept as <text> set in Marianne: one SVG serves the web page and the PDF (WeasyPrint
+            # sets it in the document's fonts, much faster than glyph outlines), drawn once
+            "svg.fonttype": "none",
             "path.simplify": True,
             "figure.dpi": 100,
         }
@@ -149,11 +152,9 @@ def _save(
     out_dir.mkdir(parents=True, exist_ok=True)
     svg, png, csv_name = f"{chart_id}.svg", f"{chart_id}.png", f"{chart_id}.csv"
     meta = {"Date": None, "Creator": None, "Title": title}
-    fig.savefig(out_dir / svg, format="svg", metadata=meta)
-    if text_svg_dir is not None:
-        # same chart with text as <text> (fonts of the embedding document): much faster in WeasyPrint
-        with plt.rc_context({"svg.fonttype": "none"}):
-            fig.savefig(text_svg_dir / svg, format="svg", metadata=meta)
+    fig.savefig(out_dir / svg, format="svg", metadata=meta)  # ``svg.fonttype`` none: text as <text>
+    if text_svg_dir is not None:  # kept for callers that want a second copy of the SVG elsewhere
+        shutil.copyfile(out_dir / svg, text_svg_dir / svg)
     fig.savefig(out_dir / png, format="png", dpi=png_dpi, metadata={"Software": None, "Title": title})
     plt.close(fig)
     buf = io.StringIO()
