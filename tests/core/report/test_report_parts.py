@@ -108,3 +108,18 @@ def test_points_agree_with_the_number_printed() -> None:
     assert format_points(2.0) == "+2\u00a0pts" and format_points(0.3) == "0\u00a0pt"  # no "+0"
     assert format_points(1, lang="en") == "+1 pt" and format_points(3, lang="en") == "+3 pts"
     assert format_margin(1.2) == "±\u00a01,2\u00a0pt"
+
+
+def test_the_reen_indicator_among_the_authorities_subject_to_reen_takes_the_key_figure_when_present() -> None:
+    from dataclasses import replace
+
+    from barometre.core.report.selection import headline_ids
+    from barometre.core.report.synthetic import synthetic_input
+
+    data = synthetic_input("fr")
+    assert "reen_strategy" in headline_ids(data) or "reen_strategy_subject" in headline_ids(data)
+    reen = next(i for i in data.catalogue.indicators if i.id == "reen_strategy")
+    others = tuple(i for i in data.catalogue.indicators if i.id != "reen_strategy_subject")
+    cat = replace(data.catalogue, indicators=(*others, replace(reen, id="reen_strategy_subject")))
+    ids = headline_ids(replace(data, catalogue=cat))
+    assert "reen_strategy_subject" in ids and "reen_strategy" not in ids

@@ -68,8 +68,16 @@ def stratum_order(domain: str) -> int:
     return 99
 
 
+#: Indicators that take another's place on the key-figures page when the catalogue has them: the
+#: REEN strategy among the authorities the law covers, rather than among all authorities.
+PREFERRED: dict[str, str] = {"reen_strategy": "reen_strategy_subject"}
+
+
 def headline_ids(data: ReportInput) -> tuple[str, ...]:
-    return data.headline if data.headline is not None else HEADLINE
+    if data.headline is not None:
+        return data.headline
+    known = {i.id for i in data.catalogue.indicators}
+    return tuple(PREFERRED[i] if PREFERRED.get(i) in known else i for i in HEADLINE)
 
 
 def key_indicators(data: ReportInput, ix: RowIndex) -> list[tuple[Indicator, Row, bool]]:
