@@ -184,6 +184,9 @@ def write_pdf(html: str, base_dir: Path, pdf_path: Path, svg_dir: Path | None = 
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
+    # the figures' data tables are folded away on screen and hidden in print: leaving them out of the
+    # PDF's document gives the same pages with half the elements to style and lay out
+    html = re.sub(r'<details class="chart-data">.*?</details>\n?', "", html, flags=re.S)
     if svg_dir is not None:
         uri = svg_dir.resolve().as_uri()
         html = re.sub(r'(<img src=")figures/([^"/]+\.svg")', lambda m: f"{m.group(1)}{uri}/{m.group(2)}", html)
