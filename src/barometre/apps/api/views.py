@@ -345,7 +345,6 @@ def _indicator_dict(ind: Any, request: Request) -> dict[str, Any]:
                 "domain_value": p.domain,
                 "base": {"fr": base_label(p.base, "fr"), "en": base_label(p.base, "en")},
                 "source": p.source,
-                "note": p.note,
             }
             for p in ind.published
         ],
