@@ -93,7 +93,8 @@ def run(with_r: bool) -> None:  # with_r: no R workload here
         if base is not None:
             tree = work / "base"
             tree.mkdir()
-            archive = subprocess.run(["git", "archive", "--format=tar", base], cwd=ROOT, capture_output=True, check=True)
+            git_archive = ["git", "archive", "--format=tar", base]
+            archive = subprocess.run(git_archive, cwd=ROOT, capture_output=True, check=True)
             subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
             sides.append((f"previous version ({base[:10]})", tree / "src"))
         measured: dict[str, float] = {}
