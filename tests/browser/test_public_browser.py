@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import axe_audit
-from tests.factories import make_edition, make_estimate, make_rennes, make_response
+from tests.factories import RENNES, make_edition, make_estimate, make_rennes, make_response
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -90,3 +90,55 @@ def test_poll_pages_are_accessible(page: Any, live_server: Any, data: None) -> N
     page.goto(live_server.url + "/resultats/sondage/2025/")
     assert page.locator("h1").inner_text().startswith("Regard des Français")
     assert axe_audit(page) == []
+
+
+#: Words of the page's text cut across two lines (a word whose box spans several lines).
+BROKEN_WORDS_JS = """
+() => {
+  const broken = [];
+  const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const re = /[^\\s\\u00a0\\u202f]{4,}/g;
+    let m;
+    while ((m = re.exec(node.textContent)) !== null) {
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const rects = [...range.getClientRects()].filter(r => r.width > 0);
+      const lines = new Set(rects.map(r => Math.round(r.top)));
+      if (lines.size > 1 && !/[-\\u2010\\u2013\\u2014/]/.test(m[0])) broken.push(m[0]);
+    }
+  }
+  return broken;
+}
+"""
+
+
+def test_authority_page_at_390px_has_no_horizontal_scroll_no_broken_word_and_passes_axe(
+    browser: Any, live_server: Any, data: None
+) -> None:
+    from barometre.apps.editions.models import Edition
+
+    e25 = Edition.objects.get(year=2025)
+    rennes_stratum = RENNES["stratum"]
+    make_estimate(
+        e25, "rssi", breakdown="strate", domain_value=rennes_stratum, estimate=64.0, ci_low=50.0, ci_high=76.0, n=40
+    )
+    make_estimate(e25, "rssi", estimate=41.0, ci_low=37.0, ci_high=45.0)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, bypass_csp=True, locale="fr-FR")
+    page = context.new_page()
+    page.goto(live_server.url + f"/collectivites/{RENNES['code']}/", wait_until="domcontentloaded", timeout=90_000)
+    assert page.locator("[data-peer=rssi]").count() == 1
+    assert page.locator(".barometre-legend li").count() == 3
+    wide = page.evaluate(
+        "[...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > "
+        "document.documentElement.clientWidth + 1).map(e => e.tagName + '.' + e.className + ' ' + "
+        "Math.round(e.getBoundingClientRect().right) + ' ' + getComputedStyle(e).whiteSpace + ' ' + "
+        "getComputedStyle(e).width).slice(0, 12)"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), wide
+    assert page.evaluate(BROKEN_WORDS_JS) == []
+    assert "ePCI" not in page.locator("main").inner_text()
+    assert axe_audit(page) == []
+    context.close()

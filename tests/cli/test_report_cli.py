@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import types
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from typer.testing import CliRunner
 
 from barometre.cli import report as report_cli
 from barometre.cli.main import app
+from barometre.core.report.editorial import load_editorial
 from barometre.core.report.synthetic import synthetic_input
 
 runner = CliRunner()
@@ -21,9 +23,12 @@ runner = CliRunner()
 def fake_reporting(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
     calls: list[tuple[int, str]] = []
 
-    def report_input(year: int, lang: str) -> object:
+    def report_input(year: int, lang: str, editorial: Path | None = None) -> object:
         calls.append((year, lang))
-        return synthetic_input(lang, year)
+        data = synthetic_input(lang, year)
+        if editorial is None:
+            return data
+        return replace(data, editorial=load_editorial(editorial, edition=year, lang=lang))
 
     module = types.ModuleType("barometre.apps.editions.reporting")
     module.report_input = report_input  # type: ignore[attr-defined]
@@ -56,3 +61,30 @@ def test_report_build_without_the_reporting_module_fails_in_one_line(
     result = runner.invoke(app, ["report", "build", "--edition", "2025", "--out", str(tmp_path)])
     assert result.exit_code == 2
     assert "erreur" in result.output and "Traceback" not in result.output
+
+
+def test_report_build_with_a_malformed_editorial_fails_in_one_line_naming_file_and_line(
+    fake_reporting: list[tuple[int, str]], tmp_path: Path
+) -> None:
+    editorial = tmp_path / "edito.md"
+    head = "---\nedition: 2025\nlang: fr\ntitle: Édito\n---\n\n"
+    editorial.write_text(head + "Texte.\n\n## Exemples {examples=ia}\n- nulle-part\n")
+    out = tmp_path / "note"
+    result = runner.invoke(
+        app, ["report", "build", "--edition", "2025", "--out", str(out), "--no-pdf", "--editorial", str(editorial)]
+    )
+    assert result.exit_code != 0
+    lines = [ln for ln in result.output.splitlines() if ln.strip()]
+    assert len(lines) == 1, result.output
+    assert "edito.md:10" in lines[0] and "nulle-part" in lines[0]
+    assert not (out / "index.html").exists()
+
+
+def test_report_build_with_a_missing_editorial_names_the_file(
+    fake_reporting: list[tuple[int, str]], tmp_path: Path
+) -> None:
+    missing = tmp_path / "absent.md"
+    argv = ["report", "build", "--edition", "2025", "--out", str(tmp_path / "n"), "--no-pdf"]
+    result = runner.invoke(app, [*argv, "--editorial", str(missing)])
+    assert result.exit_code != 0
+    assert "absent.md" in result.output and "Traceback" not in result.output

@@ -68,3 +68,17 @@ def test_french_is_the_default_whatever_the_browser_asks(client: Client) -> None
     assert '<html lang="fr"' in html
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert '<html lang="en"' in client.get("/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+
+def test_home_page_leads_with_the_latest_published_edition_and_its_intervals(client: Client) -> None:
+    from tests.factories import make_authority, make_edition, make_estimate, make_response
+
+    e24, e25 = make_edition(2024), make_edition(2025)
+    make_response(e25, make_authority())
+    make_estimate(e24, "rssi", estimate=30.0, ci_low=25.0, ci_high=35.0)
+    make_estimate(e25, "rssi", estimate=41.2, ci_low=36.4, ci_high=46.0)
+    html = client.get("/").content.decode()
+    latest = html.index('data-latest="rssi"')
+    assert latest < html.index("Ce que disait la note de conjoncture 2024")  # ours first, La Poste's quoted after
+    assert "Les chiffres de l’édition 2025" in html
+    assert "41\u00a0%" in html[latest:] and "[36\u00a0%\u00a0; 46\u00a0%]" in html

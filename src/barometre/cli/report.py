@@ -18,7 +18,9 @@ class Lang(enum.StrEnum):
     en = "en"
 
 
-def build_note(year: int, lang: str, out: Path, *, pdf: bool = True) -> dict[str, object]:
+def build_note(
+    year: int, lang: str, out: Path, *, pdf: bool = True, editorial: Path | None = None
+) -> dict[str, object]:
     """Read the edition from the database (``apps.editions.reporting.report_input``) and build the note.
 
     Returns a summary (files and seconds per stage). Needs Django set up.
@@ -31,7 +33,7 @@ def build_note(year: int, lang: str, out: Path, *, pdf: bool = True) -> dict[str
         raise ReportError(f"lecture de l'édition impossible : module {exc.name} absent") from None
     from barometre.core.report import build_report
 
-    data = report_input(year, lang)
+    data = report_input(year, lang, editorial)
     result = build_report(data, out, pdf=pdf)
     return {
         "edition": year,
@@ -41,6 +43,7 @@ def build_note(year: int, lang: str, out: Path, *, pdf: bool = True) -> dict[str
         "html": str(result.html),
         "pdf": str(result.pdf) if result.pdf else None,
         "figures": len(result.figures),
+        "editorial": bool(data.editorial),
         "timings": {k: round(v, 3) for k, v in result.timings.items()},
     }
 
@@ -51,13 +54,19 @@ def build(
     lang: Lang = typer.Option(Lang.fr, "--lang", help="Langue de la note (fr ou en)."),
     out: Path = typer.Option(..., "--out", "-o", help="Dossier de sortie (index.html, note.pdf, figures/)."),
     no_pdf: bool = typer.Option(False, "--no-pdf", help="Ne produit pas le PDF (plus rapide)."),
+    editorial: Path | None = typer.Option(
+        None,
+        "--editorial",
+        help="Texte des auteurs (Markdown avec en-tête) : éditorial, enseignements, exemples, recommandations. "
+        "Par défaut : data/editorials/editorial-<édition>-<langue>.md s'il existe.",
+    ),
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Construit la note de conjoncture : index.html, note.pdf et figures/ (SVG, PNG, CSV)."""
 
     def go() -> None:
         setup_django()
-        summary = build_note(edition, lang.value, out, pdf=not no_pdf)
+        summary = build_note(edition, lang.value, out, pdf=not no_pdf, editorial=editorial)
         if fmt is OutputFormat.json:
             print_json(summary)
             return

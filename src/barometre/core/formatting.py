@@ -29,11 +29,27 @@ def format_percent(value: float, decimals: int = 0, lang: str = "fr") -> str:
     return f"{number}{NBSP}%" if lang == "fr" else f"{number}%"
 
 
+def _printed_value(number: str, lang: str) -> float:
+    """The value of a number as :func:`format_number` printed it."""
+    plain = number.replace(NNBSP, "").replace(NBSP, "")
+    return float(plain.replace(",", ".") if lang == "fr" else plain.replace(",", ""))
+
+
+def _points_unit(number: str, lang: str) -> str:
+    """« pt » or « pts » agreeing with the number as printed: French singular below 2 (0, 1, 1,5 pt),
+    English singular for exactly 1 (1 pt, 0 pts, 1.5 pts)."""
+    value = _printed_value(number, lang)
+    if lang == "fr":
+        return "pt" if value < 2 else "pts"
+    return "pt" if value == 1 else "pts"
+
+
 def format_points(value: float, decimals: int = 0, lang: str = "fr") -> str:
-    """Format a difference of percentages in points (``+3 pts``)."""
-    sign = "+" if value > 0 else ("−" if value < 0 else "")
+    """Format a difference of percentages in points (``+3 pts``, ``+1 pt``; no sign on a printed 0)."""
     number = format_number(abs(value), decimals, lang)
-    return f"{sign}{number}{NBSP}pts" if lang == "fr" else f"{sign}{number} pts"
+    sign = "" if _printed_value(number, lang) == 0 else ("+" if value > 0 else "−")
+    unit = _points_unit(number, lang)
+    return f"{sign}{number}{NBSP}{unit}" if lang == "fr" else f"{sign}{number} {unit}"
 
 
 def format_interval(low: float, high: float, decimals: int = 0, lang: str = "fr") -> str:
@@ -45,7 +61,8 @@ def format_interval(low: float, high: float, decimals: int = 0, lang: str = "fr"
 def format_margin(value: float, decimals: int = 1, lang: str = "fr") -> str:
     """A margin of error in points: ``± 4,4 pts``."""
     number = format_number(abs(value), decimals, lang)
-    return f"±{NBSP}{number}{NBSP}pts" if lang == "fr" else f"±{number} pts"
+    unit = _points_unit(number, lang)
+    return f"±{NBSP}{number}{NBSP}{unit}" if lang == "fr" else f"±{number} {unit}"
 
 
 MONTHS: dict[str, tuple[str, ...]] = {

@@ -152,7 +152,7 @@ def _write(
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(columns)
         for r in rows:
-            writer.writerow(["" if r.get(c) is None else _csv_value(r.get(c)) for c in columns])
+            writer.writerow(["" if r.get(c) is None else _csv_value(r.get(c), CSV_DECIMALS.get(c)) for c in columns])
     table = pa.table({c: pa.array([r.get(c) for r in rows], type=_ARROW[fields[c][0]]) for c in columns})
     pq.write_table(table, directory / f"{name}.parquet")
     with open(directory / f"{name}.json", "w", encoding="utf-8") as fh:
@@ -164,9 +164,34 @@ def _iso_datetime(text: str) -> str:
     return text if "T" in text else f"{text}T00:00:00Z"
 
 
-def _csv_value(value: Any) -> str:
+#: Decimals of a number in the CSV files, rounded for people (percentages and their bounds 1, standard
+#: errors 2, counts and populations none); Parquet and JSON keep full precision.
+CSV_DECIMALS: dict[str, int] = {
+    "estimate": 1,
+    "ci_low": 1,
+    "ci_high": 1,
+    "respondent_share": 1,
+    "direct": 1,
+    "eblup": 1,
+    "published": 1,
+    "se": 2,
+    "direct_se": 2,
+    "mse": 2,
+    "cv": 2,
+    "deff": 2,
+    "n": 0,
+    "population": 0,
+}
+
+
+def _csv_value(value: Any, decimals: int | None = None) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float | int) and decimals is not None:
+        if decimals == 0:
+            return str(round(value))
+        text = f"{round(float(value), decimals):.{decimals}f}"
+        return "0" + text[2:] if text.startswith("-0") and float(text) == 0 else text
     if isinstance(value, float):
         return repr(round(value, 10))
     if isinstance(value, str):

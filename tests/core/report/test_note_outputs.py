@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 import shutil
 import subprocess
+import zlib
 from pathlib import Path
 
 import pytest
@@ -71,16 +73,19 @@ def test_every_chart_and_table_states_coverage_source_and_reading(note_fr: Built
 
 def test_html_works_offline(note_fr: Built) -> None:
     html = note_fr.html
-    assert not re.search(r"""(src|href)=["']https?://""", html)
+    # nothing is loaded from the network; links a reader follows (the authors' sources) are allowed
+    assert not re.search(r"""src=["']https?://|<link[^>]+href=["']https?://""", html)
     assert "url(http" not in html
     for ref in re.findall(r"""(?:src|href)="([^"#]+)\"""", html):
+        if re.match(r"https://", ref) and re.search(rf'<a href="{re.escape(ref)}">', html):
+            continue
         assert (note_fr.result.out_dir / ref).exists(), ref
     for font in re.findall(r'url\("(fonts/[^"]+)"\)', html):
         assert (note_fr.result.out_dir / font).is_file(), font
 
 
 def test_building_twice_gives_the_same_html_and_svg(note_fr: Built, tmp_path: Path) -> None:
-    html, _ = render_html(synthetic_input("fr"), tmp_path)
+    html, _ = render_html(note_fr.data, tmp_path)  # the same input, editorial included
     assert html == note_fr.html
     a = sorted((note_fr.result.out_dir / "figures").glob("*.svg"))
     b = sorted((tmp_path / "figures").glob("*.svg"))
@@ -213,3 +218,57 @@ def test_a_real_edition_has_no_simulated_banner(tmp_path: Path) -> None:
     html, _ = render_html(real, tmp_path)
     assert "simul" not in norm(" ".join(parse(html).text)).lower()
     assert "Données simulées" not in html
+
+
+@needs_poppler
+def test_editorial_and_example_boxes_are_in_the_html_and_the_pdf(note_fr: Built) -> None:
+    ed = note_fr.data.editorial
+    assert ed is not None
+    root = parse(note_fr.html)
+    boxes = [e for e in root.elements if e.tag == "aside" and e.attrs.get("data-example")]
+    assert len(boxes) >= 3
+    for box in boxes:  # each box: territory, project, what it does, a source link
+        assert box.attrs["data-example"] in {x.key for xs in ed.examples.values() for x in xs}
+    links = re.findall(r'<aside class="example".*?</aside>', note_fr.html, flags=re.S)
+    assert all(re.search(r'<a href="https://[^"]+">', b) for b in links)
+    pdf_text = norm(_pdftotext(note_fr.result.out_dir / "note.pdf"))
+    opening = norm(re.sub(r"<[^>]+>", "", ed.opening).split(".")[0])
+    assert opening and opening in pdf_text and opening in norm(note_fr.html)
+    for xs in ed.examples.values():
+        for x in xs:
+            assert norm(x.territory) in pdf_text
+    assert ed.recommendations is not None and 'id="recommendations"' in note_fr.html
+
+
+@needs_poppler
+def test_pdf_shows_no_internal_reference_and_no_number_split_across_lines(note_fr: Built) -> None:
+    raw = _pdftotext(note_fr.result.out_dir / "note.pdf")
+    for word in ("facts.md", "seeds/", "all respondents", "unclear"):
+        assert word not in raw, word
+    assert not re.search(r"(?<![\d,])1[\u00a0\u202f ]pts\b", raw)
+    # reading order (no -layout): a sentence whose number is cut after a digit group, "… de 3" / "500 habitants"
+    text = subprocess.run(
+        ["pdftotext", str(note_fr.result.out_dir / "note.pdf"), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    lines = [ln.strip() for ln in text.splitlines()]
+    for a, b in itertools.pairwise(lines):
+        cut = re.search(r"[^\W\d].*\s\d{1,3}$", a) and re.match(r"\d{3}(?!\d)", b)
+        assert not cut, (a, b)
+
+
+@needs_poppler
+def test_pdf_is_tagged_with_language_title_and_alternative_text_for_every_figure(note_fr: Built) -> None:
+    pdf = note_fr.result.out_dir / "note.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, check=True, text=True).stdout
+    assert re.search(r"Tagged:\s+yes", info) and re.search(r"Metadata Stream:\s+yes", info)
+    assert re.search(r"Title:\s+\S", info)
+    raw = pdf.read_bytes()
+    streams = [raw]
+    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", raw, re.S):
+        try:
+            streams.append(zlib.decompress(m.group(1)))
+        except zlib.error:
+            continue
+    n_img = len(re.findall(r"<img ", note_fr.html))
+    assert sum(s.count(b"/Alt") for s in streams) >= n_img > 0
+    assert any(b"/Lang" in s for s in streams)

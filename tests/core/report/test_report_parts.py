@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from barometre.core.errors import ReportError
-from barometre.core.formatting import format_interval, format_margin
+from barometre.core.formatting import format_interval, format_margin, format_points
 from barometre.core.registry import Kind, load_snapshot
 from barometre.core.report import rows_from
 from barometre.core.report.figures import load_regions, svg_path
@@ -101,3 +101,25 @@ def test_a_change_between_simulated_editions_says_it_is_simulated(simulated: boo
     # 20 points with both standard errors at 2: z = 20 / √8 ≈ 7, significant; simulated says so
     assert "hausse significative" in text
     assert ("évolution entre données simulées" in text) == simulated
+
+
+def test_points_agree_with_the_number_printed() -> None:
+    assert format_points(1.2) == "+1\u00a0pt" and format_points(-1.5, 1) == "−1,5\u00a0pt"
+    assert format_points(2.0) == "+2\u00a0pts" and format_points(0.3) == "0\u00a0pt"  # no "+0"
+    assert format_points(1, lang="en") == "+1 pt" and format_points(3, lang="en") == "+3 pts"
+    assert format_margin(1.2) == "±\u00a01,2\u00a0pt"
+
+
+def test_the_reen_indicator_among_the_authorities_subject_to_reen_takes_the_key_figure_when_present() -> None:
+    from dataclasses import replace
+
+    from barometre.core.report.selection import headline_ids
+    from barometre.core.report.synthetic import synthetic_input
+
+    data = synthetic_input("fr")
+    assert "reen_strategy" in headline_ids(data) or "reen_strategy_subject" in headline_ids(data)
+    reen = next(i for i in data.catalogue.indicators if i.id == "reen_strategy")
+    others = tuple(i for i in data.catalogue.indicators if i.id != "reen_strategy_subject")
+    cat = replace(data.catalogue, indicators=(*others, replace(reen, id="reen_strategy_subject")))
+    ids = headline_ids(replace(data, catalogue=cat))
+    assert "reen_strategy_subject" in ids and "reen_strategy" not in ids

@@ -102,7 +102,7 @@ def test_a_differencing_attack_through_the_api_and_the_open_data_recovers_no_hid
         if r["suppressed"]:
             assert all(o[k] == "" for k in HIDDEN_NUMBERS) and o["reason"] == r["reason"]
         else:
-            assert float(o["estimate"]) == pytest.approx(r["estimate"])
+            assert float(o["estimate"]) == pytest.approx(r["estimate"], abs=0.05)  # the CSV keeps 1 decimal
 
     arrays, result_w, (_, mat) = _oracle(simulated_2025)
     ids = [ind.id for ind in mat.indicators]

@@ -108,3 +108,32 @@ def test_concurrent_first_downloads_are_complete_and_identical_to_a_sequential_o
         # One generation served, the one before kept for readers that resolved the link just before.
         assert (tmp_path / "opendata" / "2025").is_symlink()
         assert len(list((tmp_path / "opendata").glob(".2025.gen-*"))) <= 2
+
+
+def test_csv_is_rounded_for_people_while_parquet_and_json_keep_full_precision(tmp_path: Path) -> None:
+    e25 = make_edition(2025)
+    make_response(e25, make_authority())
+    make_estimate(e25, "ai_deployed", estimate=52.63333333, ci_low=43.91234, ci_high=61.4567, n=180)
+    result = CliRunner().invoke(app, ["opendata", "export", "--edition", "2025", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "estimations.csv").read_text(encoding="utf-8"))))
+    shown = [r for r in rows if r["suppressed"] == "false"]
+    assert shown
+    for r in shown:
+        for col, decimals in (("estimate", 1), ("ci_low", 1), ("ci_high", 1), ("se", 2)):
+            if r[col]:
+                assert len(r[col].partition(".")[2]) <= decimals, (col, r[col])
+        for col in ("n", "population"):
+            if r[col]:
+                assert "." not in r[col], (col, r[col])
+    assert any(r["estimate"] == "52.6" for r in shown)
+    full = json.loads((tmp_path / "estimations.json").read_text(encoding="utf-8"))
+    assert any(abs(r["estimate"] - 52.63333333) < 1e-9 for r in full if r["estimate"] is not None)
+
+
+def test_the_open_data_page_lists_each_file_with_format_size_and_date(tmp_path: Path, published: None) -> None:
+    with override_settings(DATA_DIR=tmp_path):
+        page = Client().get("/donnees-ouvertes/").content.decode()
+    assert page.count('class="fr-download__link"') >= 7
+    assert "CSV –" in page and "PARQUET –" in page
+    assert "/methodologie/" in page

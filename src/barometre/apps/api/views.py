@@ -33,6 +33,7 @@ from barometre.apps.registry.queries import (
     search_queryset,
     search_text_too_short,
 )
+from barometre.core.indicators.bases import base_label
 from barometre.core.indicators.compute import ESTIMATE_COLUMNS
 from barometre.core.indicators.labels import definition_pair, reason_label
 from barometre.core.registry import Kind
@@ -342,9 +343,8 @@ def _indicator_dict(ind: Any, request: Request) -> dict[str, Any]:
                 "value": p.value,
                 "breakdown": p.breakdown,
                 "domain_value": p.domain,
-                "base": p.base,
+                "base": {"fr": base_label(p.base, "fr"), "en": base_label(p.base, "en")},
                 "source": p.source,
-                "note": p.note,
             }
             for p in ind.published
         ],

@@ -54,4 +54,81 @@ def authority(request: HttpRequest, code: str) -> HttpResponse:
     context = public_diagnostic(found, agents=agents, lang=active_lang())
     context.update({"authority": found, "agents": agents, "agents_error": agents_error})
     context["opsn"] = opsn_context(found.departement or None, active_lang())
+    context["peers"] = _stratum_figures(found.stratum, active_lang())
+    context["statuses"] = _status_legend(active_lang())
     return render(request, "diagnostic/authority.html", context)
+
+
+def _status_legend(lang: str) -> list[dict[str, str]]:
+    """The verdicts of the obligations table, with what each means."""
+    from barometre.apps.diagnostic.services import STATUS_BADGES
+
+    meaning = {
+        "applies": ("l'obligation s'applique à la collectivité", "the obligation applies to the authority"),
+        "does_not_apply": ("l'obligation ne s'applique pas", "the obligation does not apply"),
+        "depends": (
+            "la réponse dépend d'une information que le registre n'a pas (question posée en dessous)",
+            "the answer depends on something the registry does not know (question shown below)",
+        ),
+    }
+    out = []
+    for status, (level, label) in STATUS_BADGES.items():
+        fr, en = meaning.get(status, ("", ""))
+        out.append({"status": status, "level": level, "label": label, "meaning": fr if lang == "fr" else en})
+    return out
+
+
+def _stratum_figures(stratum: str, lang: str) -> dict[str, object] | None:
+    """The headline indicators of the authority's stratum in the latest published edition, as
+    published (hidden cells stay hidden: the disclosure rules were applied when they were stored)."""
+    from barometre.apps.editions import estimates
+    from barometre.apps.editions.queries import catalogue, published_editions, published_estimates
+    from barometre.core.formatting import format_interval, format_percent
+    from barometre.core.indicators.labels import reason_label
+    from barometre.core.registry import STRATUM_LABELS, Stratum
+    from barometre.core.registry.model import STRATUM_LABELS_EN
+    from barometre.core.report.selection import HEADLINE
+
+    edition = published_editions().order_by("-year").first()
+    if edition is None:
+        return None
+    stored = published_estimates().filter(
+        edition=edition, breakdown="strate", domain_value=stratum, indicator__in=HEADLINE
+    )
+    rows = {r.indicator: r for r in estimates.rows_of(stored)}
+    overall = {
+        r.indicator: r
+        for r in estimates.rows_of(
+            published_estimates().filter(
+                edition=edition, breakdown="ensemble", domain_value="ensemble", indicator__in=HEADLINE
+            )
+        )
+    }
+    indicators = {i.id: i for i in catalogue().indicators}
+    figures = []
+    for iid in HEADLINE:
+        r = rows.get(iid)
+        if r is None or iid not in indicators:
+            continue
+        shown = r.shown and r.estimate is not None and r.ci_low is not None and r.ci_high is not None
+        o = overall.get(iid)
+        ok = o is not None and o.shown and o.estimate is not None
+        overall_text = format_percent(o.estimate, 0, lang) if ok and o and o.estimate is not None else "—"
+        figures.append(
+            {
+                "indicator": iid,
+                "label": indicators[iid].short_label.get(lang),
+                "value": format_percent(r.estimate or 0.0, 0, lang) if shown else "",
+                "interval": format_interval(r.ci_low or 0.0, r.ci_high or 0.0, 0, lang) if shown else "",
+                "reason": "" if shown else reason_label(r.reason, lang),
+                "n": r.n if shown else None,
+                "overall": overall_text,
+            }
+        )
+    if not figures:
+        return None
+    try:
+        label = (STRATUM_LABELS if lang == "fr" else STRATUM_LABELS_EN)[Stratum(stratum)]
+    except ValueError:
+        label = stratum
+    return {"edition": edition, "stratum": label, "figures": figures}

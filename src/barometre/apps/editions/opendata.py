@@ -12,6 +12,7 @@ from barometre.apps.editions.smallarea import row_dict
 from barometre.core import opendata
 from barometre.core.errors import EditionError, NotFound
 from barometre.core.indicators.labels import INTERVAL_METHOD_TEXT, MAR_ASSUMPTION_TEXT, plain_definition, reason_label
+from barometre.core.report.selection import stratum_order
 from barometre.core.report.text import disclosure_text
 
 
@@ -38,6 +39,17 @@ def export_edition(year: int, directory: Path) -> opendata.ExportSummary:
                 "reason_label": reason_label(row.reason, "fr"),
             }
         )
+    # strata and kinds in their natural order (registry's enumerations), not alphabetically
+    first_seen: dict[tuple[str, str], int] = {}
+    for i, r in enumerate(rows):
+        first_seen.setdefault((r["indicator"], r["breakdown"]), i)
+    rows.sort(
+        key=lambda r: (
+            first_seen[(r["indicator"], r["breakdown"])],
+            stratum_order(r["domain_value"]) if r["breakdown"] in ("strate", "type") else 0,
+            r["domain_value"],
+        )
+    )
     indicators = [
         {
             "indicator": i.id,

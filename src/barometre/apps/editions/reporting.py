@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from barometre.apps.editions.answers import STATISTICS_STATUSES
 from barometre.apps.editions.models import Edition, EditionState
 from barometre.apps.editions.pipeline import DISCLOSURE_RULE, stored_rows
@@ -19,6 +22,8 @@ def _rows(edition: Edition) -> tuple[Row, ...]:
 
 def _field_period(edition: Edition, lang: str) -> str | None:
     if edition.opens_on is None or edition.closes_on is None:
+        if edition.simulated:
+            return "aucune : réponses simulées" if lang == "fr" else "none: simulated answers"
         return None
     from django.utils import formats, translation
 
@@ -58,7 +63,49 @@ def _small_areas(edition: Edition) -> tuple[SmallAreaMap, ...]:
     )
 
 
-def report_input(year: int, lang: str) -> ReportInput:
+def _frame_source(edition: Edition, current: str) -> str:
+    """The frame the edition was drawn from (recorded when it was opened), else the loaded one."""
+    recorded = (edition.frame_version or "").strip()
+    if not recorded:
+        return current
+    m = re.fullmatch(r"(.+?) \(COG (\d{4}), population municipale \d{4}\)", recorded)
+    return f"{m.group(1)}, COG {m.group(2)}" if m else recorded
+
+
+def _population_year(edition: Edition, current: object) -> str:
+    m = re.search(r"population municipale (\d{4})", edition.frame_version or "")
+    return m.group(1) if m else str(current)
+
+
+def _frozen_on(edition: Edition) -> str | None:
+    """The date the edition's data were frozen: its close; a simulated edition without dates has none."""
+    if edition.closes_on is not None:
+        return edition.closes_on.isoformat()
+    if edition.simulated:
+        return None
+    return (edition.indicators_computed_at or edition.created_at).date().isoformat()
+
+
+def edition_facts(edition: Edition, lang: str) -> dict[str, object]:
+    """What a reader needs to date an edition: collection period, frame and its vintage, freeze date."""
+    info = load_snapshot().info
+    return {
+        "year": edition.year,
+        "simulated": edition.simulated,
+        "field_period": _field_period(edition, lang),
+        "frame": _frame_source(edition, f"{info.package} {info.version}, COG {info.cog}"),
+        "population_year": _population_year(edition, info.population_millesime),
+        "frozen_on": _frozen_on(edition),
+        "collection": edition.collection,
+    }
+
+
+def report_input(year: int, lang: str, editorial: Path | None = None) -> ReportInput:
+    """The note's input for the published edition ``year``; ``editorial``: the authors' Markdown file
+    (None: ``data/editorials/editorial-<year>-<lang>.md`` when the project ships one)."""
+    from barometre.core.report.editorial import default_path, load_editorial
+
+    editorial_path = editorial if editorial is not None else default_path(year, lang)
     edition = Edition.objects.filter(year=year).first()
     if edition is None:
         raise NotFound(f"l'édition {year} n'existe pas")
@@ -76,15 +123,15 @@ def report_input(year: int, lang: str) -> ReportInput:
             simulated=edition.simulated,
             n_respondents=n_resp,
             questionnaire_year=edition.questionnaire_year,
-            frame_source=f"{info.package} {info.version}, COG {info.cog}",
+            frame_source=_frame_source(edition, f"{info.package} {info.version}, COG {info.cog}"),
             frame_millesime=(
-                f"population municipale INSEE {info.population_millesime}"
+                f"population municipale INSEE {_population_year(edition, info.population_millesime)}"
                 if lang == "fr"
-                else f"INSEE municipal population {info.population_millesime}"
+                else f"INSEE municipal population {_population_year(edition, info.population_millesime)}"
             ),
             n_units=edition.sample.count() or len(load_snapshot().authorities),
             collection="sample" if edition.collection == "sample" else "census",
-            date=(edition.indicators_computed_at or edition.created_at).date().isoformat(),
+            date=_frozen_on(edition),
             field_period=_field_period(edition, lang),
         ),
         catalogue=catalogue(),
@@ -95,4 +142,5 @@ def report_input(year: int, lang: str) -> ReportInput:
         lang=lang,
         poll=report_poll(year),
         small_areas=_small_areas(edition),
+        editorial=load_editorial(editorial_path, edition=year, lang=lang) if editorial_path else None,
     )

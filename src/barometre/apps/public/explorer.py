@@ -161,7 +161,36 @@ def indicator_page(request: HttpRequest, indicator_id: str) -> HttpResponse:
         "published": indicator.published,
         "simulated_banner": bool(edition.simulated),
     }
+    context.update(_citation(request, indicator, edition, breakdown, lang))
     return render(request, "public/indicator.html", context)
+
+
+def _citation(
+    request: HttpRequest, indicator: Indicator, edition: Edition, breakdown: str, lang: str
+) -> dict[str, str]:
+    """« Comment citer »: the reference and a permalink that opens this same view (edition, breakdown)."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    cat = queries.catalogue()
+    query = urlencode({"edition": edition.year, "breakdown": breakdown})
+    permalink = request.build_absolute_uri(f"{reverse('public:indicator', args=[indicator.id])}?{query}")
+    label = indicator.label.get(lang)
+    by = cat.breakdowns[breakdown].label.get(lang)
+    if lang == "fr":
+        sim = ", données simulées" if edition.simulated else ""
+        text = (
+            f"Baromètre data, IA et cybersécurité des collectivités territoriales, édition {edition.year}{sim}, "
+            f"« {label} », {by.lower()}, estimations pondérées avec intervalle de confiance à 95 %. {permalink}"
+        )
+    else:
+        sim = ", simulated data" if edition.simulated else ""
+        text = (
+            f"Barometer of data, AI and cybersecurity in French local authorities, {edition.year} edition{sim}, "
+            f"\u201c{label}\u201d, {by.lower()}, weighted estimates with 95% confidence interval. {permalink}"
+        )
+    return {"citation": text, "permalink": permalink}
 
 
 def _small_area_maps(indicator: Indicator, edition: Edition, lang: str) -> dict[str, dict[str, Any]]:

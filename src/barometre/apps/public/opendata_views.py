@@ -70,11 +70,33 @@ def index(request: HttpRequest) -> HttpResponse:
 
     editions = list(published_editions().order_by("-year"))
     polls = list(reversed(published_polls()))
+    listed = [{"edition": e, "files": _described(_directory(e.year), FILES)} for e in editions]
     return render(
         request,
         "public/opendata.html",
-        {"editions": editions, "files": list(FILES), "polls": polls, "poll_files": list(POLL_FILES)},
+        {"editions": listed, "polls": polls, "poll_files": list(POLL_FILES)},
     )
+
+
+def _described(directory: Path, names: dict[str, str]) -> list[dict[str, object]]:
+    """Each downloadable file with its format, size and date (DSFR download component)."""
+    import datetime
+
+    out: list[dict[str, object]] = []
+    for name in names:
+        path = directory / name
+        if not path.is_file():
+            continue
+        stat = path.stat()
+        out.append(
+            {
+                "name": name,
+                "format": path.suffix.lstrip(".").upper(),
+                "size": stat.st_size,
+                "date": datetime.datetime.fromtimestamp(stat.st_mtime, tz=datetime.UTC).date(),
+            }
+        )
+    return out
 
 
 def poll_download(request: HttpRequest, year: int, filename: str) -> FileResponse:

@@ -7,6 +7,7 @@ app_name = "public"
 urlpatterns = [
     path("", views.home, name="home"),
     path("accessibilite/", views.accessibility, name="accessibility"),
+    path("methodologie/", views.methodology, name="methodology"),
     path("mentions-legales/", views.legal, name="legal"),
     path("resultats/", explorer.index, name="explorer"),
     path("notes/", notes.index, name="notes"),

@@ -545,9 +545,9 @@ def _with_evidence(reason: str, conds: Sequence[_Cond], lang: str = "fr") -> str
 
 
 def _lower_first(text: str, lang: str = "fr") -> str:
-    # English keeps acronyms (« EPCI… ») and French names of EPCI types (« Communauté urbaine… ») as they are;
-    # French keeps its historical behaviour.
-    if lang == "en" and (text[1:2].isupper() or text.startswith("Communauté")):
+    # an acronym (« EPCI… », never « ePCI ») is kept as it is in both languages; English also keeps the
+    # French names of EPCI types (« Communauté urbaine… »)
+    if text[1:2].isupper() or (lang == "en" and text.startswith("Communauté")):
         return text
     return text[:1].lower() + text[1:]
 

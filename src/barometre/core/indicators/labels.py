@@ -150,10 +150,12 @@ def plain_definition(ind: Indicator, cat: Catalogue, edition: int | None = None,
     period = PERIOD_LABELS[ind.period][key]
     among = ind.among_label.get(key) if ind.among_label is not None else None
     if key == "fr":
-        base = f"Part des collectivités (champ : {universe.lower()}"
+        lowered = universe if universe[1:2].isupper() else universe[:1].lower() + universe[1:]
+        base = f"Part des collectivités (champ : {lowered}"
         base += f", parmi {among})" if among else ")"
         return f"{base} qui répondent : « {ind.label.fr} » — {period}."
-    base = f"Share of authorities (coverage: {universe[0].lower()}{universe[1:]}"
+    lowered = universe if universe[1:2].isupper() else universe[:1].lower() + universe[1:]
+    base = f"Share of authorities (coverage: {lowered}"
     base += f", among {among})" if among else ")"
     return f"{base} answering: “{ind.label.en}” — {period}."
 

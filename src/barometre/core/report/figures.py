@@ -20,8 +20,9 @@ import io
 import json
 import math
 import re
+import shutil
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -115,7 +116,9 @@ def setup_style() -> str:
             "xtick.color": "#3A3A3A",
             "ytick.color": "#3A3A3A",
             "svg.hashsalt": "barometre",
-            "svg.fonttype": "path",
+            # text kept as <text> set in Marianne: one SVG serves the web page and the PDF (WeasyPrint
+            # sets it in the document's fonts, much faster than glyph outlines), drawn once
+            "svg.fonttype": "none",
             "path.simplify": True,
             "figure.dpi": 100,
         }
@@ -149,11 +152,9 @@ def _save(
     out_dir.mkdir(parents=True, exist_ok=True)
     svg, png, csv_name = f"{chart_id}.svg", f"{chart_id}.png", f"{chart_id}.csv"
     meta = {"Date": None, "Creator": None, "Title": title}
-    fig.savefig(out_dir / svg, format="svg", metadata=meta)
-    if text_svg_dir is not None:
-        # same chart with text as <text> (fonts of the embedding document): much faster in WeasyPrint
-        with plt.rc_context({"svg.fonttype": "none"}):
-            fig.savefig(text_svg_dir / svg, format="svg", metadata=meta)
+    fig.savefig(out_dir / svg, format="svg", metadata=meta)  # ``svg.fonttype`` none: text as <text>
+    if text_svg_dir is not None:  # kept for callers that want a second copy of the SVG elsewhere
+        shutil.copyfile(out_dir / svg, text_svg_dir / svg)
     fig.savefig(out_dir / png, format="png", dpi=png_dpi, metadata={"Software": None, "Title": title})
     plt.close(fig)
     buf = io.StringIO()
@@ -320,11 +321,18 @@ def trend_chart(
         color = SERIES_COLORS[k % len(SERIES_COLORS)]
         shown = [p for p in s.points if p.estimate is not None and p.ci_low is not None and p.ci_high is not None]
         off = (k - (len(series) - 1) / 2) * 0.06
-        if shown:
-            xs = [p.edition + off for p in shown]
-            ys = [float(p.estimate or 0.0) for p in shown]
-            lo = [y - float(p.ci_low or 0.0) for y, p in zip(ys, shown, strict=True)]
-            hi = [float(p.ci_high or 0.0) - y for y, p in zip(ys, shown, strict=True)]
+        # the line is broken where an edition is missing (no estimate drawn across a gap)
+        runs: list[list[TrendPoint]] = []
+        for p in shown:
+            if runs and p.edition == runs[-1][-1].edition + 1:
+                runs[-1].append(p)
+            else:
+                runs.append([p])
+        for r, run in enumerate(runs):
+            xs = [p.edition + off for p in run]
+            ys = [float(p.estimate or 0.0) for p in run]
+            lo = [y - float(p.ci_low or 0.0) for y, p in zip(ys, run, strict=True)]
+            hi = [float(p.ci_high or 0.0) - y for y, p in zip(ys, run, strict=True)]
             ax.errorbar(
                 xs,
                 ys,
@@ -334,7 +342,7 @@ def trend_chart(
                 markersize=4.5,
                 linewidth=1.6,
                 capsize=3,
-                label=f"{s.label} — {estimate_label}",
+                label=f"{s.label} — {estimate_label}" if r == 0 else None,
             )
         for p in s.points:
             years.add(p.edition)
@@ -530,8 +538,11 @@ def choropleth(
     suppressed_label: str,
     rows_extra: Mapping[str, Sequence[Any]] | None = None,
     text_svg_dir: Path | None = None,
+    imprecise: Collection[str] = (),
+    imprecise_label: str = "",
 ) -> ChartFiles:
-    """Régions coloured by value (percent); None: grey (suppressed or no data)."""
+    """Régions coloured by value (percent); None: grey (suppressed or no data); ``imprecise``
+    regions hatched over their colour, with ``imprecise_label`` in the legend."""
     setup_style()
     shapes = load_regions()
     shown = [v for v in values.values() if v is not None]
@@ -554,6 +565,8 @@ def choropleth(
             else:
                 patch = PathPatch(p, facecolor=MAP_CMAP(norm(v)), edgecolor="white", linewidth=0.8)
             ax.add_patch(patch)
+            if v is not None and s.code in imprecise:
+                ax.add_patch(PathPatch(p, facecolor="none", edgecolor=GREY, hatch="////", linewidth=0))
         ax.set_xlim(s.viewbox[0], s.viewbox[0] + s.viewbox[2])
         ax.set_ylim(s.viewbox[1] + s.viewbox[3], s.viewbox[1])
         ax.set_aspect("equal")
@@ -582,6 +595,20 @@ def choropleth(
             (0.2, 0.058), 0.03, 0.02, transform=fig.transFigure, facecolor=ND_MAP, edgecolor=GREY_LIGHT, linewidth=0.5
         )
     )
+    if imprecise_label:
+        fig.text(0.24, 0.012, imprecise_label, fontsize=7, color=GREY, ha="left")
+        fig.patches.append(
+            Rectangle(
+                (0.2, 0.008),
+                0.03,
+                0.02,
+                transform=fig.transFigure,
+                facecolor="white",
+                edgecolor=GREY,
+                hatch="////",
+                linewidth=0.5,
+            )
+        )
     header = ["region", "name", "estimate"]
     if rows_extra:
         header += ["ci_low", "ci_high", "n", "reason"]

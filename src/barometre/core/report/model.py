@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from barometre.core.errors import ReportError
 from barometre.core.indicators.catalogue import Catalogue
 from barometre.core.indicators.compute import EstimateRow
+
+if TYPE_CHECKING:
+    from barometre.core.report.editorial import Editorial
 
 LANGS = ("fr", "en")
 
@@ -164,6 +167,8 @@ class ReportInput:
     small_areas: tuple[SmallAreaMap, ...] = ()
     #: The poll of French adults of the same year, when published ("Regard des Français").
     poll: PollInput | None = None
+    #: What the note's authors wrote (editorial, lessons, example boxes, recommendations), if any.
+    editorial: Editorial | None = None
 
     def __post_init__(self) -> None:
         if self.lang not in LANGS:

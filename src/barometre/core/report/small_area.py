@@ -194,7 +194,7 @@ def annex_section(b: Any) -> dict[str, Any] | None:
 
     ``b``: the note builder (its language, edition, catalogue, chart queue and notes helpers)."""
     from barometre.core.report import text as tx
-    from barometre.core.report.build import FigureBlock, Table
+    from barometre.core.report.blocks import FigureBlock, Table
 
     maps: tuple[SmallAreaMap, ...] = b.d.small_areas
     if not maps:

@@ -530,7 +530,7 @@ def simulate_edition(
     if pi is not None:
         assert arrays.n_units == pi.shape[0]
     if year == 2023 and respondents is None:
-        notes.append("2023 : nombre de répondants inconnu (facts.md) ; 290 supposés")
+        notes.append("2023 : nombre de répondants non publié ; 290 supposés")
     for ft in targets:
         if not ft.reached:
             notes.append(

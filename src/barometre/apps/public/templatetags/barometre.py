@@ -23,3 +23,13 @@ def num(value: float | None, decimals: int = 0) -> str:
     if value is None:
         return ""
     return format_number(float(value), int(decimals), active_lang())
+
+
+@register.filter
+def base_label(value: str) -> str:
+    """The base of a published figure in the page's language (``all respondents`` → « ensemble des … »)."""
+    from django.utils import translation
+
+    from barometre.core.indicators.bases import base_label as label
+
+    return label(str(value or ""), "en" if (translation.get_language() or "fr").startswith("en") else "fr")
