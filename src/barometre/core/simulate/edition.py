@@ -28,7 +28,7 @@ from scipy import optimize
 
 from barometre.core.errors import EditionError
 from barometre.core.indicators.catalogue import Catalogue
-from barometre.core.indicators.compute import attribute_mask
+from barometre.core.indicators.compute import attribute_mask, universe_mask
 from barometre.core.indicators.expr import AUTHORITY, CachedEvaluator
 from barometre.core.questionnaire import QType, Question, Questionnaire, validate_answers
 from barometre.core.questionnaire import expressions as ex
@@ -225,7 +225,7 @@ def _targets_for(
             continue
         num = CachedEvaluator(d.numerator)
         among = CachedEvaluator(d.among) if d.among is not None else None
-        uni = attribute_mask(catalogue.universes[ind.universe].when, fa)
+        uni = universe_mask(catalogue, ind.universe, fa, year, None, unit_answers, np.arange(fa.n))
         n = fa.n
         amask = np.ones(n, dtype=bool)
         if among is not None:
