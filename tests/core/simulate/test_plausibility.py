@@ -6,6 +6,7 @@ previous one, then weighted and estimated as the demo does.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -60,7 +61,7 @@ def _published_behind(cat: Any, indicator: str, year: int) -> bool:
 def test_no_ensemble_figure_moves_more_than_15_points_without_a_published_figure_behind_it(demo) -> None:  # type: ignore[no-untyped-def]
     cat = load_catalogue()
     moves: list[tuple[float, str, int]] = []
-    for before, after in zip(DEMO_EDITIONS, DEMO_EDITIONS[1:], strict=False):
+    for before, after in pairwise(DEMO_EDITIONS):
         a, b = demo[before][2], demo[after][2]
         for ind, rb in b.items():
             ra = a.get(ind)
@@ -77,7 +78,7 @@ def test_no_ensemble_figure_moves_more_than_15_points_without_a_published_figure
 def test_simulated_frames_drift_within_the_bound_from_the_previous_edition(demo) -> None:  # type: ignore[no-untyped-def]
     cat = load_catalogue()
     checked = 0
-    for before, after in zip(DEMO_EDITIONS, DEMO_EDITIONS[1:], strict=False):
+    for before, after in pairwise(DEMO_EDITIONS):
         sim, prev = demo[after][0], demo[before][0].frame_shares
         bands = drift_anchors(cat, after, prev)
         for a in sim.anchors:
