@@ -217,7 +217,14 @@ def test_compute_json_rows_carry_base_suppression_precision_and_definition(simul
     assert weighted == respondents  # each cell on both bases, under the same disclosure
 
 
-def test_compare_json_says_which_base_it_compared_and_lists_hidden_figures_apart(simulated_2025: int) -> None:
+def test_compare_json_says_which_base_it_compared_and_lists_hidden_figures_apart(
+    simulated_2025: int, django_db_blocker: Any
+) -> None:
+    from barometre.cli.demo import DEMO_SEED
+
+    # the demo's own 2025 edition (its seed; the other tests take any published 2025)
+    with django_db_blocker.unblock():
+        pipeline.simulate(simulated_2025, DEMO_SEED)
     result = CliRunner().invoke(app, ["indicators", "compare", "--edition", "2025", "--format", "json"])
     assert result.exit_code == 0, result.output
     body = json.loads(result.output)
