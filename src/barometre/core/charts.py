@@ -278,7 +278,8 @@ class AreaValue:
     estimate: float | None
     cv: float | None
     direct: float | None
-    n: int
+    #: None when the direct estimate is withheld (a hidden cell publishes no count)
+    n: int | None
     method: str
 
 
@@ -327,10 +328,10 @@ def small_area_map(
             format_percent(v.direct, 0, lang) if v.direct is not None else ("non publiée" if fr else "not published")
         )
         sep = " : " if fr else ": "
+        count = "" if v.n is None else f" ({v.n} {'répondant' if fr else 'respondent'}{'s' if v.n > 1 else ''})"
         return (
             f"{name}{sep}{format_percent(v.estimate, 0, lang)} ({model}, {_cv_text(v.cv, lang)}) ; "
-            f"{'estimation directe' if fr else 'direct estimate'}{sep}{direct} ({v.n} "
-            f"{'répondant' if fr else 'respondent'}{'s' if v.n > 1 else ''})"
+            f"{'estimation directe' if fr else 'direct estimate'}{sep}{direct}{count}"
         )
 
     insets = []

@@ -65,7 +65,7 @@ SMALL_AREA_FIELDS: dict[str, tuple[str, str]] = {
     "eblup": ("number", "Estimation par modèle (Fay–Herriot), en % : EBLUP, ou synthétique sous le seuil de secret"),
     "mse": ("number", "Erreur quadratique moyenne estimée de l'estimation par modèle (points de % au carré)"),
     "cv": ("number", "Coefficient de variation de l'estimation par modèle (racine de l'EQM / estimation)"),
-    "n": ("integer", "Nombre de répondants (non pondéré) de l'aire"),
+    "n": ("integer", "Nombre de répondants (non pondéré) de l'aire (vide si l'estimation directe est masquée)"),
     "method": ("string", "eblup (modèle et réponses de l'aire) ou synthetic (modèle seul)"),
     "simulated": ("boolean", "Vrai si l'édition est simulée (données simulées)"),
 }
@@ -97,6 +97,8 @@ def _clean(value: Any) -> Any:
 
 #: What a hidden cell never publishes.
 HIDDEN_FIELDS = ("estimate", "se", "ci_low", "ci_high", "n", "population", "respondent_share", "cv")
+#: What an area whose direct estimate is withheld never publishes (its model estimate stays).
+SMALL_AREA_HIDDEN_FIELDS = ("direct", "direct_se", "n", "shrinkage", "std_residual", "direct_vs_model")
 
 
 def enforce_disclosure(rows: Sequence[Mapping[str, Any]], min_n: int) -> list[dict[str, Any]]:
@@ -118,17 +120,21 @@ def enforce_disclosure(rows: Sequence[Mapping[str, Any]], min_n: int) -> list[di
 
 
 def enforce_small_area_disclosure(rows: Sequence[Mapping[str, Any]], min_n: int) -> list[dict[str, Any]]:
-    """Blank the direct estimate of every area with fewer than ``min_n`` respondents; refuse an
-    EBLUP there (it would let the direct value, hence the answers, be recovered)."""
+    """Blank the direct estimate of every area with fewer than ``min_n`` respondents, and with it
+    every number of a withheld direct estimate (count, standard error, shrinkage, residual); refuse
+    an EBLUP on fewer than ``min_n`` (it would let the direct value, hence the answers, be recovered)."""
     out = []
     for row in rows:
         r = {k: _clean(v) for k, v in row.items()}
-        if int(r.get("n") or 0) < min_n:
-            r["direct"] = r["direct_se"] = None
-            if r.get("method") == "eblup":
-                raise BarometreError(
-                    f"{r.get('indicator')} {r.get('area')} : EBLUP sur moins de {min_n} répondants, export refusé"
-                )
+        n = r.get("n")
+        if n is not None and int(n) < min_n and r.get("method") == "eblup":
+            raise BarometreError(
+                f"{r.get('indicator')} {r.get('area')} : EBLUP sur moins de {min_n} répondants, export refusé"
+            )
+        if n is None or int(n) < min_n or r.get("direct") is None:
+            for k in SMALL_AREA_HIDDEN_FIELDS:
+                if k in r:
+                    r[k] = None
         out.append(r)
     return out
 

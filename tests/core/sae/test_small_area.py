@@ -36,7 +36,7 @@ def test_every_geographic_departement_and_region_gets_an_estimate_with_positive_
         dep = results[(ind, "departement")]
         assert [r.area for r in dep.rows] == sorted(DEPARTEMENT_NAMES)
         assert {"971", "972", "973", "974", "976", "2A", "2B"} <= {r.area for r in dep.rows}
-        assert any(r.n == 0 for r in dep.rows)  # areas without respondents are predicted too
+        assert any(dep.raw_n[r.area] == 0 for r in dep.rows)  # areas without respondents are predicted too
         reg = results[(ind, "region")]
         assert len(reg.rows) == 18
         for r in (*dep.rows, *reg.rows):
@@ -50,7 +50,7 @@ def test_model_based_estimates_are_more_precise_than_direct_ones_over_departemen
     for ind in CYBER:
         res = results[(ind, "departement")]
         # the CV of a direct estimate of 0 is undefined: compare over areas where both exist
-        both = [r for r in res.rows if r.n > 0 and res.raw_direct[r.area] > 0 and r.cv is not None]
+        both = [r for r in res.rows if res.raw_n[r.area] > 0 and res.raw_direct[r.area] > 0 and r.cv is not None]
         assert len(both) >= 30
         direct_cv = np.mean([res.raw_direct_se[r.area] / res.raw_direct[r.area] for r in both])
         model_cv = np.mean([r.cv for r in both])
@@ -63,8 +63,14 @@ def test_an_area_below_the_disclosure_minimum_gets_the_synthetic_estimate_and_no
     seen_small = 0
     for res in results.values():
         for r in res.rows:
-            if r.n < RULE.min_respondents:
-                seen_small += r.n > 0
+            n = res.raw_n[r.area]
+            if r.direct is None:
+                # a withheld direct estimate publishes no count, nor what its variance could be read from
+                assert r.n is None and r.shrinkage is None and r.direct_se is None
+            else:
+                assert r.n == n
+            if n < RULE.min_respondents:
+                seen_small += n > 0
                 assert r.method == "synthetic"
                 assert r.direct is None and r.direct_se is None
                 # nothing published per area gives the withheld direct value back
@@ -78,13 +84,13 @@ def test_sampling_variances_are_smoothed_where_an_area_has_few_respondents(
     results: dict[tuple[str, str], SmallAreaResult],
 ) -> None:
     res = results[("rssi", "departement")]
-    sampled = [r for r in res.rows if r.n > 0]
-    assert all(r.variance_source == "gvf" for r in sampled if r.n < RULE.min_respondents)
+    sampled = [r for r in res.rows if res.raw_n[r.area] > 0]
+    assert all(r.variance_source == "gvf" for r in sampled if res.raw_n[r.area] < RULE.min_respondents)
     # the smoothed variance depends on n only: same n, same direct SE before disclosure
     by_n: dict[int, set[float]] = {}
     for r in sampled:
         if r.variance_source == "gvf":
-            by_n.setdefault(r.n, set()).add(round(res.raw_direct_se[r.area], 9))
+            by_n.setdefault(res.raw_n[r.area], set()).add(round(res.raw_direct_se[r.area], 9))
     assert all(len(v) == 1 for v in by_n.values())
 
 
@@ -97,7 +103,7 @@ def test_model_checks_are_reported(results: dict[tuple[str, str], SmallAreaResul
         assert len(c.beta) == len(c.beta_se) == len(c.beta_names)
         assert np.isfinite([c.loglike, c.aic, c.bic]).all()
         for r in res.rows:
-            if r.n > 0:
+            if r.n is not None and r.n > 0:
                 assert r.shrinkage is not None and 0 <= r.shrinkage <= 1
             if r.direct is not None:
                 assert r.std_residual is not None and r.direct_vs_model is not None

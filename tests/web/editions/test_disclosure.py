@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -77,11 +78,28 @@ def _attack(published: dict[int, float], sizes: np.ndarray, membership: np.ndarr
     return (-hi.fun - lo.fun) / size
 
 
+@pytest.fixture(scope="module")
+def published_years(simulated_2025: int, django_db_blocker: Any) -> list[int]:
+    """Every published edition: the demo's 2025 and, before it, a simulated 2024."""
+    from barometre.apps.editions.models import EditionState
+
+    with django_db_blocker.unblock():
+        pipeline.simulate(2024, 7)
+        return sorted(Edition.objects.filter(state=EditionState.PUBLISHED).values_list("year", flat=True))
+
+
 def test_a_differencing_attack_through_the_api_and_the_open_data_recovers_no_hidden_cell(
-    simulated_2025: int, tmp_path: Path
+    published_years: list[int], tmp_path: Path
 ) -> None:
+    assert len(published_years) >= 2
+    for year in published_years:
+        _attack_edition(year, tmp_path / str(year))
+
+
+def _attack_edition(year: int, tmp_path: Path) -> None:
+    """Every published domain of the edition, read through the API and the open data only."""
     client = Client()
-    rows = _api_rows(client, simulated_2025)
+    rows = _api_rows(client, year)
     hidden_rows = [r for r in rows if r["suppressed"]]
     assert hidden_rows and Counter(r["reason"] for r in hidden_rows).keys() <= {
         "confidentiality",
@@ -92,7 +110,7 @@ def test_a_differencing_attack_through_the_api_and_the_open_data_recovers_no_hid
     assert all(r["reason"] is None and r["n"] >= RULE.min_respondents for r in rows if not r["suppressed"])
 
     # the open data publishes exactly the same cells, hidden the same way
-    result = CliRunner().invoke(app, ["opendata", "export", "--edition", "2025", "--out", str(tmp_path)])
+    result = CliRunner().invoke(app, ["opendata", "export", "--edition", str(year), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     with open(tmp_path / "estimations.csv", encoding="utf-8") as fh:
         opendata = {(r["indicator"], r["breakdown"], r["domain_value"]): r for r in csv.DictReader(fh)}
@@ -104,7 +122,7 @@ def test_a_differencing_attack_through_the_api_and_the_open_data_recovers_no_hid
         else:
             assert float(o["estimate"]) == pytest.approx(r["estimate"], abs=0.05)  # the CSV keeps 1 decimal
 
-    arrays, result_w, (_, mat) = _oracle(simulated_2025)
+    arrays, result_w, (_, mat) = _oracle(year)
     ids = [ind.id for ind in mat.indicators]
     single_respondent_cells = 0
     attacked = 0
@@ -144,8 +162,8 @@ def test_a_differencing_attack_through_the_api_and_the_open_data_recovers_no_hid
                 width = _attack(published, sizes, table.membership, h)
                 assert width >= need - 1e-6, (indicator, cells[h], width)
             attacked += 1
-    assert attacked > 100
-    assert single_respondent_cells > 0  # the edition has one-respondent domains, and they stay hidden
+    assert attacked > 100, year
+    assert single_respondent_cells > 0, year  # one-respondent domains exist, and they stay hidden
 
 
 def test_recoding_every_indicator_as_its_complement_changes_no_decision(simulated_2025: int) -> None:
@@ -199,7 +217,14 @@ def test_compute_json_rows_carry_base_suppression_precision_and_definition(simul
     assert weighted == respondents  # each cell on both bases, under the same disclosure
 
 
-def test_compare_json_says_which_base_it_compared_and_lists_hidden_figures_apart(simulated_2025: int) -> None:
+def test_compare_json_says_which_base_it_compared_and_lists_hidden_figures_apart(
+    simulated_2025: int, django_db_blocker: Any
+) -> None:
+    from barometre.cli.demo import DEMO_SEED
+
+    # the demo's own 2025 edition (its seed; the other tests take any published 2025)
+    with django_db_blocker.unblock():
+        pipeline.simulate(simulated_2025, DEMO_SEED)
     result = CliRunner().invoke(app, ["indicators", "compare", "--edition", "2025", "--format", "json"])
     assert result.exit_code == 0, result.output
     body = json.loads(result.output)
@@ -242,3 +267,158 @@ def test_the_whole_population_cell_is_never_a_complement(simulated_2025: int) ->
 
     overall = IndicatorEstimate.objects.filter(edition__year=simulated_2025, breakdown=ALL)
     assert overall.exists() and not overall.filter(reason="complementary").exists()
+
+
+def _plain(html: str) -> str:
+    """Text of a page or note as a reader sees it: tags out, entities and non-breaking spaces as spaces."""
+    import html as html_module
+    import re
+
+    text = html_module.unescape(re.sub(r"<[^>]+>", " ", html))
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ").replace("\u202f", " "))
+
+
+def test_no_output_publishes_a_number_of_a_hidden_cell(simulated_2025: int, tmp_path: Path) -> None:
+    """API (estimates, small areas), open data, explorer pages and CSV, the note: a hidden cell or a
+    withheld direct estimate carries no estimate, n, population, standard error, interval nor CV."""
+    from barometre.apps.editions.models import SmallAreaFit
+    from barometre.apps.editions.notes import note_dir
+    from barometre.apps.editions.reporting import report_input
+    from barometre.core.report import build_report
+
+    client = Client()
+    year = simulated_2025
+    withheld = ("direct_se", "n", "shrinkage", "std_residual", "direct_vs_model")
+    fits = list(SmallAreaFit.objects.filter(edition__year=year).values_list("indicator", "level"))
+    assert fits
+    seen_withheld = 0
+    for indicator, level in fits:
+        body = client.get(
+            "/api/v1/small-area-estimates", {"edition": year, "indicator": indicator, "level": level}
+        ).json()
+        for r in body["results"]:
+            if r["direct"] is None:
+                seen_withheld += 1
+                assert all(r[k] is None for k in withheld), (indicator, level, r)
+            else:
+                assert r["n"] >= RULE.min_respondents
+    assert seen_withheld > 0
+    result = CliRunner().invoke(app, ["opendata", "export", "--edition", str(year), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    with open(tmp_path / "petits-domaines.csv", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            if r["direct"] == "":
+                assert all(r.get(k, "") == "" for k in withheld), r
+    # explorer: every indicator, every breakdown, page and CSV
+    cat = catalogue()
+    hidden_seen = 0
+    for ind in cat.for_edition(year):
+        for bid in ind.breakdowns:
+            page = client.get(f"/resultats/{ind.id}/", {"edition": year, "breakdown": bid}).content.decode()
+            assert "${" not in page and "selected(" not in page, (ind.id, bid)
+            # the département table: a withheld direct estimate shows no count
+            for row in page.split("<tr>"):
+                if "non publiée" in row and '<th scope="row">' in row:
+                    cells = row.split("<td>")
+                    assert "—" in cells[4], (ind.id, row)
+            csv_text = client.get(
+                f"/resultats/{ind.id}/donnees.csv", {"edition": year, "breakdown": bid}
+            ).content.decode()
+            for r in csv.DictReader(csv_text.splitlines()):
+                if r["suppressed"] == "true":
+                    hidden_seen += 1
+                    assert all(r[k] == "" for k in HIDDEN_NUMBERS if k in r), (ind.id, bid, r)
+                    assert r["reason"] in ("confidentiality", "complementary", "precision")
+    assert hidden_seen > 100
+    # the note (French): the département annex shows no count beside a withheld direct estimate
+    out = tmp_path / "note"
+    built = build_report(report_input(year, "fr"), out, pdf=False)
+    html = built.html.read_text(encoding="utf-8")
+    for row in html.split("<tr")[1:]:
+        if "non publiée" in row:
+            assert re.search(r"<td[^>]*>\s*—\s*</td>", row), row
+    assert note_dir  # the served note is built by the same function (ensure_note)
+
+
+def test_the_reen_compliance_indicator_counts_exactly_the_authorities_subject_to_reen(simulated_2025: int) -> None:
+    from barometre.apps.editions.models import IndicatorEstimate
+    from barometre.core.diagnostic.from_registry import profile_of
+    from barometre.core.diagnostic.obligations import evaluate_rule, load_obligations
+    from barometre.core.indicators.obligation_universe import reference_date
+    from barometre.core.registry import load_snapshot
+
+    rows = IndicatorEstimate.objects.filter(edition__year=simulated_2025, indicator="reen_strategy_subject")
+    assert rows.filter(breakdown=ALL).exists() and rows.count() > 3
+    arrays, result, (qn, mat) = _oracle(simulated_2025)
+    j = [ind.id for ind in mat.indicators].index("reen_strategy_subject")
+    frame = load_snapshot()
+    reen = next(r for r in load_obligations() if r.id == "reen")
+    at = reference_date(simulated_2025, qn)
+    counted = set()
+    applies = set()
+    for i, r in enumerate(result.rows.tolist()):
+        code = str(arrays.units.codes[r])
+        if evaluate_rule(reen, profile_of(frame.get(code), frame), at).status == "applies":
+            applies.add(code)
+        if not np.isnan(mat.values[i, j]):
+            counted.add(code)
+    answered = {
+        str(arrays.units.codes[r])
+        for r in result.rows.tolist()
+        if (arrays.answers[int(r)] or {}).get("reen_strategie") is not None
+    }
+    assert counted and counted == applies & answered
+    # the universe over the whole edition is exactly where REEN applies
+    universe = {str(c) for c, u in zip(arrays.units.codes, mat.universe_units[:, j], strict=True) if u}
+    expected = {
+        str(c)
+        for c in arrays.units.codes
+        if evaluate_rule(reen, profile_of(frame.get(str(c)), frame), at).status == "applies"
+    }
+    assert universe == expected
+    assert IndicatorEstimate.objects.filter(edition__year=simulated_2025, indicator="open_data_subject").exists()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_note_names_the_interval_method_states_the_assumption_and_reads_periods_and_bases(
+    simulated_2025: int, tmp_path: Path, lang: str
+) -> None:
+    from barometre.apps.editions.reporting import report_input
+    from barometre.core.report import build_report
+
+    built = build_report(report_input(simulated_2025, lang), tmp_path, pdf=False)
+    text = _plain(built.html.read_text(encoding="utf-8"))
+    assert _plain(INTERVAL_METHOD_TEXT[lang]) in text and _plain(MAR_ASSUMPTION_TEXT[lang]) in text
+    assert "linéarisation, intervalle" not in text and "intervalle normal" not in text
+    # the note's sentences read the indicator's period and give the respondents' base as a count
+    if lang == "fr":
+        assert "à un moment quelconque" in text and "au cours des 12 derniers mois" in text
+        assert re.search(r"\d+ sur \d+ répondantes", text)
+    else:
+        assert "at any time" in text and "in the last 12 months" in text
+        assert re.search(r"\d+ of \d+ respondents", text)
+    assert "${" not in text and "selected(" not in text
+
+
+def test_small_exhaustive_groups_are_shown_as_counts(simulated_2025: int) -> None:
+    from barometre.apps.editions.queries import estimate_rows
+
+    edition = Edition.objects.get(year=simulated_2025)
+    client = Client()
+    shown = 0
+    for ind in catalogue().for_edition(simulated_2025):
+        if "strate" not in ind.breakdowns:
+            continue
+        for r in estimate_rows(edition, ind, "strate", "fr"):
+            if not r.small_group:
+                continue
+            if r.estimate.suppressed:
+                assert r.count is None  # a hidden cell publishes no count
+                continue
+            k, n = (int(x) for x in re.fullmatch(r"(\d+) sur (\d+) répondantes", r.count or "").groups())
+            assert n == r.estimate.n and k == round((r.estimate.respondent_share or 0) * n / 100)
+            if not shown:  # the page leads with the count for these groups
+                page = client.get(f"/resultats/{ind.id}/", {"edition": simulated_2025, "breakdown": "strate"})
+                assert f"<strong>{r.count}</strong>" in page.content.decode()
+            shown += 1
+    assert shown > 10

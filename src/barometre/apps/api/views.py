@@ -422,7 +422,9 @@ SMALL_AREA_ROW = inline_serializer(
         "cv": serializers.FloatField(
             allow_null=True, help_text=_("Coefficient de variation de l'estimation par modèle.")
         ),
-        "n": serializers.IntegerField(help_text=_("Répondants (non pondéré).")),
+        "n": serializers.IntegerField(
+            allow_null=True, help_text=_("Répondants (non pondéré), nul si l'estimation directe est masquée.")
+        ),
         "method": serializers.CharField(help_text=_("eblup ou synthetic.")),
         "direct_reason": serializers.CharField(),
         "shrinkage": serializers.FloatField(allow_null=True),

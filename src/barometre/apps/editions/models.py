@@ -47,6 +47,9 @@ class Edition(models.Model):
     weights_computed_at = models.DateTimeField(null=True, blank=True)
     weights_stale = models.BooleanField(default=False)
     weighting_report = models.JSONField(default=dict, blank=True)
+    #: simulated editions: each indicator's share (percent) over the whole simulated frame, from
+    #: which the next simulated edition's indicators without a published figure drift boundedly
+    simulation_shares = models.JSONField(default=dict, blank=True)
     indicators_computed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -214,7 +217,8 @@ class SmallAreaEstimate(models.Model):
     estimate = models.FloatField()
     mse = models.FloatField()
     cv = models.FloatField(null=True, blank=True)
-    n = models.PositiveIntegerField()
+    #: null when the direct estimate is withheld (a hidden cell publishes no count)
+    n = models.PositiveIntegerField(null=True, blank=True)
     method = models.CharField(max_length=12)
     shrinkage = models.FloatField(null=True, blank=True)
     std_residual = models.FloatField(null=True, blank=True)

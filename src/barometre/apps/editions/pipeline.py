@@ -9,7 +9,7 @@ saying what it did.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,15 +48,19 @@ DISCLOSURE_RULE = DisclosureRule()
 Progress = Callable[[str], None]
 
 
-def simulation_key(year: int, seed: int, respondents: int | None) -> str:
-    """Fingerprint of the inputs of a simulated edition (seed, size, files, simulator, frame)."""
+def simulation_key(year: int, seed: int, respondents: int | None, previous: Mapping[str, float] | None = None) -> str:
+    """Fingerprint of the inputs of a simulated edition (seed, size, files, simulator, frame, and the
+    previous simulated edition's frame shares it drifts from)."""
     import hashlib
     import inspect
+    import json
 
     from barometre.core import simulate as simulate_pkg
     from barometre.core.paths import DATA_DIR, QUESTIONNAIRES_DIR
 
     h = hashlib.sha256(f"{year}:{seed}:{respondents}:{frame_version()}".encode())
+    if previous:
+        h.update(json.dumps(previous, sort_keys=True).encode())
     for path in (QUESTIONNAIRES_DIR / f"{year}.yaml", DATA_DIR / "indicators.yaml"):
         h.update(path.read_bytes())
     from barometre.core.indicators import compute as compute_module
@@ -72,13 +76,17 @@ def simulate(year: int, seed: int, respondents: int | None = None, *, publish: b
     if existing is not None and not existing.simulated:
         raise EditionError(f"l'édition {year} contient des réponses réelles : pas de simulation par-dessus")
     load_edition(year)  # no questionnaire for that year: one clear error before anything else
-    key = simulation_key(year, seed, respondents)
+    before = Edition.objects.filter(year=year - 1, simulated=True).first()
+    previous: dict[str, float] | None = dict(before.simulation_shares) if before and before.simulation_shares else None
+    key = simulation_key(year, seed, respondents, previous)
     if existing is not None and existing.simulation_key == key and existing.state == EditionState.PUBLISHED:
         n = existing.responses.filter(status__in=[ResponseStatus.SUBMITTED, ResponseStatus.VALIDATED]).count()
         return f"édition {year} simulée inchangée ({n} répondants, graine {seed})"
     frame = load_snapshot()
     qn = load_edition(year)
-    sim = simulate_edition(year, seed, respondents, frame=frame, questionnaire=qn, catalogue=catalogue())
+    sim = simulate_edition(
+        year, seed, respondents, frame=frame, questionnaire=qn, catalogue=catalogue(), previous=previous
+    )
     pks = dict(Authority.objects.filter(code__in=sim.respondents).values_list("code", "pk"))
     now = timezone.now()
     with transaction.atomic():
@@ -94,6 +102,7 @@ def simulate(year: int, seed: int, respondents: int | None = None, *, publish: b
             simulation_seed=seed,
             simulation_key=key,
             frame_version=frame_version(),
+            simulation_shares=dict(sim.frame_shares),
         )
         responses = Response.objects.bulk_create(
             [

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from barometre.apps.editions import estimates
 from barometre.apps.editions.labels import domain_label
 from barometre.apps.editions.models import Edition, EditionState, IndicatorEstimate
-from barometre.core.formatting import format_percent
+from barometre.core.formatting import format_number, format_percent
 from barometre.core.indicators.catalogue import THEMES, Catalogue, Indicator, Published, load_catalogue
 from barometre.core.indicators.compute import EstimateRow
 from barometre.core.indicators.labels import reason_label
@@ -87,6 +87,36 @@ class ExplorerRow:
     interval: str | None
     #: Why a hidden cell is hidden, in words ("" when shown).
     reason_label: str = ""
+    #: "k sur n répondantes" (the respondents' base as a count), None when hidden
+    count: str | None = None
+    #: a small, exhaustive group (régions, départements, métropoles): the count is the headline
+    small_group: bool = False
+
+
+#: Small, exhaustive groups of authorities (a few dozen each, most of them answering), which the press
+#: quotes as counts: shown as "k sur n répondantes" beside the estimate, where the rules allow.
+SMALL_GROUPS: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("strate", "regions"),
+        ("strate", "departements"),
+        ("strate", "epci_metropoles"),
+        ("type", "region"),
+        ("type", "departement"),
+        ("type", "collectivite_unique"),
+        ("type", "metropole_lyon"),
+        ("groupe", "metropoles_et_regions"),
+    }
+)
+
+
+def respondent_count(e: EstimateRow, lang: str) -> str | None:
+    """ "k sur n répondantes" of a shown cell (None for a hidden one: it publishes no count)."""
+    if e.suppressed or e.respondent_share is None or not e.n:
+        return None
+    k = round(e.respondent_share * e.n / 100)
+    if lang == "en":
+        return f"{format_number(k, 0, lang)} of {format_number(e.n, 0, lang)} respondents"
+    return f"{format_number(k, 0, lang)} sur {format_number(e.n, 0, lang)} répondantes"
 
 
 def estimate_rows(edition: Edition, indicator: Indicator, breakdown: str, lang: str) -> list[ExplorerRow]:
@@ -104,6 +134,8 @@ def estimate_rows(edition: Edition, indicator: Indicator, breakdown: str, lang: 
                 interval=None
                 if e.ci_low is None or e.ci_high is None
                 else f"{format_percent(e.ci_low, 0, lang)} – {format_percent(e.ci_high, 0, lang)}",
+                count=respondent_count(e, lang),
+                small_group=(breakdown, e.domain_value) in SMALL_GROUPS,
             )
         )
     rows.sort(key=lambda r: r.label)

@@ -76,9 +76,15 @@ class Breakdown:
 
 @dataclass(frozen=True)
 class Universe:
+    """Who an indicator counts: frame attributes (``when``), or the authorities for which an
+    obligation of ``data/obligations.yaml`` applies on the edition's reference date
+    (``obligation``: see :mod:`barometre.core.indicators.obligation_universe`)."""
+
     id: str
     label: Text
     when: ex.Expression
+    #: id of an obligation (``reen``, ``open_data``): the universe is where its verdict is ``applies``
+    obligation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -342,13 +348,26 @@ def _parse(root: Any, ctx: _Ctx) -> Catalogue:
     if not isinstance(us, _Seq):
         raise p.fail(top.lines["universes"], "universes : une liste est attendue")
     for u, line in zip(us, us.lines, strict=True):
-        m = p.mapping(u, line, "universe", ("id", "label", "when"), ("id", "label", "when"))
+        m = p.mapping(u, line, "universe", ("id", "label", "when", "obligation"), ("id", "label"))
         uid = p.string(m, "id", "universe")
         if uid in universes:
             raise p.fail(m.lines["id"], f"univers {uid!r} en double")
-        expr = p.expression(m, "when", f"univers {uid!r}")
-        p.check_attributes_only(expr, m.lines["when"], f"univers {uid!r}")
-        universes[uid] = Universe(uid, p.text(m, "label", f"univers {uid!r}"), expr)
+        obligation: str | None = None
+        if ("when" in m) == ("obligation" in m):
+            raise p.fail(m.line, f"univers {uid!r} : il faut soit when, soit obligation")
+        if "obligation" in m:
+            obligation = p.string(m, "obligation", f"univers {uid!r}")
+            known = _obligation_ids()
+            if obligation not in known:
+                raise p.fail(
+                    m.lines["obligation"],
+                    f"univers {uid!r} : obligation inconnue {obligation!r} (obligations : {', '.join(known)})",
+                )
+            expr = ex.parse("true()")
+        else:
+            expr = p.expression(m, "when", f"univers {uid!r}")
+            p.check_attributes_only(expr, m.lines["when"], f"univers {uid!r}")
+        universes[uid] = Universe(uid, p.text(m, "label", f"univers {uid!r}"), expr, obligation)
     indicators: list[Indicator] = []
     seen: set[str] = set()
     inds = top["indicators"]
@@ -362,6 +381,12 @@ def _parse(root: Any, ctx: _Ctx) -> Catalogue:
         indicators.append(indicator)
     meta = {k: top[k] for k in ("version", "source", "notes") if k in top}
     return Catalogue(tuple(indicators), breakdowns, universes, ctx.source, meta)
+
+
+def _obligation_ids() -> tuple[str, ...]:
+    from barometre.core.diagnostic.obligations import load_obligations
+
+    return tuple(r.id for r in load_obligations())
 
 
 INDICATOR_KEYS = (

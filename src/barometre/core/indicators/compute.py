@@ -172,6 +172,27 @@ def _vec(node: ex.Node, u: FrameArrays) -> Any:
     raise IndicatorError(f"expression non permise sur les attributs : {ex.to_source(node)}")
 
 
+def universe_mask(
+    catalogue: Catalogue,
+    universe: str,
+    units: FrameArrays,
+    year: int,
+    questionnaire: Questionnaire | None = None,
+    answers: Sequence[Mapping[str, object] | None] | None = None,
+    rows: npt.NDArray[np.int64] | None = None,
+) -> BoolArray:
+    """Units of ``units`` in the universe: its ``when`` expression on the frame attributes, or, for
+    an obligation universe, the units for which the obligation applies on the edition's reference
+    date (respondents' ``answers`` at ``rows`` complete their profile)."""
+    u = catalogue.universes[universe]
+    if u.obligation is None:
+        return attribute_mask(u.when, units)
+    from barometre.core.indicators import obligation_universe as ou
+
+    at = ou.reference_date(year, questionnaire)
+    return ou.universe_units(u.obligation, units, at, answers, rows)
+
+
 # --------------------------------------------------------------------------- indicator values
 
 
@@ -216,7 +237,9 @@ def indicator_matrix(
     uni_cache: dict[str, BoolArray] = {}
     for j, ind in enumerate(inds):
         if ind.universe not in uni_cache:
-            uni_cache[ind.universe] = attribute_mask(catalogue.universes[ind.universe].when, units)
+            uni_cache[ind.universe] = universe_mask(
+                catalogue, ind.universe, units, edition.year, questionnaire, answers, rows
+            )
         universes[:, j] = uni_cache[ind.universe]
         in_uni = uni_cache[ind.universe][rows]
         d = ind.definition(edition.year)

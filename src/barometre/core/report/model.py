@@ -73,7 +73,8 @@ class AreaEstimate:
     estimate: float
     cv: float | None
     direct: float | None
-    n: int
+    #: respondents; None when the direct estimate is withheld
+    n: int | None
     #: ``eblup`` or ``synthetic``
     method: str
 

@@ -218,7 +218,7 @@ def annex_section(b: Any) -> dict[str, Any] | None:
             (format_percent(a.estimate, 0, lang),),
             (cv_text(a.cv),),
             (s["nd"] if a.direct is None else format_percent(a.direct, 0, lang),),
-            (format_number(a.n, 0, lang),),
+            ("—" if a.n is None else format_number(a.n, 0, lang),),
             (s.get(a.method, a.method),),
         ]
         for a in m.areas

@@ -576,20 +576,24 @@ def level_sentence(ind: Indicator, row: Row, whom: str, lang: str) -> tuple[Segm
     """``{year}, N % des collectivités {whom} {predicate}`` or the noun-phrase form (no final dot)."""
     label = indicator_label(ind, lang)
     pred = predicate(label, lang)
+    # the question's own period: "au cours des 12 derniers mois", "à un moment quelconque"
+    period = "" if ind.period == "current" else f", {labels.PERIOD_LABELS[ind.period][lang]}"
     if lang == "fr":
+        when = f"en {row.edition}" if not period else f"d'après l'édition {row.edition}"
         if pred is not None:
-            return (f"en {row.edition}, ", estimate_num(row, lang), f" des collectivités {whom} {pred}")
+            return (f"{when}, ", estimate_num(row, lang), f" des collectivités {whom} {pred}{period}")
         return (
-            f"en {row.edition}, l'indicateur « {lower_first(label)} » vaut ",
+            f"{when}, l'indicateur « {lower_first(label)} » vaut ",
             estimate_num(row, lang),
-            f" pour les collectivités {whom}",
+            f" pour les collectivités {whom}{period}",
         )
+    when = f"in {row.edition}" if not period else f"according to the {row.edition} edition"
     if pred is not None:
-        return (f"in {row.edition}, ", estimate_num(row, lang), f" of authorities {whom} {pred}")
+        return (f"{when}, ", estimate_num(row, lang), f" of authorities {whom} {pred}{period}")
     return (
-        f"in {row.edition}, the indicator “{lower_first(label)}” is ",
+        f"{when}, the indicator “{lower_first(label)}” is ",
         estimate_num(row, lang),
-        f" for authorities {whom}",
+        f" for authorities {whom}{period}",
     )
 
 
@@ -630,6 +634,13 @@ def indicator_paragraph(
         out += [f" ({s['ci_long']} : ", *interval(cur, lang), " ; ", n_num(cur, lang), f" {s['respondents']})."]
     else:
         out += [f" ({s['ci_long']}: ", *interval(cur, lang), "; ", n_num(cur, lang), f" {s['respondents']})."]
+    if cur.imprecise:
+        out += [
+            f" Chiffre {labels.imprecise_label(lang)}."
+            if lang == "fr"
+            else f" This figure is {labels.imprecise_label(lang)}."
+        ]
+    out += base_sentence(cur, lang)
     if prev is not None and prev.shown:
         sig = significance(cur, prev)
         verdict = s["significant_up"] if sig > 0 else (s["significant_down"] if sig < 0 else s["not_significant"])
@@ -681,6 +692,26 @@ def indicator_paragraph(
         else:
             out += [f" {n_supp} stratum cell{'s are' if n_supp > 1 else ' is'} withheld (statistical confidentiality)."]
     return tuple(out)
+
+
+def base_sentence(row: Row, lang: str) -> tuple[Segment, ...]:
+    """The observatory's own base beside the weighted estimate: the unweighted share of the
+    respondents, "k sur n répondantes" (nothing for a hidden cell)."""
+    if not row.shown or row.respondent_share is None or not row.n:
+        return ()
+    k = round(row.respondent_share * row.n / 100)
+    share = Num.of(row, "respondent_share", pct(row.respondent_share, lang))
+    if lang == "fr":
+        return (
+            " Sur la base des répondantes (part non pondérée, celle des notes publiées), la part est de ",
+            share,
+            f" ({format_number(k, 0, lang)} sur {format_number(row.n, 0, lang)} répondantes).",
+        )
+    return (
+        " On the respondents' base (unweighted share, that of the published notes), the share is ",
+        share,
+        f" ({format_number(k, 0, lang)} of {format_number(row.n, 0, lang)} respondents).",
+    )
 
 
 def lecture(

@@ -79,7 +79,9 @@ class AreaRow:
     eblup: float
     mse: float
     cv: float | None
-    n: int
+    #: respondents of the area; None when the direct estimate is withheld (a hidden cell publishes
+    #: no count, nor anything its variance could be read from: shrinkage, residual)
+    n: int | None
     #: ``eblup`` or ``synthetic`` (see the module doc)
     method: str
     #: why the direct estimate is withheld ('' when published)
@@ -131,6 +133,9 @@ class SmallAreaResult:
     #: unrounded internals for tests and the analyst: direct estimates before disclosure (percent)
     raw_direct: dict[str, float] = field(default_factory=dict)
     raw_direct_se: dict[str, float] = field(default_factory=dict)
+    #: respondents of every area (0 without any), published in ``rows`` only where the direct
+    #: estimate is
+    raw_n: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -206,14 +211,16 @@ def estimate_areas(
     contradictions: list[str] = []
     raw_direct: dict[str, float] = {}
     raw_se: dict[str, float] = {}
+    raw_n: dict[str, int] = {}
     pos = {a: i for i, a in enumerate(present)}
     std_res = fit.standardised_residuals
     for a, (acode, name) in enumerate(zip(covariates.codes, covariates.names, strict=True)):
         i = pos.get(a)
+        raw_n[acode] = 0 if i is None else int(n_d[i])
         if i is None:
             est, mse = float(synth_all[a]), float(synth_mse_all[a])
             out.append(
-                _row(acode, name, None, None, "aucun répondant", est, mse, 0, "synthetic", None, None, None, None)
+                _row(acode, name, None, None, "aucun répondant", est, mse, None, "synthetic", None, None, None, None)
             )
             continue
         n = int(n_d[i])
@@ -239,9 +246,9 @@ def estimate_areas(
                 disc.reason or "",
                 est,
                 mse,
-                n,
+                None if disc.suppressed else n,
                 how,
-                float(fit.shrinkage[i]),
+                None if disc.suppressed else float(fit.shrinkage[i]),
                 # with x'β̂ and σ̂²ᵤ + ψ_d public, the residual gives ŷ_d back: withheld with it
                 None if disc.suppressed else float(std_res[i]),
                 z,
@@ -266,7 +273,7 @@ def estimate_areas(
         std_residual_sd=float(np.std(std_res, ddof=1)),
         projected=fit.projected,
     )
-    return SmallAreaResult(ind.id, level, edition.year, edition.simulated, tuple(out), check, raw_direct, raw_se)
+    return SmallAreaResult(ind.id, level, edition.year, edition.simulated, tuple(out), check, raw_direct, raw_se, raw_n)
 
 
 def _row(
@@ -277,7 +284,7 @@ def _row(
     reason: str,
     est: float,
     mse: float,
-    n: int,
+    n: int | None,
     how: str,
     shrinkage: float | None,
     std_residual: float | None,

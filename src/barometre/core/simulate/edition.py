@@ -27,8 +27,8 @@ import numpy.typing as npt
 from scipy import optimize
 
 from barometre.core.errors import EditionError
-from barometre.core.indicators.catalogue import Catalogue
-from barometre.core.indicators.compute import attribute_mask
+from barometre.core.indicators.catalogue import ALL, Catalogue
+from barometre.core.indicators.compute import attribute_mask, universe_mask
 from barometre.core.indicators.expr import AUTHORITY, CachedEvaluator
 from barometre.core.questionnaire import QType, Question, Questionnaire, validate_answers
 from barometre.core.questionnaire import expressions as ex
@@ -62,6 +62,46 @@ NEUTRAL_CODES = frozenset({"nsp", "non_concerne", "autre", "aucune", "personne",
 SLOPE = 1.2
 FIT_ROUNDS = 12
 SHIFT_BOUND = 15.0
+#: An indicator without a targeted published figure for the edition stays within this many points
+#: (frame level) of its latest published value, else of the previous simulated edition's value.
+DRIFT_BOUND = 3.0
+#: Utility of a choice a plausibility rule forbids (no fitted shift can bring it back).
+IMPOSSIBLE = 1e3
+
+
+@dataclass(frozen=True)
+class Plausibility:
+    """Choices a unit cannot make when ``when`` holds (besides skip logic): e.g. a commune of
+    20 inhabitants has no in-house information security officer."""
+
+    question: str
+    forbidden: tuple[str, ...]
+    when: str
+    reason: str
+
+
+#: Plausibility rules of the simulated answers (applied when the question and every question the
+#: condition reads exist in the edition's questionnaire).
+PLAUSIBILITY: tuple[Plausibility, ...] = (
+    Plausibility(
+        "rssi",
+        ("interne",),
+        "${authority.kind} = 'commune' and ${authority.population} < 2000",
+        "a commune of fewer than 2,000 inhabitants has no in-house information security officer",
+    ),
+    Plausibility(
+        "dpo",
+        ("interne",),
+        "${authority.kind} = 'commune' and ${authority.population} < 500",
+        "a commune of fewer than 500 inhabitants has no in-house data protection officer",
+    ),
+    Plausibility(
+        "ia_charte_ethique",
+        ("adopte", "en_cours"),
+        "${ia_usage} = 'non'",
+        "an authority that declares no use of AI has not adopted an AI charter",
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -113,6 +153,11 @@ class SimulatedEdition:
     frame_answers: tuple[Mapping[str, object], ...] = field(default_factory=tuple)
     #: the response mechanism (None: at random within strata)
     self_selection: SelfSelection | None = None
+    #: bands kept by the indicators without a targeted published figure (see ``drift_anchors``)
+    anchors: tuple[FitTarget, ...] = ()
+    #: frame-level share (percent) of every indicator of the edition over the whole frame: what the
+    #: next simulated edition's bands start from
+    frame_shares: Mapping[str, float] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -197,6 +242,9 @@ class _Target:
     codes: list[str]
     fitted: float = float("nan")
     reached: bool = False
+    #: (low, high) shares: an anchor of an indicator without a targeted published figure, kept
+    #: within a band (its latest published value or the previous simulated edition ± DRIFT_BOUND)
+    band: tuple[float, float] | None = None
 
 
 def _targets_for(
@@ -209,12 +257,17 @@ def _targets_for(
     order: Sequence[str],
     unit_answers: Sequence[dict[str, object]],
     attrs: Sequence[dict[str, object]],
+    anchors: Mapping[str, Sequence[_Anchor]] | None = None,
 ) -> list[_Target]:
     out: list[_Target] = []
     key = q.id if item is None else f"{q.id}.{item}"
     for ind in catalogue.for_edition(year):
-        pubs = [p for p in ind.published_for(year) if p.target]
-        if not pubs:
+        specs: list[_Anchor] = [
+            _Anchor(p.breakdown, p.domain, p.value, None, p.figure) for p in ind.published_for(year) if p.target
+        ]
+        if not specs:
+            specs = list((anchors or {}).get(ind.id, ()))
+        if not specs:
             continue
         d = ind.definition(year)
         refs = [r for r in ex.references(d.numerator) if r.name != AUTHORITY]
@@ -225,7 +278,7 @@ def _targets_for(
             continue
         num = CachedEvaluator(d.numerator)
         among = CachedEvaluator(d.among) if d.among is not None else None
-        uni = attribute_mask(catalogue.universes[ind.universe].when, fa)
+        uni = universe_mask(catalogue, ind.universe, fa, year, None, unit_answers, np.arange(fa.n))
         n = fa.n
         amask = np.ones(n, dtype=bool)
         if among is not None:
@@ -259,7 +312,7 @@ def _targets_for(
                 ctx_rows[ck] = row
             hit[i] = row[0]
             absent[i] = row[1]
-        for p in pubs:
+        for p in specs:
             b = catalogue.breakdowns[p.breakdown]
             if b.is_all:
                 dom = np.ones(n, dtype=bool)
@@ -269,10 +322,62 @@ def _targets_for(
                 dom = np.asarray(getattr(fa, b.attribute or "")) == p.domain
             denom = uni & amask & dom
             if denom.any():
+                band = None if p.band is None else (p.band[0] / 100.0, p.band[1] / 100.0)
                 out.append(
-                    _Target(ind.id, p.figure, p.breakdown, p.domain, p.value / 100.0, denom, hit, absent, list(codes))
+                    _Target(
+                        ind.id,
+                        p.figure,
+                        p.breakdown,
+                        p.domain,
+                        p.value / 100.0,
+                        denom,
+                        hit,
+                        absent,
+                        list(codes),
+                        band=band,
+                    )
                 )
     return out
+
+
+@dataclass(frozen=True)
+class _Anchor:
+    """A share to reach (percent): a targeted published figure (``band`` None), or the band an
+    indicator without one stays in."""
+
+    breakdown: str
+    domain: str
+    value: float
+    band: tuple[float, float] | None
+    figure: str = ""
+
+
+def drift_anchors(
+    catalogue: Catalogue, year: int, previous: Mapping[str, float] | None = None
+) -> dict[str, list[_Anchor]]:
+    """Bands of the indicators of ``year`` that have no targeted published figure that year: each
+    domain with a targeted published value in an earlier edition stays within ``DRIFT_BOUND`` of the
+    latest one; the whole frame (``ensemble``), when nothing was published for it, within
+    ``DRIFT_BOUND`` of its value in the previous simulated edition (``previous``: indicator → percent)."""
+    out: dict[str, list[_Anchor]] = {}
+    for ind in catalogue.for_edition(year):
+        if any(p.target for p in ind.published_for(year)):
+            continue
+        latest: dict[tuple[str, str], tuple[int, float]] = {}
+        for p in ind.published:
+            if p.target and p.edition < year and p.edition >= latest.get((p.breakdown, p.domain), (0, 0.0))[0]:
+                latest[(p.breakdown, p.domain)] = (p.edition, p.value)
+        anchors = [_band(b, d, v) for (b, d), (_, v) in sorted(latest.items())]
+        if not any(b == ALL for b, _ in latest) and previous is not None and ind.id in previous:
+            anchors.append(_band(ALL, ALL, previous[ind.id]))
+        if anchors:
+            out[ind.id] = anchors
+    return out
+
+
+def _band(breakdown: str, domain: str, value: float) -> _Anchor:
+    lo, hi = max(0.0, value - DRIFT_BOUND), min(100.0, value + DRIFT_BOUND)
+    return _Anchor(breakdown, domain, value, (lo, hi))
 
 
 def _ref_value(a: Mapping[str, object], attrs: Mapping[str, object], name: str, item: str | None) -> object:
@@ -311,31 +416,47 @@ def _fit(targets: list[_Target], u: FloatArray, relevant: BoolArray, multiple: b
     def share(t: _Target, s: float) -> float:
         return share_of(parts(t), s)
 
+    def settle(t: _Target) -> float:
+        """The share to reach now: a band's nearest edge (its current share when inside)."""
+        if t.band is not None:
+            t.value = min(max(share(t, 0.0), t.band[0]), t.band[1])
+        return t.value
+
+    # bands first, published figures last; then the published figures alone again: where both bear
+    # on the same answers, the figure wins
+    targets = sorted(targets, key=lambda t: t.band is None)
     feasible: dict[int, bool] = {}
-    for round_no in range(FIT_ROUNDS):
-        if round_no and all(abs(share(t, 0.0) - t.value) < 2e-4 for t in targets if feasible.get(id(t), True)):
-            break
-        for t in targets:
-            p = parts(t)
-            if round_no == 0:
-                lo, hi = share_of(p, -SHIFT_BOUND), share_of(p, SHIFT_BOUND)
-                feasible[id(t)] = lo < t.value < hi
-                if not feasible[id(t)]:
-                    s = -SHIFT_BOUND if t.value <= lo else SHIFT_BOUND
-                    u[t.denom] += s * t.hit[t.denom]
+
+    def rounds(ts: Sequence[_Target], first: int) -> None:
+        for round_no in range(first, FIT_ROUNDS):
+            if round_no and all(abs(share(t, 0.0) - settle(t)) < 2e-4 for t in ts if feasible.get(id(t), True)):
+                break
+            for t in ts:
+                settle(t)
+                p = parts(t)
+                if round_no == 0:
+                    lo, hi = share_of(p, -SHIFT_BOUND), share_of(p, SHIFT_BOUND)
+                    feasible[id(t)] = lo < t.value < hi
+                    if not feasible[id(t)]:
+                        s = -SHIFT_BOUND if t.value <= lo else SHIFT_BOUND
+                        u[t.denom] += s * t.hit[t.denom]
+                        continue
+                elif not feasible[id(t)]:
                     continue
-            elif not feasible[id(t)]:
-                continue
-            a, b = -SHIFT_BOUND, SHIFT_BOUND
-            if round_no:
-                a, b = -2.0, 2.0
-                if not share_of(p, a) < t.value < share_of(p, b):
-                    a, b = -SHIFT_BOUND, SHIFT_BOUND
-            s = float(optimize.brentq(lambda x, p=p, t=t: share_of(p, x) - t.value, a, b, xtol=1e-5))
-            u[t.denom] += s * t.hit[t.denom]
+                a, b = -SHIFT_BOUND, SHIFT_BOUND
+                if round_no:
+                    a, b = -2.0, 2.0
+                    if not share_of(p, a) < t.value < share_of(p, b):
+                        a, b = -SHIFT_BOUND, SHIFT_BOUND
+                s = float(optimize.brentq(lambda x, p=p, t=t: share_of(p, x) - t.value, a, b, xtol=1e-5))
+                u[t.denom] += s * t.hit[t.denom]
+
+    rounds(targets, 0)
+    if any(t.band is not None for t in targets):
+        rounds([t for t in targets if t.band is None], 1)
     for t in targets:
         t.fitted = share(t, 0.0)
-        t.reached = abs(t.fitted - t.value) < 0.005
+        t.reached = abs(t.fitted - settle(t)) < 0.005
     return u
 
 
@@ -399,9 +520,12 @@ def simulate_edition(
     catalogue: Catalogue,
     sample: Sample | None = None,
     self_selection: SelfSelection | None = None,
+    previous: Mapping[str, float] | None = None,
 ) -> SimulatedEdition:
     """Simulate edition ``year`` (voluntary survey of the whole frame, or of ``sample``'s units);
-    respondents are drawn at random within strata, or by ``self_selection``."""
+    respondents are drawn at random within strata, or by ``self_selection``. ``previous``: the
+    ``frame_shares`` of the previous simulated edition, so that indicators without a published
+    figure drift by at most ``DRIFT_BOUND`` points from it."""
     fa = frame if isinstance(frame, FrameArrays) else frame_arrays(frame)
     if questionnaire.edition != year:
         raise EditionError(f"questionnaire de l'édition {questionnaire.edition} pour simuler {year}")
@@ -424,6 +548,8 @@ def simulate_edition(
     values: dict[str, list[object]] = {}
     fitted: list[_Target] = []
     qtarget_names: dict[int, str] = {}
+    anchors = drift_anchors(catalogue, year, previous)
+    rules = _plausibility_rules(questionnaire)
     for qid in order:
         q = questionnaire.question(qid)
         section = questionnaire.section_of(qid)
@@ -443,8 +569,8 @@ def simulate_edition(
             vals = _numeric(q, n, m, rng, values)
         elif q.type in (QType.SELECT_ONE, QType.YES_NO):
             codes = list(q.codes)
-            u = _base_utilities(q, codes, m)
-            ts = _targets_for(q, None, codes, catalogue, year, fa, order, unit_answers, attrs)
+            u = _plausible(q.id, codes, _base_utilities(q, codes, m), rules, unit_answers, attrs)
+            ts = _targets_for(q, None, codes, catalogue, year, fa, order, unit_answers, attrs, anchors)
             u = _fit(ts, u, relevant, False)
             fitted += ts
             for t in ts:
@@ -456,7 +582,7 @@ def simulate_edition(
             grid: list[dict[str, str]] = [{} for _ in range(n)]
             for item in q.item_ids:
                 u = _base_utilities(q, codes, m) - 0.3
-                ts = _targets_for(q, item, codes, catalogue, year, fa, order, unit_answers, attrs)
+                ts = _targets_for(q, item, codes, catalogue, year, fa, order, unit_answers, attrs, anchors)
                 u = _fit(ts, u, relevant, False)
                 fitted += ts
                 for t in ts:
@@ -470,7 +596,7 @@ def simulate_edition(
             u = np.zeros((n, len(codes)))
             for j, c in enumerate(codes):
                 u[:, j] = (-3.5 if c in NEUTRAL_CODES or c in q.exclusive_codes else -0.4) + 0.8 * m
-            ts = _targets_for(q, None, codes, catalogue, year, fa, order, unit_answers, attrs)
+            ts = _targets_for(q, None, codes, catalogue, year, fa, order, unit_answers, attrs, anchors)
             u = _fit(ts, u, relevant, True)
             fitted += ts
             for t in ts:
@@ -504,8 +630,9 @@ def simulate_edition(
             v = vals[i]
             if v is not None:
                 unit_answers[i][qid] = v
-    # realised frame values of the targets
-    targets = tuple(_realised(t, qtarget_names[id(t)], unit_answers) for t in fitted)
+    # realised frame values of the targets (published figures) and of the drift bands
+    targets = tuple(_realised(t, qtarget_names[id(t)], unit_answers) for t in fitted if t.band is None)
+    bands = tuple(_realised(t, qtarget_names[id(t)], unit_answers) for t in fitted if t.band is not None)
     # respondents
     invited_rows = np.arange(n) if sample is None else fa.index_of(sample.codes)
     pi = None if sample is None else sample.inclusion_probability
@@ -550,7 +677,69 @@ def simulate_edition(
         notes=tuple(notes),
         frame_answers=tuple(unit_answers),
         self_selection=self_selection,
+        anchors=bands,
+        frame_shares=frame_shares(catalogue, questionnaire, fa, unit_answers, attrs),
     )
+
+
+def frame_shares(
+    catalogue: Catalogue,
+    questionnaire: Questionnaire,
+    fa: FrameArrays,
+    unit_answers: Sequence[Mapping[str, object]],
+    attrs: Sequence[Mapping[str, object]] | None = None,
+) -> dict[str, float]:
+    """Share (percent) of every indicator of the edition over the whole simulated frame (universe,
+    ``among``, a question not shown counting as the numerator says without it)."""
+    year = questionnaire.edition
+    attrs = attrs if attrs is not None else [fa.attributes(i) for i in range(fa.n)]
+    out: dict[str, float] = {}
+    for ind in catalogue.for_edition(year):
+        uni = universe_mask(catalogue, ind.universe, fa, year, questionnaire, unit_answers, np.arange(fa.n))
+        d = ind.definition(year)
+        num = CachedEvaluator(d.numerator)
+        among = CachedEvaluator(d.among) if d.among is not None else None
+        hits = total = 0
+        for i in np.flatnonzero(uni).tolist():
+            a = unit_answers[i]
+            if among is not None and not among(a, attrs[i]):
+                continue
+            total += 1
+            hits += bool(num(a, attrs[i]))
+        if total:
+            out[ind.id] = 100.0 * hits / total
+    return out
+
+
+def _plausibility_rules(questionnaire: Questionnaire) -> list[tuple[Plausibility, CachedEvaluator]]:
+    """The rules of ``PLAUSIBILITY`` that apply to this questionnaire (every question they read exists)."""
+    out = []
+    for rule in PLAUSIBILITY:
+        expr = ex.parse(rule.when)
+        reads = [r.name for r in ex.references(expr) if r.name != AUTHORITY]
+        if questionnaire.get(rule.question) is None or any(questionnaire.get(q) is None for q in reads):
+            continue
+        out.append((rule, CachedEvaluator(expr)))
+    return out
+
+
+def _plausible(
+    qid: str,
+    codes: Sequence[str],
+    u: FloatArray,
+    rules: Sequence[tuple[Plausibility, CachedEvaluator]],
+    unit_answers: Sequence[Mapping[str, object]],
+    attrs: Sequence[Mapping[str, object]],
+) -> FloatArray:
+    """Utilities ``u`` with the choices the plausibility rules forbid made impossible."""
+    for rule, when in rules:
+        if rule.question != qid:
+            continue
+        cols = [j for j, c in enumerate(codes) if c in rule.forbidden]
+        rows = np.array([bool(when(unit_answers[i], attrs[i])) for i in range(len(unit_answers))], dtype=bool)
+        if cols and rows.any():
+            u[np.ix_(rows, np.asarray(cols, dtype=np.int64))] = -IMPOSSIBLE
+    return u
 
 
 def answer_maturity(questionnaire: Questionnaire, answers: Sequence[Mapping[str, object]]) -> FloatArray:
@@ -680,13 +869,18 @@ def _validated(qn: Questionnaire, answers: Mapping[str, object], code: str) -> d
 
 __all__ = [
     "DEFAULT_RESPONDENTS",
+    "DRIFT_BOUND",
+    "PLAUSIBILITY",
     "RESPONSE_PROPENSITY",
     "SELF_SELECTION",
     "FitTarget",
+    "Plausibility",
     "SelfSelection",
     "SimulatedEdition",
     "answer_maturity",
     "draw_respondents",
+    "drift_anchors",
+    "frame_shares",
     "selection_odds",
     "simulate_edition",
 ]
