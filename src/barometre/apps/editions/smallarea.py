@@ -75,7 +75,7 @@ def store(edition: Edition, results: Sequence[SmallAreaResult]) -> int:
             float(a.eblup),
             float(a.mse),
             _num(a.cv),
-            int(a.n),
+            None if a.n is None else int(a.n),
             a.method,
             _num(a.shrinkage),
             _num(a.std_residual),
