@@ -61,6 +61,7 @@ class AuthoritySerializer(serializers.ModelSerializer[Authority]):
         ]
 
     def get_epci(self, obj: Authority) -> dict[str, Any] | None:
-        if obj.epci_id is None:
+        epci = obj.epci
+        if epci is None:
             return None
-        return {"code": obj.epci.code, "name": obj.epci.name}
+        return {"code": epci.code, "name": epci.name}

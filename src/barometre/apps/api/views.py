@@ -179,7 +179,9 @@ def _data_version_sql() -> str:
     """The published editions with their computation times (identifiers from the model's metadata)."""
     opts, q = Edition._meta, connection.ops.quote_name
     fields = (opts.pk, opts.get_field("indicators_computed_at"), opts.get_field("state"))
-    pk, computed, state = (q(f.column) for f in fields)
+    columns = [f.column for f in fields]
+    assert None not in columns  # concrete fields, each its own column
+    pk, computed, state = (q(str(c)) for c in columns)
     placeholders = ", ".join(["%s"] * len(PUBLIC_STATES))
     return f"SELECT {pk}, {computed} FROM {q(opts.db_table)} WHERE {state} IN ({placeholders}) ORDER BY {pk}"  # noqa: S608
 
@@ -242,6 +244,7 @@ class EstimateList(generics.ListAPIView[IndicatorEstimate]):
         if body is None:
             # Plain rows instead of model instances: the same shape as EstimateSerializer, much faster.
             page = self.paginate_queryset(self.get_queryset().values_list(*ESTIMATE_FIELDS))
+            assert page is not None  # the view always paginates
             keys = [f.split("__")[-1] if f != "edition__year" else "edition" for f in ESTIMATE_FIELDS]
             body = self.get_paginated_response(
                 [_estimate_row(dict(zip(keys, row, strict=True)), lang) for row in page]

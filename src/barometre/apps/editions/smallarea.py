@@ -76,7 +76,7 @@ def stored(edition: Edition, indicator: str, level: str) -> tuple[dict[str, Any]
 
 
 def stored_levels(edition: Edition, indicator: str) -> dict[str, tuple[dict[str, Any], list[dict[str, Any]]]]:
-    out = {}
+    out: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
     for level in LEVELS:
         found = stored(edition, indicator, level)
         if found is not None:
@@ -88,6 +88,7 @@ def estimate(year: int, indicator: str, level: str) -> SmallAreaResult:
     """Fit the model for one indicator and level on the edition's current weights (for the CLI)."""
     from barometre.apps.editions import pipeline
     from barometre.apps.editions.queries import catalogue
+    from barometre.apps.editions.sources import questionnaire_for
     from barometre.core.registry import load_snapshot
     from barometre.core.sae.estimate import small_area_estimates
     from barometre.core.weighting.pipeline import WeightingOptions
@@ -110,7 +111,7 @@ def estimate(year: int, indicator: str, level: str) -> SmallAreaResult:
         arrays,
         result,
         catalogue(),
-        pipeline.questionnaire_for(edition),
+        questionnaire_for(edition),
         indicators=[indicator],
         levels=(lv,),
         rule=pipeline.DISCLOSURE_RULE,

@@ -180,8 +180,8 @@ def weight(year: int) -> str:
     rows = poll_estimates(weighting, answers, load_poll_catalogue(), year, simulated=edition.simulated)
     now = timezone.now()
     with transaction.atomic():
-        for r, w in zip(respondents, weighting.weights, strict=True):
-            r.weight = float(w)
+        for respondent, w in zip(respondents, weighting.weights, strict=True):
+            respondent.weight = float(w)
         PollRespondent.objects.bulk_update(respondents, ["weight"], batch_size=1000)
         edition.estimates.all().delete()
         PollEstimate.objects.bulk_create(
@@ -197,10 +197,11 @@ def weight(year: int) -> str:
         edition.estimates_computed_at = now
         edition.weighting_report = weighting.report
         edition.save(update_fields=["weights_computed_at", "estimates_computed_at", "weighting_report"])
-    r = weighting.report
+    rep = weighting.report
     return (
-        f"sondage {year} pondéré : {r['respondents']} répondants, poids de {r['weight_min']:.2f} à "
-        f"{r['weight_max']:.2f} fois la moyenne, effet de plan des poids {r['kish_deff']:.2f} ; {len(rows)} estimations"
+        f"sondage {year} pondéré : {rep['respondents']} répondants, poids de {rep['weight_min']:.2f} à "
+        f"{rep['weight_max']:.2f} fois la moyenne, effet de plan des poids {rep['kish_deff']:.2f} ; "
+        f"{len(rows)} estimations"
     )
 
 

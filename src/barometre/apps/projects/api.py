@@ -23,7 +23,7 @@ from barometre.core.errors import NotFound
 from barometre.core.indicators.labels import REGION_NAMES
 from barometre.core.projects.model import Domain, Status
 
-_PROJECT_FIELDS = {
+_PROJECT_FIELDS: dict[str, serializers.Field[Any, Any, Any, Any]] = {
     c: serializers.IntegerField(allow_null=True)
     if c == "edition"
     else serializers.BooleanField(allow_null=True)

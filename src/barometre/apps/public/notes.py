@@ -6,6 +6,7 @@ import mimetypes
 from pathlib import Path
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import get_language
 
@@ -31,7 +32,7 @@ def _edition(year: int):  # type: ignore[no-untyped-def]
     return edition
 
 
-def note(request: HttpRequest, year: int) -> HttpResponse:
+def note(request: HttpRequest, year: int) -> HttpResponseBase:
     lang = _lang(request)
     edition = _edition(year)
     if not is_built(edition, lang):
