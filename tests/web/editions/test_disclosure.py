@@ -25,10 +25,10 @@ from barometre.apps.editions.queries import catalogue
 from barometre.cli.main import app
 from barometre.core.indicators.catalogue import ALL
 from barometre.core.indicators.compute import _domains, compute_indicators, indicator_matrix
-from barometre.core.indicators.labels import INTERVAL_METHOD_TEXT, MAR_ASSUMPTION_TEXT
 from barometre.core.stats.disclosure import DisclosureRule, interval
 from barometre.core.stats.secondary import build_table, recoverable, required_width
 from barometre.core.weighting import WeightingOptions
+from barometre.core.wording.labels import INTERVAL_METHOD_TEXT, MAR_ASSUMPTION_TEXT
 
 pytestmark = pytest.mark.django_db
 RULE = DisclosureRule()

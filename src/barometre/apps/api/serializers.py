@@ -11,7 +11,7 @@ from rest_framework import serializers
 from barometre.apps.editions.models import Edition, IndicatorEstimate
 from barometre.apps.registry.models import Authority
 from barometre.core.indicators.compute import ESTIMATE_COLUMNS
-from barometre.core.indicators.labels import reason_label
+from barometre.core.wording.labels import reason_label
 
 
 class EditionSerializer(serializers.ModelSerializer[Edition]):

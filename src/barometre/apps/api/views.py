@@ -34,8 +34,8 @@ from barometre.apps.registry.queries import (
     search_text_too_short,
 )
 from barometre.core.indicators.compute import ESTIMATE_COLUMNS
-from barometre.core.indicators.labels import definition_pair, reason_label
 from barometre.core.registry import Kind
+from barometre.core.wording.labels import definition_pair, reason_label
 
 #: Editions whose results are public: the rule of `editions.queries.published_editions()`, spelled out for
 #: the one raw-SQL query of the data version.

@@ -17,10 +17,10 @@ from barometre.apps.editions.queries import ExplorerRow
 from barometre.apps.i18n import active_lang
 from barometre.core import charts
 from barometre.core.errors import NotFound
-from barometre.core.formatting import format_percent
 from barometre.core.indicators.catalogue import Indicator
-from barometre.core.indicators.labels import interval_method_text, plain_definition, reason_label
 from barometre.core.text import neutralise_formula
+from barometre.core.wording.labels import interval_method_text, plain_definition, reason_label
+from barometre.core.wording.numbers import format_percent
 
 #: How long a drawn chart image is kept (its key changes anyway when the edition is computed again).
 PNG_CACHE_SECONDS = 24 * 3600

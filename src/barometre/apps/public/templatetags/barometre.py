@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 
 from barometre.apps.i18n import active_lang
-from barometre.core.formatting import format_number, format_percent
+from barometre.core.wording.numbers import format_number, format_percent
 
 register = template.Library()
 
