@@ -127,3 +127,26 @@ def _from_imports(path: Path) -> set[str]:
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0
         for alias in node.names
     }
+
+
+#: Modules that may name the estimate's fields, and why (paths under ``src/barometre``).
+ESTIMATE_FIELD_NAMERS = {
+    "apps/editions/estimates.py": "the one mapper of the authorities' estimate rows",
+    "apps/poll/estimates.py": "the one mapper of the poll's estimate rows",
+    "core/indicators/compute.py": "defines EstimateRow and computes its values (the respondents' base)",
+    "core/opendata.py": "describes each published column (the data package's schema), copies nothing",
+    "core/stats/frame.py": "the statistics engine's own R-shaped result (request, statistic, df), not a row",
+}
+
+
+def test_only_the_mappers_copy_the_estimate_fields_by_name() -> None:
+    copy = re.compile(r'\bci_(low|high)=|"ci_(low|high)"\s*:')
+    offenders = [
+        f"{rel}:{n}: {line.strip()}"
+        for path in sorted(SRC.rglob("*.py"))
+        if "migrations" not in path.parts
+        and (rel := path.relative_to(SRC).as_posix()) not in ESTIMATE_FIELD_NAMERS
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if copy.search(line)
+    ]
+    assert offenders == []
