@@ -144,8 +144,7 @@ def test_only_the_mappers_copy_the_estimate_fields_by_name() -> None:
     offenders = [
         f"{rel}:{n}: {line.strip()}"
         for path in sorted(SRC.rglob("*.py"))
-        if "migrations" not in path.parts
-        and (rel := path.relative_to(SRC).as_posix()) not in ESTIMATE_FIELD_NAMERS
+        if "migrations" not in path.parts and (rel := path.relative_to(SRC).as_posix()) not in ESTIMATE_FIELD_NAMERS
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if copy.search(line)
     ]
