@@ -706,7 +706,10 @@ class _Builder:
             diag.append(
                 (
                     s["weights_range"],
-                    " – ".join(format_number(float(final.get(k, 0.0)), 1, lang) for k in ("min", "median", "max")),
+                    " – ".join(
+                        format_number(v, 1, lang)
+                        for v in (final.get("min", 0.0), final.get("median", 0.0), final.get("max", 0.0))
+                    ),
                 )
             )
         if "trimming" in w:
