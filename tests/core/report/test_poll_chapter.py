@@ -81,6 +81,7 @@ def test_no_poll_no_chapter() -> None:
     assert poll_chapter(synthetic_input("fr")) is None
 
 
+@pytest.mark.slow  # builds a whole note
 def test_note_html_has_the_chapter_in_its_table_of_contents(tmp_path: Path) -> None:
     result = build_report(_input("en"), tmp_path, pdf=False)
     html = result.html.read_text(encoding="utf-8")

@@ -30,7 +30,7 @@ from barometre.core.stats.secondary import build_table, recoverable, required_wi
 from barometre.core.weighting import WeightingOptions
 from barometre.core.wording.labels import INTERVAL_METHOD_TEXT, MAR_ASSUMPTION_TEXT
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("simulated_2025")]  # one simulation per session
 RULE = DisclosureRule()
 HIDDEN_NUMBERS = ("estimate", "se", "ci_low", "ci_high", "n", "population", "respondent_share")
 
@@ -77,6 +77,7 @@ def _attack(published: dict[int, float], sizes: np.ndarray, membership: np.ndarr
     return (-hi.fun - lo.fun) / size
 
 
+@pytest.mark.slow  # weights the edition again and attacks the cells of every indicator
 def test_a_differencing_attack_through_the_api_and_the_open_data_recovers_no_hidden_cell(
     simulated_2025: int, tmp_path: Path
 ) -> None:
@@ -148,6 +149,7 @@ def test_a_differencing_attack_through_the_api_and_the_open_data_recovers_no_hid
     assert single_respondent_cells > 0  # the edition has one-respondent domains, and they stay hidden
 
 
+@pytest.mark.slow  # recomputes every indicator of the edition
 def test_recoding_every_indicator_as_its_complement_changes_no_decision(simulated_2025: int) -> None:
     arrays, result, (qn, _) = _oracle(simulated_2025)
     cat = catalogue()
