@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,9 +32,25 @@ def touches_database(item: pytest.Item) -> bool:
     return item.get_closest_marker("django_db") is not None or bool(names & DATABASE_FIXTURES)
 
 
+#: Fixture scopes that a module's tests share: pytest-xdist keeps such a module on one worker.
+SHARED_SCOPES = frozenset({"module", "package"})
+
+
+def _shares_a_fixture(item: pytest.Item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    defs = info.name2fixturedefs.values() if info is not None else ()
+    return any(d.scope in SHARED_SCOPES for chain in defs for d in chain)
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """With ``BAROMETRE_ONLY_DATABASE_TESTS=1`` (the PostgreSQL pass of ``make test``), keep only the tests
-    that touch the database: the others gave the same answer on SQLite."""
+    """Keep on one worker the tests of a module that share a module-scoped fixture (otherwise each
+    worker builds it again: a simulated edition, a weighting…); with ``BAROMETRE_ONLY_DATABASE_TESTS=1``
+    (the PostgreSQL pass of ``make test``), keep only the tests that touch the database: the others gave
+    the same answer on SQLite."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None and _shares_a_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
     if os.environ.get("BAROMETRE_ONLY_DATABASE_TESTS") != "1":
         return
     kept = [item for item in items if touches_database(item)]
@@ -67,17 +85,72 @@ def _wipe() -> None:
     RegistryLoad.objects.all().delete()
 
 
-@pytest.fixture(scope="module")
-def simulated_2025(django_db_setup: Any, django_db_blocker: Any) -> Iterator[int]:
+def _simulate_2025() -> None:
     from barometre.apps.editions.pipeline import simulate
     from barometre.apps.registry.loading import load_registry
 
+    load_registry()
+    simulate(2025, SEED)
+
+
+def _save(path: Path) -> None:
+    """Copy the test database into the SQLite file ``path`` (SQLite's backup API)."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    copy = sqlite3.connect(path)
+    try:
+        connection.connection.backup(copy)
+    finally:
+        copy.close()
+
+
+def _restore(path: Path) -> None:
+    """Replace the test database's content by the SQLite file ``path`` (SQLite's backup API)."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    copy = sqlite3.connect(path)
+    try:
+        copy.backup(connection.connection)
+    finally:
+        copy.close()
+
+
+@pytest.fixture(scope="session")
+def _simulated_2025_copy(
+    django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, Path] | None:
+    """On SQLite: (the database as found, the database with the registry and edition 2025 simulated),
+    made once per test process; a module asking for the edition copies the second in and the first back
+    after (a fraction of a second, instead of simulating and deleting again)."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return None
+    folder = tmp_path_factory.mktemp("simulated")
+    found, simulated = folder / "found.sqlite3", folder / "simulated_2025.sqlite3"
     with django_db_blocker.unblock():
-        load_registry()
-        simulate(2025, SEED)
+        _save(found)
+        _simulate_2025()
+        _save(simulated)
+        _restore(found)
+    return found, simulated
+
+
+@pytest.fixture(scope="module")
+def simulated_2025(_simulated_2025_copy: tuple[Path, Path] | None, django_db_blocker: Any) -> Iterator[int]:
+    with django_db_blocker.unblock():
+        if _simulated_2025_copy is None:
+            _simulate_2025()
+        else:
+            _restore(_simulated_2025_copy[1])
     yield 2025
     with django_db_blocker.unblock():
-        from barometre.apps.projects.models import Project
+        if _simulated_2025_copy is None:
+            from barometre.apps.projects.models import Project
 
-        Project.objects.all().delete()
-        _wipe()
+            Project.objects.all().delete()
+            _wipe()
+        else:
+            _restore(_simulated_2025_copy[0])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -62,7 +63,8 @@ def test_one_module_reads_and_writes_yaml() -> None:
         str(path.relative_to(root))
         for folder in ("src", "scripts", "tests", "benchmarks")
         for path in (root / folder).rglob("*.py")
-        if any(n == "yaml" or n.startswith("yaml.") for n in _imports(path))
+        if "yaml" in path.read_text(encoding="utf-8")
+        and any(n == "yaml" or n.startswith("yaml.") for n in _imports(path))
     )
     assert users == ["src/barometre/core/yamlfile.py"]
 
@@ -84,3 +86,68 @@ def test_data_files_give_english_as_fr_en_pairs_not_parallel_keys() -> None:
     assert files
     found = [x for path in files for x in parallel_keys(yamlfile.load_file(path), path.name)]
     assert found == []
+
+
+#: Parts of the core not yet held to the wording rule: ``core/report`` (its builder and ``text.py``) is
+#: being reorganised on other branches. Once they are merged, the lead empties this tuple.
+WORDING_RULE_PENDING = ("report",)
+
+
+def test_the_core_chooses_between_french_and_english_only_in_the_wording_layer() -> None:
+    choice = re.compile(r'lang (==|!=) "(fr|en)"')
+    offenders = [
+        f"{path.relative_to(SRC)}:{n}: {line.strip()}"
+        for path in sorted(CORE.rglob("*.py"))
+        if path.relative_to(CORE).parts[0] not in ("wording", *WORDING_RULE_PENDING)
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if choice.search(line)
+    ]
+    assert offenders == []
+
+
+def test_the_former_homes_of_the_wording_serve_only_the_pending_report() -> None:
+    former = {"barometre.core.formatting", "barometre.core.indicators.labels"}
+    root = SRC.parents[1]
+    offenders = sorted(
+        f"{path.relative_to(root)} imports {name}"
+        for folder in ("src", "tests", "benchmarks", "scripts")
+        for path in (root / folder).rglob("*.py")
+        if not path.is_relative_to(CORE / "report") and "report" not in path.relative_to(root).parts[1:3]
+        if "formatting" in (text := path.read_text(encoding="utf-8")) or "labels" in text
+        for name in _imports(path) | _from_imports(path)
+        if name in former
+    )
+    assert offenders == []
+
+
+def _from_imports(path: Path) -> set[str]:
+    """``from barometre.core import formatting`` read as the module it names."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return {
+        f"{node.module}.{alias.name}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0
+        for alias in node.names
+    }
+
+
+#: Modules that may name the estimate's fields, and why (paths under ``src/barometre``).
+ESTIMATE_FIELD_NAMERS = {
+    "apps/editions/estimates.py": "the one mapper of the authorities' estimate rows",
+    "apps/poll/estimates.py": "the one mapper of the poll's estimate rows",
+    "core/indicators/compute.py": "defines EstimateRow and computes its values (the respondents' base)",
+    "core/opendata.py": "describes each published column (the data package's schema), copies nothing",
+    "core/stats/frame.py": "the statistics engine's own R-shaped result (request, statistic, df), not a row",
+}
+
+
+def test_only_the_mappers_copy_the_estimate_fields_by_name() -> None:
+    copy = re.compile(r'\bci_(low|high)=|"ci_(low|high)"\s*:')
+    offenders = [
+        f"{rel}:{n}: {line.strip()}"
+        for path in sorted(SRC.rglob("*.py"))
+        if "migrations" not in path.parts and (rel := path.relative_to(SRC).as_posix()) not in ESTIMATE_FIELD_NAMERS
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if copy.search(line)
+    ]
+    assert offenders == []

@@ -91,7 +91,7 @@ def _txt(value: Any) -> str:
 
 
 def _print_scores(report: dict[str, Any]) -> None:
-    from barometre.core.formatting import format_number
+    from barometre.core.wording.numbers import format_number
 
     o = report["overall"]
     console.print(

@@ -47,7 +47,7 @@ def compute(
     from barometre.apps.editions import pipeline
     from barometre.apps.editions.models import Edition
     from barometre.apps.editions.queries import catalogue
-    from barometre.core.indicators.labels import definition_pair
+    from barometre.core.wording.labels import definition_pair
 
     status = console.status(f"Calcul des indicateurs de l'édition {edition}…")
     with status if fmt is TableFormat.text else contextlib.nullcontext():

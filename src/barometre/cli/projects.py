@@ -90,7 +90,7 @@ def register(app: typer.Typer) -> None:
                 if text
                 else services.similar_to_authority(authority, limit=limit)
             )
-            rows = [
+            rows: list[dict[str, Any]] = [
                 {
                     "key": p.key,
                     "title": p.title,

@@ -62,7 +62,7 @@ def register(app: typer.Typer) -> None:
             '%(h)s "%(m)s" %(s)s %(B)s %(M)sms',
         ]
 
-        class _App(WSGIApplication):
+        class _App(WSGIApplication):  # type: ignore[misc]
             def __init__(self) -> None:
                 sys.argv = argv
                 super().__init__("%(prog)s [OPTIONS] [APP_MODULE]", prog="gunicorn")

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from html import escape
 from typing import Protocol
 
-from barometre.core.formatting import format_percent
+from barometre.core.wording import charts as wording
+from barometre.core.wording.numbers import format_percent
 
 BLUE = "#000091"
 GREY = "#666666"
@@ -182,7 +183,7 @@ def region_map(values: dict[str, float | None], *, title: str, desc: str, lang: 
     Five equal classes over 0–100; every région carries a ``<title>`` with its name and value.
     Outlines: ``data/maps/regions.json`` (@gouvfr/dsfr-chart, MIT).
     """
-    nd = "non publié" if lang == "fr" else "not published"
+    nd = wording.not_published(lang)
 
     def fill(code: str) -> str:
         v = values.get(code)
@@ -223,7 +224,7 @@ def choropleth(
     ]
 
     def label(code: str, name: str) -> str:
-        return f"{name} : {shown(code)}" if lang == "fr" else f"{name}: {shown(code)}"
+        return wording.named_value(name, shown(code), lang)
 
     insets = []
     for code, region in outlines.items():
@@ -283,12 +284,6 @@ class AreaValue:
     method: str
 
 
-def _cv_text(cv: float | None, lang: str) -> str:
-    if cv is None:
-        return "CV n.d." if lang == "fr" else "CV n/a"
-    return f"CV {format_percent(100 * cv, 0, lang)}"
-
-
 def small_area_map(
     level: str, values: dict[str, AreaValue], *, title: str, desc: str, lang: str = "fr", width: int = 640
 ) -> str:
@@ -299,7 +294,6 @@ def small_area_map(
     areas whose CV is above 30 % are hatched. Outlines: ``data/maps/departements.json`` and
     ``regions.json`` (@gouvfr/dsfr-chart, MIT).
     """
-    fr = lang == "fr"
     outlines = _outlines(level)
     main_size, inset_w, inset_h, gap = 1010.0, 190.0, 170.0, 20.0
     height_units = main_size + inset_h + gap + 110
@@ -322,17 +316,8 @@ def small_area_map(
     def label(code: str, v: AreaValue | None) -> str:
         name = v.name if v is not None else code
         if v is None or v.estimate is None:
-            return f"{name} : n.d." if fr else f"{name}: n/a"
-        model = "estimation par modèle" if fr else "model-based estimate"
-        direct = (
-            format_percent(v.direct, 0, lang) if v.direct is not None else ("non publiée" if fr else "not published")
-        )
-        sep = " : " if fr else ": "
-        count = "" if v.n is None else f" ({v.n} {'répondant' if fr else 'respondent'}{'s' if v.n > 1 else ''})"
-        return (
-            f"{name}{sep}{format_percent(v.estimate, 0, lang)} ({model}, {_cv_text(v.cv, lang)}) ; "
-            f"{'estimation directe' if fr else 'direct estimate'}{sep}{direct}{count}"
-        )
+            return wording.area_unavailable(name, lang)
+        return wording.small_area_title(name, v.estimate, v.cv, v.direct, v.n, lang)
 
     insets = []
     for code, area in outlines.items():
@@ -372,11 +357,7 @@ def small_area_map(
             f'<text x="{i * 170 + 30:.0f}" y="{ly + 19:.0f}" font-size="20" fill="#161616">{escape(text)}</text>'
         )
     ly2 = ly + 45
-    legend = (
-        "Estimation par modèle (Fay–Herriot) ; hachuré : CV au-dessus de 30 %"
-        if fr
-        else "Model-based estimate (Fay–Herriot); hatched: CV above 30%"
-    )
+    legend = wording.small_area_legend(lang)
     parts.append(
         f'<rect x="0" y="{ly2:.0f}" width="24" height="24" fill="{MAP_CLASSES[2]}" stroke="#999999"/>'
         f'<rect x="0" y="{ly2:.0f}" width="24" height="24" fill="url(#{uid}h)"/>'

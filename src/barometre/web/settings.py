@@ -28,10 +28,14 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy
 
 from barometre.core.paths import PROJECT_ROOT
+
+# Django's generic classes (``ModelAdmin[Authority]``…) subscriptable at run time, as mypy reads them.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -123,7 +127,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "barometre.web.urls"
 WSGI_APPLICATION = "barometre.web.wsgi.application"
 
-TEMPLATES = [
+TEMPLATES: list[dict[str, Any]] = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],

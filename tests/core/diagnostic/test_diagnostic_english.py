@@ -14,7 +14,7 @@ from barometre.core.diagnostic.obligations import obligations_report
 from barometre.core.diagnostic.profile import AuthorityProfile
 from barometre.core.diagnostic.report import diagnostic_report
 from barometre.core.errors import DiagnosticError
-from barometre.core.formatting import format_number
+from barometre.core.wording.numbers import format_number
 
 #: Pieces of French that must not show in an English text.
 FRENCH = (

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from barometre.core.indicators.bases import base_label
 from barometre.core.indicators.catalogue import load_catalogue
+from barometre.core.wording.bases import base_label
 
 
 def test_every_published_base_of_the_catalogue_is_worded() -> None:

@@ -42,6 +42,7 @@ def demo():
     return sim, weighting, cat, qn, rows
 
 
+@pytest.mark.slow  # simulates, weights and computes the whole demo edition
 def test_every_published_interval_is_korn_graubard_1998_with_the_domain_df(demo) -> None:
     sim, weighting, cat, qn, rows = demo
     mat = indicator_matrix(sim.arrays, weighting.rows, cat, qn)

@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from barometre.core.formatting import format_number, format_percent, format_points
-from barometre.core.indicators.labels import reason_label
 from barometre.core.report import Row
 from barometre.core.report.text import DECIMALS, strings
+from barometre.core.wording.labels import reason_label
+from barometre.core.wording.numbers import format_number, format_percent, format_points
 
 from .conftest import Built, parse
 

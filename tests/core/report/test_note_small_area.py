@@ -6,7 +6,11 @@ from __future__ import annotations
 import csv
 import re
 
+import pytest
+
 from tests.core.report.conftest import Built
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("note")]  # builds the note once per session (one worker)
 
 
 def _section(html: str) -> str:

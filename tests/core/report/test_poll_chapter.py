@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from barometre.core.formatting import format_number
 from barometre.core.paths import POLL_QUESTIONNAIRES_DIR
 from barometre.core.poll import load_margins, load_poll_catalogue, poll_estimates, weight_poll
 from barometre.core.poll.simulate import simulate_poll
@@ -18,6 +17,7 @@ from barometre.core.report.model import PollFigure, PollInput, ReportInput
 from barometre.core.report.poll import poll_chapter
 from barometre.core.report.synthetic import synthetic_input
 from barometre.core.report.text import Num, pct
+from barometre.core.wording.numbers import format_number
 
 
 @cache
@@ -81,6 +81,7 @@ def test_no_poll_no_chapter() -> None:
     assert poll_chapter(synthetic_input("fr")) is None
 
 
+@pytest.mark.slow  # builds a whole note
 def test_note_html_has_the_chapter_in_its_table_of_contents(tmp_path: Path) -> None:
     result = build_report(_input("en"), tmp_path, pdf=False)
     html = result.html.read_text(encoding="utf-8")

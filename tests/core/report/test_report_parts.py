@@ -7,12 +7,12 @@ import dataclasses
 import pytest
 
 from barometre.core.errors import ReportError
-from barometre.core.formatting import format_interval, format_margin, format_points
 from barometre.core.registry import Kind, load_snapshot
 from barometre.core.report import rows_from
 from barometre.core.report.figures import load_regions, svg_path
 from barometre.core.report.synthetic import synthetic_input
 from barometre.core.report.text import predicate, translate_reason
+from barometre.core.wording.numbers import format_interval, format_margin, format_points
 
 
 def test_interval_and_margin_are_formatted_the_french_way() -> None:

@@ -30,6 +30,7 @@ def test_named_strengths_go_from_random_to_strong() -> None:
     assert [s.strength for s in SELF_SELECTION.values()] == [0.0, 0.5, 1.0]
 
 
+@pytest.mark.slow  # simulates two editions of the whole frame
 def test_self_selected_respondents_are_more_mature_with_the_same_stratum_counts(world) -> None:
     fa, qn, sim = world
     score = answer_maturity(qn, sim.frame_answers)
@@ -44,6 +45,7 @@ def test_self_selected_respondents_are_more_mature_with_the_same_stratum_counts(
     assert min(gaps) > 0
 
 
+@pytest.mark.slow  # simulates the whole frame twice more
 def test_without_self_selection_the_draw_is_unchanged(world) -> None:
     fa, qn, sim = world
     again = simulate_edition(

@@ -26,12 +26,12 @@ from barometre.apps.editions.queries import catalogue
 from barometre.cli.main import app
 from barometre.core.indicators.catalogue import ALL
 from barometre.core.indicators.compute import _domains, compute_indicators, indicator_matrix
-from barometre.core.indicators.labels import INTERVAL_METHOD_TEXT, MAR_ASSUMPTION_TEXT
 from barometre.core.stats.disclosure import DisclosureRule, interval
 from barometre.core.stats.secondary import build_table, recoverable, required_width
 from barometre.core.weighting import WeightingOptions
+from barometre.core.wording.labels import INTERVAL_METHOD_TEXT, MAR_ASSUMPTION_TEXT
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("simulated_2025")]  # one simulation per session
 RULE = DisclosureRule()
 HIDDEN_NUMBERS = ("estimate", "se", "ci_low", "ci_high", "n", "population", "respondent_share")
 
@@ -88,6 +88,7 @@ def published_years(simulated_2025: int, django_db_blocker: Any) -> list[int]:
         return sorted(Edition.objects.filter(state=EditionState.PUBLISHED).values_list("year", flat=True))
 
 
+@pytest.mark.slow  # weights the edition again and attacks the cells of every indicator
 def test_a_differencing_attack_through_the_api_and_the_open_data_recovers_no_hidden_cell(
     published_years: list[int], tmp_path: Path
 ) -> None:
@@ -166,6 +167,7 @@ def _attack_edition(year: int, tmp_path: Path) -> None:
     assert single_respondent_cells > 0, year  # one-respondent domains exist, and they stay hidden
 
 
+@pytest.mark.slow  # recomputes every indicator of the edition
 def test_recoding_every_indicator_as_its_complement_changes_no_decision(simulated_2025: int) -> None:
     arrays, result, (qn, _) = _oracle(simulated_2025)
     cat = catalogue()

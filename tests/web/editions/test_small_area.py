@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from barometre.cli.main import app
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("simulated_2025")]  # one simulation per session
 runner = CliRunner()
 CYBER = "cyber_threatened"
 

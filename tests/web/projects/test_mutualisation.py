@@ -15,7 +15,7 @@ from barometre.apps.projects import mutualisation
 from barometre.apps.registry.models import Authority
 from barometre.cli.main import app
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.xdist_group("simulated_2025")]
 MIN = 10
 
 

@@ -63,6 +63,7 @@ def test_site_serves_the_same_files(tmp_path: Path, published: None) -> None:
         assert client.get("/donnees-ouvertes/2026/estimations.csv").status_code == 404
 
 
+@pytest.mark.slow  # rounds of twelve threads downloading while the files are first generated
 def test_concurrent_first_downloads_are_complete_and_identical_to_a_sequential_one(
     tmp_path: Path, published: None
 ) -> None:

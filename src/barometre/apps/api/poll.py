@@ -23,7 +23,8 @@ class PollEditionSerializer(serializers.ModelSerializer[PollEdition]):
     respondents = serializers.IntegerField(
         source="respondent_count", read_only=True, help_text=_("Personnes interrogées (non pondéré).")
     )
-    source = serializers.SerializerMethodField(help_text=_("Source du sondage publié."))
+    # A declared field, not the ``Field.source`` attribute it shadows for the type checker only.
+    source = serializers.SerializerMethodField(help_text=_("Source du sondage publié."))  # type: ignore[assignment]
 
     class Meta:
         model = PollEdition

@@ -11,7 +11,7 @@ from rest_framework import serializers
 from barometre.apps.editions.models import Edition, IndicatorEstimate
 from barometre.apps.registry.models import Authority
 from barometre.core.indicators.compute import ESTIMATE_COLUMNS
-from barometre.core.indicators.labels import reason_label
+from barometre.core.wording.labels import reason_label
 
 
 class EditionSerializer(serializers.ModelSerializer[Edition]):
@@ -61,6 +61,7 @@ class AuthoritySerializer(serializers.ModelSerializer[Authority]):
         ]
 
     def get_epci(self, obj: Authority) -> dict[str, Any] | None:
-        if obj.epci_id is None:
+        epci = obj.epci
+        if epci is None:
             return None
-        return {"code": obj.epci.code, "name": obj.epci.name}
+        return {"code": epci.code, "name": epci.name}

@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from barometre.apps.api import errors
 from barometre.apps.api.serializers import AuthoritySerializer, EditionSerializer, EstimateSerializer
+from barometre.apps.editions import estimates
 from barometre.apps.editions.models import Edition, EditionState, IndicatorEstimate, ResponseStatus
 from barometre.apps.editions.queries import published_editions, published_estimates
 from barometre.apps.registry.models import Authority
@@ -33,10 +34,9 @@ from barometre.apps.registry.queries import (
     search_queryset,
     search_text_too_short,
 )
-from barometre.core.indicators.bases import base_label
-from barometre.core.indicators.compute import ESTIMATE_COLUMNS
-from barometre.core.indicators.labels import definition_pair, reason_label
 from barometre.core.registry import Kind
+from barometre.core.wording.bases import base_label
+from barometre.core.wording.labels import definition_pair, reason_label
 
 #: Editions whose results are public: the rule of `editions.queries.published_editions()`, spelled out for
 #: the one raw-SQL query of the data version.
@@ -156,21 +156,6 @@ ESTIMATE_FILTERS = [
 ]
 
 
-ESTIMATE_FIELDS = ("edition__year", *ESTIMATE_COLUMNS, "edition__simulated")
-
-
-def _estimate_row(row: dict[str, Any], lang: str) -> dict[str, Any]:
-    """A stored row as the API shows it: a hidden cell keeps only its reason code and its wording."""
-    hidden = bool(row.get("suppressed"))
-    row["reason"] = (row.get("reason") or None) if hidden else None
-    row["reason_label"] = reason_label(row["reason"], lang) if hidden else None
-    if hidden:
-        for k in ("estimate", "se", "ci_low", "ci_high", "n", "population", "respondent_share"):
-            row[k] = None
-        row["imprecise"] = False
-    return row
-
-
 #: Lifetime of a cached estimates page (a new computation changes the data version anyway).
 ESTIMATES_CACHE_SECONDS = 300
 
@@ -180,7 +165,9 @@ def _data_version_sql() -> str:
     """The published editions with their computation times (identifiers from the model's metadata)."""
     opts, q = Edition._meta, connection.ops.quote_name
     fields = (opts.pk, opts.get_field("indicators_computed_at"), opts.get_field("state"))
-    pk, computed, state = (q(f.column) for f in fields)
+    columns = [f.column for f in fields]
+    assert None not in columns  # concrete fields, each its own column
+    pk, computed, state = (q(str(c)) for c in columns)
     placeholders = ", ".join(["%s"] * len(PUBLIC_STATES))
     return f"SELECT {pk}, {computed} FROM {q(opts.db_table)} WHERE {state} IN ({placeholders}) ORDER BY {pk}"  # noqa: S608
 
@@ -242,11 +229,12 @@ class EstimateList(generics.ListAPIView[IndicatorEstimate]):
         body = caches["local"].get(key)
         if body is None:
             # Plain rows instead of model instances: the same shape as EstimateSerializer, much faster.
-            page = self.paginate_queryset(self.get_queryset().values_list(*ESTIMATE_FIELDS))
-            keys = [f.split("__")[-1] if f != "edition__year" else "edition" for f in ESTIMATE_FIELDS]
-            body = self.get_paginated_response(
-                [_estimate_row(dict(zip(keys, row, strict=True)), lang) for row in page]
-            ).data
+            page = self.paginate_queryset(estimates.published_values(self.get_queryset()))
+            assert page is not None  # the view always paginates
+            rows = [estimates.published_record(values) for values in page]
+            for row in rows:
+                row["reason_label"] = reason_label(row["reason"], lang) if row["suppressed"] else None
+            body = self.get_paginated_response(rows).data
             caches["local"].set(key, body, timeout=ESTIMATES_CACHE_SECONDS)
         return Response(body)
 

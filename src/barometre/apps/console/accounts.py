@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
@@ -112,12 +112,12 @@ def record_failed_signin(ip: str, email: str) -> None:
             cache.set(key, 1, timeout=SIGNIN_WINDOW_SECONDS)
 
 
-def check_local_signin(email: str, password: str, code: str) -> AbstractBaseUser | None:
+def check_local_signin(email: str, password: str, code: str) -> User | None:
     """The user whose password and current TOTP code match, or None."""
     from django.contrib.auth import authenticate
 
     user = authenticate(username=normalize_email(email), password=password)
-    if user is None or not hasattr(user, "staff"):
+    if not isinstance(user, User) or not hasattr(user, "staff"):
         return None
     code = code.strip().replace(" ", "")
     if not code.isdigit():

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from barometre.apps.editions.lifecycle import mark_weights_stale
 from barometre.apps.editions.models import Answer, AuditEntry, Edition, EditionState, Response, ResponseStatus
-from barometre.apps.portal.services import questionnaire_for
+from barometre.apps.editions.sources import questionnaire_for
 from barometre.apps.registry.models import Authority
 from barometre.core import yamlfile
 from barometre.core.errors import BarometreError
@@ -95,7 +95,7 @@ def import_responses(edition: Edition, file: Path, mapping_file: Path, *, dry_ru
         raise ImportInvalid([f"{src}:1:1: colonne « {code_col} » (code de la collectivité) absente"])
     targets: dict[str, tuple[str, str | None]] = {}
     for column, target in mapping["columns"].items():
-        qid, _, item = str(target).partition("/")
+        qid, _, part = str(target).partition("/")
         if str(column) not in position:
             errors.append(f"{src}:1:{len(header) + 1}: colonne « {column} » de la correspondance absente du fichier")
             continue
@@ -103,7 +103,7 @@ def import_responses(edition: Edition, file: Path, mapping_file: Path, *, dry_ru
         if q is None:
             errors.append(f"{src}:1:{position[str(column)] + 1}: question inconnue « {qid} » ({mapping_file})")
             continue
-        targets[str(column)] = (qid, item or None)
+        targets[str(column)] = (qid, part or None)
     if errors:
         raise ImportInvalid(errors)
     values_map: dict[str, dict[str, str]] = {

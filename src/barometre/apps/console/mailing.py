@@ -113,7 +113,7 @@ def check_template(subject: str, body: str) -> None:
 
 
 def estimated_minutes(edition: Edition) -> int:
-    from barometre.apps.portal.services import questionnaire_for
+    from barometre.apps.editions.sources import questionnaire_for
     from barometre.core.questionnaire.effort import estimated_minutes as minutes_of
 
     return minutes_of(questionnaire_for(edition))
@@ -254,9 +254,9 @@ def send_invitations(
                 wanted.append((authority, people))
             fresh = fresh_links(edition, [a for a, _ in wanted])
             for authority, people in wanted:
-                response, invitation, token = fresh[authority.pk]
+                response, fresh_invitation, token = fresh[authority.pk]
                 link = _base() + reverse("portal:home", kwargs={"token": token})
-                links.append((authority, people, link, response, invitation))
+                links.append((authority, people, link, response, fresh_invitation))
             # 2. the messages, then their outcomes in one insert
             done: list[Delivery] = []
             for authority, people, link, response, invitation in links:

@@ -56,9 +56,9 @@ def monitor(edition: Edition) -> dict[str, Any]:
     strata: dict[str, dict[str, Any]] = defaultdict(_blank)
     regions: dict[str, dict[str, Any]] = defaultdict(_blank)
     for row in _frame_cells():
-        for table, key in ((strata, row["stratum"]), (regions, row["region"])):
-            table[key]["frame"] += row["n"]
-            table[key]["frame_population"] += row["pop"] or 0
+        for counts, key in ((strata, row["stratum"]), (regions, row["region"])):
+            counts[key]["frame"] += row["n"]
+            counts[key]["frame_population"] += row["pop"] or 0
     # cells (stratum × région × status), counted in SQL; weighted by 1/π for a probability sample
     cells: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
     base = edition.responses.values("authority__stratum", "authority__region", "status")
@@ -74,14 +74,14 @@ def monitor(edition: Edition) -> dict[str, Any]:
             weighted[key] = weighted.get(key, 0.0) + (1.0 / p if p else 1.0)
     n_submitted = 0
     invited_total = 0
-    for row in counted:
-        stratum, region, status, n = row["authority__stratum"], row["authority__region"], row["status"], row["n"]
+    for cell in counted:
+        stratum, region, status, n = cell["authority__stratum"], cell["authority__region"], cell["status"], cell["n"]
         done = status in SUBMITTED
-        for table, key in ((strata, stratum), (regions, region)):
-            table[key]["invited"] += n
-            table[key]["started"] += n if status == ResponseStatus.STARTED else 0
-            table[key]["submitted"] += n if done else 0
-            table[key]["population"] += (row["pop"] or 0) if done else 0
+        for counts, key in ((strata, stratum), (regions, region)):
+            counts[key]["invited"] += n
+            counts[key]["started"] += n if status == ResponseStatus.STARTED else 0
+            counts[key]["submitted"] += n if done else 0
+            counts[key]["population"] += (cell["pop"] or 0) if done else 0
         w = weighted.get((stratum, region, status), float(n))
         cells[(stratum, region)][1] += w
         cells[(stratum, region)][0] += w if done else 0.0

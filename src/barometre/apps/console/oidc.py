@@ -88,7 +88,7 @@ class ConsoleOIDCRequestView(OIDCAuthenticationRequestView):  # type: ignore[mis
 
 class ConsoleOIDCCallbackView(OIDCAuthenticationCallbackView):  # type: ignore[misc]
     def login_success(self) -> HttpResponse:
-        response = super().login_success()
+        response: HttpResponse = super().login_success()
         self.request.session[VERIFIED_SESSION_KEY] = "oidc"
         audit(self.request, "signin", reason="OpenID Connect")
         return response

@@ -448,6 +448,7 @@ def responses(request: HttpRequest, year: int) -> HttpResponse:
 
 @staff()
 def response_detail(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    from barometre.apps.editions.sources import questionnaire_for
     from barometre.apps.portal import services
 
     ed = _edition(year)
@@ -461,7 +462,7 @@ def response_detail(request: HttpRequest, year: int, code: str) -> HttpResponse:
         else:
             messages.success(request, _("Réponse rouverte."))
         return redirect("console:response", year=year, code=code)
-    qn = services.questionnaire_for(ed)
+    qn = questionnaire_for(ed)
     stored = {a.question_id: a for a in Answer.objects.filter(response=resp)}
     rows = []
     lang = "en" if request.LANGUAGE_CODE == "en" else "fr"

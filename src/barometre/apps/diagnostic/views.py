@@ -74,7 +74,7 @@ def _status_legend(lang: str) -> list[dict[str, str]]:
     out = []
     for status, (level, label) in STATUS_BADGES.items():
         fr, en = meaning.get(status, ("", ""))
-        out.append({"status": status, "level": level, "label": label, "meaning": fr if lang == "fr" else en})
+        out.append({"status": status, "level": level, "label": str(label), "meaning": fr if lang == "fr" else en})
     return out
 
 
@@ -83,11 +83,11 @@ def _stratum_figures(stratum: str, lang: str) -> dict[str, object] | None:
     published (hidden cells stay hidden: the disclosure rules were applied when they were stored)."""
     from barometre.apps.editions import estimates
     from barometre.apps.editions.queries import catalogue, published_editions, published_estimates
-    from barometre.core.formatting import format_interval, format_percent
-    from barometre.core.indicators.labels import reason_label
     from barometre.core.registry import STRATUM_LABELS, Stratum
     from barometre.core.registry.model import STRATUM_LABELS_EN
     from barometre.core.report.selection import HEADLINE
+    from barometre.core.wording.labels import reason_label
+    from barometre.core.wording.numbers import format_interval, format_percent
 
     edition = published_editions().order_by("-year").first()
     if edition is None:

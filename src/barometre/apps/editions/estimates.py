@@ -9,14 +9,15 @@ model is carried everywhere without touching the readers.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
 
 from barometre.apps.editions.models import Edition, IndicatorEstimate
-from barometre.core.indicators.compute import EstimateRow
+from barometre.core.indicators.compute import ESTIMATE_COLUMNS, EstimateRow
+from barometre.core.opendata import HIDDEN_FIELDS
 
 #: Fields of a row that the database stores as columns (``edition`` and ``simulated`` come from the edition;
 #: ``base`` is always ``weighted`` for a stored row: the respondents' base is derived from it).
@@ -63,3 +64,26 @@ def rows_of(queryset: QuerySet[IndicatorEstimate]) -> list[EstimateRow]:
 def record(row: EstimateRow) -> dict[str, Any]:
     """The stored fields of ``row`` as a plain mapping, in the row's order (exports, JSON)."""
     return {name: getattr(row, name) for name in STORED_FIELDS}
+
+
+#: Keys of a row as the API publishes it: its edition's year, the row's columns, whether simulated.
+PUBLISHED_KEYS: tuple[str, ...] = ("edition", *ESTIMATE_COLUMNS, "simulated")
+_PUBLISHED_LOOKUPS = ("edition__year", *ESTIMATE_COLUMNS, "edition__simulated")
+
+
+def published_values(queryset: QuerySet[IndicatorEstimate]) -> QuerySet[IndicatorEstimate, tuple[Any, ...]]:
+    """The selection as plain value tuples in :data:`PUBLISHED_KEYS` order (no model instances: fast pages)."""
+    return queryset.values_list(*_PUBLISHED_LOOKUPS)
+
+
+def published_record(values: Sequence[Any]) -> dict[str, Any]:
+    """One tuple of :func:`published_values` as published: a hidden cell keeps its reason code, no number."""
+    row = dict(zip(PUBLISHED_KEYS, values, strict=True))
+    hidden = bool(row["suppressed"])
+    row["reason"] = (row["reason"] or None) if hidden else None
+    if hidden:
+        for name in HIDDEN_FIELDS:
+            if name in row:
+                row[name] = None
+        row["imprecise"] = False
+    return row

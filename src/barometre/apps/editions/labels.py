@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from barometre.core.indicators.labels import REGION_NAMES, domain_label
+from barometre.core.wording.labels import REGION_NAMES, domain_label
 
 __all__ = ["REGION_NAMES", "domain_label"]

@@ -10,10 +10,10 @@ from django.db.models import QuerySet
 from barometre.apps.editions import estimates
 from barometre.apps.editions.labels import domain_label
 from barometre.apps.editions.models import Edition, EditionState, IndicatorEstimate
-from barometre.core.formatting import format_number, format_percent
 from barometre.core.indicators.catalogue import THEMES, Catalogue, Indicator, Published, load_catalogue
 from barometre.core.indicators.compute import EstimateRow
-from barometre.core.indicators.labels import reason_label
+from barometre.core.wording.labels import reason_label
+from barometre.core.wording.numbers import format_number, format_percent
 
 
 def catalogue() -> Catalogue:

@@ -87,7 +87,8 @@ def store(edition: Edition, results: Sequence[SmallAreaResult]) -> int:
     ]
     meta = SmallAreaEstimate._meta
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(f).column) for f in _INSERTED)
+    column_of = {f.name: str(f.column) for f in meta.concrete_fields}
+    columns = ", ".join(quote(column_of[f]) for f in _INSERTED)
     sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(_INSERTED))})"  # noqa: S608 (names from the model, values bound)
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
@@ -109,7 +110,7 @@ def stored(edition: Edition, indicator: str, level: str) -> tuple[dict[str, Any]
 
 
 def stored_levels(edition: Edition, indicator: str) -> dict[str, tuple[dict[str, Any], list[dict[str, Any]]]]:
-    out = {}
+    out: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
     for level in LEVELS:
         found = stored(edition, indicator, level)
         if found is not None:
@@ -121,6 +122,7 @@ def estimate(year: int, indicator: str, level: str) -> SmallAreaResult:
     """Fit the model for one indicator and level on the edition's current weights (for the CLI)."""
     from barometre.apps.editions import pipeline
     from barometre.apps.editions.queries import catalogue
+    from barometre.apps.editions.sources import questionnaire_for
     from barometre.core.sae.estimate import small_area_estimates
     from barometre.core.weighting.pipeline import WeightingOptions
 
@@ -141,7 +143,7 @@ def estimate(year: int, indicator: str, level: str) -> SmallAreaResult:
         arrays,
         result,
         catalogue(),
-        pipeline.questionnaire_for(edition),
+        questionnaire_for(edition),
         indicators=[indicator],
         levels=(lv,),
         rule=pipeline.DISCLOSURE_RULE,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from barometre.apps.poll import estimates
 from barometre.apps.poll.models import PollState
 from barometre.apps.poll.services import get
 from barometre.core import opendata
@@ -18,23 +19,11 @@ def export_poll(year: int, directory: Path) -> opendata.ExportSummary:
         raise PollError(f"sondage {year} : seuls les sondages publiés sont exportés (état : {edition.state})")
     cat = load_poll_catalogue()
     labels = {i.id: i.label["fr"] for i in cat.indicators}
-    rows = [
-        {
-            "indicator": e.indicator,
-            "label": labels.get(e.indicator, e.indicator),
-            "breakdown": e.breakdown,
-            "domain_value": e.domain_value,
-            "estimate": e.estimate,
-            "se": e.se,
-            "ci_low": e.ci_low,
-            "ci_high": e.ci_high,
-            "n": e.n,
-            "deff": e.deff,
-            "suppressed": e.suppressed,
-            "reason": e.reason,
-        }
-        for e in edition.estimates.all()
-    ]
+    rows = []
+    for row in estimates.load(edition):
+        fields = estimates.record(row)
+        indicator = fields.pop("indicator")
+        rows.append({"indicator": indicator, "label": labels.get(indicator, indicator), **fields})
     indicators = []
     for i in cat.for_edition(year):
         pub = i.published_value(year)

@@ -14,7 +14,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from barometre.apps.poll.models import PollEdition, PollEstimate, PollRespondent, PollState
+from barometre.apps.poll import estimates
+from barometre.apps.poll.models import PollEdition, PollRespondent, PollState
 from barometre.core.errors import NotFound, PollError
 from barometre.core.paths import POLL_DATA_DIR, POLL_QUESTIONNAIRES_DIR
 from barometre.core.poll import load_margins, load_poll_catalogue, poll_estimates, weight_poll
@@ -180,37 +181,26 @@ def weight(year: int) -> str:
     rows = poll_estimates(weighting, answers, load_poll_catalogue(), year, simulated=edition.simulated)
     now = timezone.now()
     with transaction.atomic():
-        for r, w in zip(respondents, weighting.weights, strict=True):
-            r.weight = float(w)
+        for respondent, w in zip(respondents, weighting.weights, strict=True):
+            respondent.weight = float(w)
         PollRespondent.objects.bulk_update(respondents, ["weight"], batch_size=1000)
-        edition.estimates.all().delete()
-        PollEstimate.objects.bulk_create(
-            [
-                PollEstimate(
-                    edition=edition,
-                    **{k: getattr(row, k) for k in (*ESTIMATE_FIELDS, "suppressed", "reason")},
-                )
-                for row in rows
-            ]
-        )
+        estimates.store(edition, rows)
         edition.weights_computed_at = now
         edition.estimates_computed_at = now
         edition.weighting_report = weighting.report
         edition.save(update_fields=["weights_computed_at", "estimates_computed_at", "weighting_report"])
-    r = weighting.report
+    rep = weighting.report
     return (
-        f"sondage {year} pondéré : {r['respondents']} répondants, poids de {r['weight_min']:.2f} à "
-        f"{r['weight_max']:.2f} fois la moyenne, effet de plan des poids {r['kish_deff']:.2f} ; {len(rows)} estimations"
+        f"sondage {year} pondéré : {rep['respondents']} répondants, poids de {rep['weight_min']:.2f} à "
+        f"{rep['weight_max']:.2f} fois la moyenne, effet de plan des poids {rep['kish_deff']:.2f} ; "
+        f"{len(rows)} estimations"
     )
 
 
 def estimate_rows(edition: PollEdition) -> list[dict[str, object]]:
     if edition.estimates_computed_at is None:
         raise PollError(f"le sondage {edition.year} n'est pas pondéré (barometre poll weight --edition {edition.year})")
-    return [
-        {**{k: getattr(e, k) for k in ESTIMATE_FIELDS}, "suppressed": e.suppressed, "reason": e.reason}
-        for e in edition.estimates.all()
-    ]
+    return [estimates.record(row) for row in estimates.load(edition)]
 
 
 def published() -> list[PollEdition]:
@@ -223,7 +213,10 @@ def report_poll(year: int) -> PollInput | None:
     if edition is None:
         return None
     cat = load_poll_catalogue()
-    overall = {e.indicator: e for e in edition.estimates.filter(breakdown="ensemble", domain_value="ensemble")}
+    overall = {
+        e.indicator: estimates.to_row(e, edition)
+        for e in edition.estimates.filter(breakdown="ensemble", domain_value="ensemble")
+    }
     figures = []
     for ind in cat.for_edition(year):
         e = overall.get(ind.id)
@@ -232,11 +225,7 @@ def report_poll(year: int) -> PollInput | None:
             PollFigure(
                 indicator=ind.id,
                 label=ind.label,
-                estimate=None if e is None or e.suppressed else e.estimate,
-                ci_low=None if e is None or e.suppressed else e.ci_low,
-                ci_high=None if e is None or e.suppressed else e.ci_high,
-                n=0 if e is None else e.n,
-                deff=None if e is None else e.deff,
+                **estimates.figure_values(e),
                 published=None if pub is None else pub.value,
                 beside=ind.beside,
             )

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from barometre.core.formatting import format_number
 from barometre.core.questionnaire import AnswerError, QType, Question, Questionnaire, Section, form_field_name
+from barometre.core.wording.numbers import format_number
 
 #: Widget of each question type.
 WIDGETS: dict[QType, str] = {

@@ -17,7 +17,8 @@ from typing import Any
 
 from barometre.apps.editions.answers import STATISTICS_STATUSES, edition_answer_arrays
 from barometre.apps.editions.models import Answer, Edition, ResponseStatus
-from barometre.apps.portal.services import questionnaire_for, reopened_responses
+from barometre.apps.editions.sources import questionnaire_for
+from barometre.apps.portal.services import reopened_responses
 from barometre.core.questionnaire import QType, Question
 from barometre.core.text import neutralise_formula, restore_formula
 
@@ -119,8 +120,5 @@ def reconcile(edition: Edition) -> dict[str, Any]:
         "extra_in_statistics": sample(statistics - stored),
         "answers_of_unsubmitted_responses": in_progress,
         # Reopened and not sent again: out of the export and the statistics until then.
-        "reopened": [
-            {**r, "reopened_at": r["reopened_at"].isoformat()}  # type: ignore[union-attr]
-            for r in reopened_responses(edition)
-        ],
+        "reopened": [{**r, "reopened_at": r["reopened_at"].isoformat()} for r in reopened_responses(edition)],
     }

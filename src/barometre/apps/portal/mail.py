@@ -20,6 +20,7 @@ from django.utils import translation
 from django_tasks import task
 
 from barometre.apps.editions.models import Response
+from barometre.apps.editions.sources import questionnaire_for
 from barometre.apps.portal import services
 from barometre.apps.portal.models import Invitation
 
@@ -103,7 +104,7 @@ def send_delegation(main_id: int, section_id: str, label: str, email: str, sende
     main = Invitation.objects.select_related("response__edition", "response__authority").get(pk=main_id)
     if not Invitation.objects.usable().filter(pk=main.pk).exists() or not services.is_editable(main.response):
         return "link no longer usable"
-    qn = services.questionnaire_for(main.response.edition)
+    qn = questionnaire_for(main.response.edition)
     _inv, token = services.delegate(main, section_id, label)
     link = _base() + reverse("portal:home", kwargs={"token": token})
     edition = main.response.edition

@@ -14,11 +14,11 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from barometre.apps.registry.models import Authority
-from barometre.core.formatting import format_number, format_percent
-from barometre.core.indicators.labels import REGION_NAMES
 from barometre.core.questionnaire import Questionnaire
 from barometre.core.questionnaire.plausibility import Warning, check
 from barometre.core.registry.model import AuthorityType, Kind
+from barometre.core.wording.labels import REGION_NAMES
+from barometre.core.wording.numbers import format_number, format_percent
 
 #: The answer of ``type_collectivite`` for each kind of authority of the registry.
 TYPE_OF_KIND: dict[str, str] = {

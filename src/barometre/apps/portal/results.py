@@ -13,9 +13,9 @@ from typing import Any
 
 from barometre.apps.editions.models import Edition, IndicatorEstimate, Response
 from barometre.apps.editions.queries import published_editions, published_estimates
-from barometre.core.formatting import format_interval, format_percent
 from barometre.core.indicators.catalogue import Indicator, load_catalogue
 from barometre.core.indicators.expr import CachedEvaluator, question_refs
+from barometre.core.wording.numbers import format_interval, format_percent
 
 #: The five headline indicators (ids of the catalogue).
 HEADLINE_INDICATORS: tuple[str, ...] = (

@@ -21,6 +21,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TypedDict
 
 from django.db import transaction
 from django.utils import timezone
@@ -523,7 +524,8 @@ def next_incomplete(
     ids = [s.id for s in sections]
     here = ids.index(current.id) if current.id in ids else -1
     after = [s for s in todo if ids.index(s.id) > here]
-    return (after or todo or [None])[0]
+    found = after or todo
+    return found[0] if found else None
 
 
 def receipt_reference(response: Response) -> str:
@@ -623,20 +625,28 @@ def reopened_at(response: Response) -> datetime | None:
     return at
 
 
-def reopened_responses(edition: Edition) -> list[dict[str, object]]:
+class Reopened(TypedDict):
+    """A response reopened and not sent again: the authority's code, when, why, by whom."""
+
+    authority: str
+    reopened_at: datetime
+    reason: str
+    actor: str
+
+
+def reopened_responses(edition: Edition) -> list[Reopened]:
     """The edition's responses reopened and not sent again (authority code, when, why, by whom)."""
-    latest: dict[int, AuditEntry] = {}
+    latest: dict[int, tuple[str, AuditEntry]] = {}
     for entry in AuditEntry.objects.filter(
         edition=edition, action="response_reopened", response__status__in=EDITABLE_STATUSES
     ).select_related("response__authority"):
-        if entry.response_id is not None and (
-            entry.response_id not in latest or entry.at > latest[entry.response_id].at
+        if entry.response is not None and (
+            entry.response.pk not in latest or entry.at > latest[entry.response.pk][1].at
         ):
-            latest[entry.response_id] = entry
+            latest[entry.response.pk] = (entry.response.authority.code, entry)
     return [
-        {"authority": e.response.authority.code, "reopened_at": e.at, "reason": e.reason, "actor": e.actor}
-        for e in sorted(latest.values(), key=lambda e: e.response.authority.code)
-        if e.response is not None
+        {"authority": code, "reopened_at": e.at, "reason": e.reason, "actor": e.actor}
+        for code, e in sorted(latest.values(), key=lambda item: item[0])
     ]
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from barometre.apps.editions.models import Response
+from barometre.apps.editions.sources import questionnaire_for
 from barometre.apps.i18n import active_lang
 from barometre.apps.portal import display, landing, mail, prefill, privacy, services
 from barometre.apps.portal.access import with_invitation
@@ -76,7 +77,7 @@ def _title(qn: Questionnaire, response: Response) -> str:
 def _load(inv: Invitation) -> Questionnaire:
     """The questionnaire of the link's edition (``Invitation.resolve`` loaded the response,
     its edition and its authority)."""
-    return services.questionnaire_for(inv.response.edition)
+    return questionnaire_for(inv.response.edition)
 
 
 def _sections(inv: Invitation, qn: Questionnaire, rel: dict[str, bool]) -> list[Section]:

@@ -20,10 +20,10 @@ from barometre.apps.projects.labels import KIND_LABELS, SIZE_LABELS
 from barometre.apps.projects.rows import EXPORT_COLUMNS, project_row
 from barometre.apps.registry.queries import MAX_SEARCH_LENGTH, MIN_SEARCH_LENGTH, search_text_too_short
 from barometre.core.errors import NotFound
-from barometre.core.indicators.labels import REGION_NAMES
 from barometre.core.projects.model import Domain, Status
+from barometre.core.wording.labels import REGION_NAMES
 
-_PROJECT_FIELDS = {
+_PROJECT_FIELDS: dict[str, serializers.Field[Any, Any, Any, Any]] = {
     c: serializers.IntegerField(allow_null=True)
     if c == "edition"
     else serializers.BooleanField(allow_null=True)

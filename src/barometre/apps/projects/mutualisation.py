@@ -17,8 +17,9 @@ import numpy.typing as npt
 from django.db.models import Max, Q
 
 from barometre.apps.editions.models import Edition, Response
-from barometre.apps.editions.pipeline import DISCLOSURE_RULE, edition_arrays, questionnaire_for
+from barometre.apps.editions.pipeline import DISCLOSURE_RULE, edition_arrays
 from barometre.apps.editions.queries import catalogue
+from barometre.apps.editions.sources import questionnaire_for
 from barometre.apps.projects import services
 from barometre.apps.registry.models import Authority
 from barometre.core.errors import NotFound, ProjectError

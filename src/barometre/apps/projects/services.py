@@ -357,7 +357,7 @@ def similar_to_project(project: Project, *, limit: int = 5, lang: str = "fr") ->
 def opsn_context(departement: str | None, lang: str = "fr") -> dict[str, Any]:
     """The public digital service operators serving ``departement`` (directory entries), and the federation
     to ask when the directory knows none — for the diagnostic pages."""
-    from barometre.core.formatting import format_source_date
+    from barometre.core.wording.numbers import format_source_date
 
     operators = catalogue.operators_for_departement(departement) if departement else []
     federation = catalogue.sources()["declic"]

@@ -22,9 +22,9 @@ from barometre.apps.projects.labels import (
 from barometre.apps.projects.models import Project
 from barometre.apps.projects.rows import EXPORT_COLUMNS, project_row, source_of
 from barometre.core.errors import NotFound
-from barometre.core.formatting import format_source_date
-from barometre.core.indicators.labels import REGION_NAMES
 from barometre.core.projects.model import Domain, Status
+from barometre.core.wording.labels import REGION_NAMES
+from barometre.core.wording.numbers import format_source_date
 
 PAGE_SIZE = 40
 

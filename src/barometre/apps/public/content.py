@@ -6,8 +6,8 @@ from functools import cache
 from typing import Any
 
 from barometre.core import yamlfile
-from barometre.core.formatting import format_percent
 from barometre.core.paths import DATA_DIR
+from barometre.core.wording.numbers import format_percent
 
 
 @cache

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.cache import caches
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,10 +17,22 @@ from barometre.apps.editions.queries import ExplorerRow
 from barometre.apps.i18n import active_lang
 from barometre.core import charts
 from barometre.core.errors import NotFound
-from barometre.core.formatting import format_percent
 from barometre.core.indicators.catalogue import Indicator
-from barometre.core.indicators.labels import interval_method_text, plain_definition, reason_label
 from barometre.core.text import neutralise_formula
+from barometre.core.wording.labels import interval_method_text, plain_definition, reason_label
+from barometre.core.wording.numbers import format_percent
+
+if TYPE_CHECKING:
+    from barometre.apps.poll.models import PollEdition
+
+
+class PollResults(TypedDict):
+    """A published poll for its page: the edition, its indicators with their breakdowns, its source."""
+
+    poll: PollEdition
+    indicators: list[dict[str, Any]]
+    source: str
+
 
 #: How long a drawn chart image is kept (its key changes anyway when the edition is computed again).
 PNG_CACHE_SECONDS = 24 * 3600
@@ -305,7 +317,7 @@ def _draw_png(indicator: Indicator, edition: Edition, breakdown: str, rows: list
 # --------------------------------------------------------------------------- the poll of French adults
 
 
-def poll_results(year: int, lang: str) -> dict[str, object] | None:
+def poll_results(year: int, lang: str) -> PollResults | None:
     """A published poll's estimates grouped by indicator and breakdown, with labels (None if unpublished)."""
     from barometre.apps.poll.models import PollEdition, PollState
     from barometre.core.poll import load_poll_catalogue
@@ -341,4 +353,4 @@ def poll_page(request: HttpRequest, year: int) -> HttpResponse:
     context = poll_results(year, active_lang())
     if context is None:
         raise Http404("unknown poll")
-    return render(request, "public/poll.html", {**context, "simulated_banner": context["poll"].simulated})  # type: ignore[attr-defined]
+    return render(request, "public/poll.html", {**context, "simulated_banner": context["poll"].simulated})

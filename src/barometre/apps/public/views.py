@@ -18,8 +18,8 @@ def _latest_figures(lang: str) -> dict[str, object] | None:
     """The latest published edition's headline figures, each with its 95 % interval."""
     from barometre.apps.editions import estimates
     from barometre.apps.editions.queries import catalogue, published_editions, published_estimates
-    from barometre.core.formatting import format_interval, format_percent
     from barometre.core.report.selection import HEADLINE
+    from barometre.core.wording.numbers import format_interval, format_percent
 
     edition = published_editions().order_by("-year").first()
     if edition is None:

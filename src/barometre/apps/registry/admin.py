@@ -4,7 +4,7 @@ from barometre.apps.registry.models import Authority, RegistryLoad
 
 
 @admin.register(Authority)
-class AuthorityAdmin(admin.ModelAdmin):
+class AuthorityAdmin(admin.ModelAdmin[Authority]):
     list_display = (
         "code",
         "name",
@@ -23,6 +23,6 @@ class AuthorityAdmin(admin.ModelAdmin):
 
 
 @admin.register(RegistryLoad)
-class RegistryLoadAdmin(admin.ModelAdmin):
+class RegistryLoadAdmin(admin.ModelAdmin[RegistryLoad]):
     list_display = ("loaded_at", "version", "cog", "population_millesime", "created", "updated", "deactivated")
     readonly_fields = [f.name for f in RegistryLoad._meta.fields]

@@ -31,29 +31,12 @@ from barometre.core.diagnostic._data import load_yaml, localized
 from barometre.core.diagnostic.holidays import holiday_name
 from barometre.core.errors import DiagnosticError
 from barometre.core.paths import DATA_DIR
+from barometre.core.wording import csirt as wording
 
 CSIRT_FILE = DATA_DIR / "csirt.yaml"
 PARIS = ZoneInfo("Europe/Paris")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_WEEKDAY_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-_WEEKDAY_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 LANGS: tuple[str, ...] = ("fr", "en")
-#: English names of the holidays of :mod:`barometre.core.diagnostic.holidays` (French name → English).
-HOLIDAY_EN: Mapping[str, str] = {
-    "Jour de l'an": "New Year's Day",
-    "Lundi de Pâques": "Easter Monday",
-    "Fête du Travail": "Labour Day",
-    "Victoire 1945": "Victory in Europe Day",
-    "Ascension": "Ascension Day",
-    "Lundi de Pentecôte": "Whit Monday",
-    "Fête nationale": "Bastille Day",
-    "Assomption": "Assumption Day",
-    "Toussaint": "All Saints' Day",
-    "Armistice 1918": "Armistice Day",
-    "Noël": "Christmas Day",
-    "Vendredi saint (Alsace-Moselle)": "Good Friday (Alsace-Moselle)",
-    "Saint-Étienne (Alsace-Moselle)": "St Stephen's Day (Alsace-Moselle)",
-}
 #: How far ahead to look for the next opening (covers long holiday weekends).
 _LOOKAHEAD_DAYS = 14
 
@@ -64,17 +47,7 @@ class Slot:
     end: time
 
     def text(self, lang: str = "fr") -> str:
-        return f"{_hm(self.start, lang)}–{_hm(self.end, lang)}"
-
-
-def _hm(t: time, lang: str = "fr") -> str:
-    if lang == "en":
-        return f"{t.hour}:{t.minute:02d}"
-    return f"{t.hour}h{t.minute:02d}" if t.minute else f"{t.hour}h"
-
-
-def _holiday(name: str, lang: str) -> str:
-    return HOLIDAY_EN.get(name, name) if lang == "en" else name
+        return f"{wording.clock(self.start, lang)}–{wording.clock(self.end, lang)}"
 
 
 @dataclass(frozen=True)
@@ -107,9 +80,8 @@ class Csirt:
     def hours_text(self, lang: str | None = None) -> str:
         """``lundi–jeudi 9h–17h30 ; vendredi 9h–17h`` or « horaires non communiqués » (English with "en")."""
         lang = lang or self.lang
-        en = lang == "en"
         if self.hours is None:
-            return "hours not disclosed" if en else "horaires non communiqués"
+            return wording.hours(None, closed_on_holidays=False, source_date=None, lang=lang)
         groups: list[tuple[int, int, tuple[Slot, ...]]] = []
         for wd in range(7):
             slots = self.hours.get(wd, ())
@@ -119,18 +91,12 @@ class Csirt:
                 groups[-1] = (groups[-1][0], wd, slots)
             else:
                 groups.append((wd, wd, slots))
-        names = _WEEKDAY_EN if en else _WEEKDAY_FR
-        parts = []
-        for first, last, slots in groups:
-            days = names[first] if first == last else f"{names[first]}–{names[last]}"
-            parts.append(f"{days} {(' and ' if en else ' et ').join(s.text(lang) for s in slots)}")
-        text = ("; " if en else " ; ").join(parts)
-        if self.holidays == "closed":
-            text += " (except public holidays)" if en else " (hors jours fériés)"
-        if self.hours_source_date:
-            source = "according to a source dated" if en else "d'après une source de"
-            text += f" — {source} {self.hours_source_date}"
-        return text
+        return wording.hours(
+            [(first, last, [s.text(lang) for s in slots]) for first, last, slots in groups],
+            closed_on_holidays=self.holidays == "closed",
+            source_date=self.hours_source_date,
+            lang=lang,
+        )
 
     def lunch_breaks(self, lang: str | None = None) -> list[str]:
         """Gaps between two slots of the same day (e.g. ``12h30–14h``)."""
@@ -138,7 +104,7 @@ class Csirt:
             return []
         lang = lang or self.lang
         gaps = {
-            f"{_hm(a.end, lang)}–{_hm(b.start, lang)}"
+            f"{wording.clock(a.end, lang)}–{wording.clock(b.start, lang)}"
             for slots in self.hours.values()
             for a, b in itertools.pairwise(slots)
         }
@@ -309,7 +275,9 @@ class OpenStatus:
     open: bool | None
     next_opening: datetime | None
     closes_at: datetime | None
+    #: The status in words (``lang``); ``code`` says it for a program (``open_until``, ``closed_holiday``…).
     reason: str
+    code: str = ""
 
 
 def _local(moment: datetime, tz: ZoneInfo) -> datetime:
@@ -343,54 +311,39 @@ def next_opening(csirt: Csirt, moment: datetime) -> datetime | None:
 def open_status(csirt: Csirt, moment: datetime, lang: str | None = None) -> OpenStatus:
     """Is ``csirt`` open at ``moment`` (aware, or naive = Europe/Paris)? ``reason`` in ``lang`` (default: the
     language ``csirt`` was loaded in)."""
-    en = (lang or csirt.lang) == "en"
+    lang = lang or csirt.lang
     if csirt.hours is None:
-        return OpenStatus(
-            None,
-            None,
-            None,
-            "Opening hours not disclosed: unknown whether open."
-            if en
-            else "Horaires non communiqués : ouverture inconnue.",
-        )
+        return OpenStatus(None, None, None, wording.status("hours_unknown", lang), "hours_unknown")
     tz = csirt.tz
     local = _local(moment, tz)
     day, now = local.date(), local.time().replace(tzinfo=None)
     current = next((s for s in _slots_on(csirt, day) if s.start <= now < s.end), None)
-    holiday = holiday_name(day, csirt.location_departement)
+    holiday = holiday_name(day, csirt.location_departement) or ""
+
+    def said(code: str, at: time | None = None) -> str:
+        return wording.status(code, lang, holiday_name=holiday, at=at)
+
     nxt = next_opening(csirt, local)
-    hm_lang = "en" if en else "fr"
-    if en:
-        closed_holiday = f"Closed: public holiday ({_holiday(holiday or '', 'en')})."
-    else:
-        closed_holiday = f"Fermé : jour férié ({holiday})."
     if holiday and current is not None:
         if csirt.holidays == "closed":
-            return OpenStatus(False, nxt, None, closed_holiday)
-        unknown = (
-            f"Public holiday ({_holiday(holiday, 'en')}): the source does not say whether the service is open on "
-            "such days."
-            if en
-            else f"Jour férié ({holiday}) : la source ne dit pas si le service est ouvert ces jours-là."
-        )
-        return OpenStatus(None, nxt, None, unknown)
+            return OpenStatus(False, nxt, None, said("closed_holiday"), "closed_holiday")
+        return OpenStatus(None, nxt, None, said("holiday_unknown"), "holiday_unknown")
     if current is not None:
         closes = datetime.combine(day, current.end, tzinfo=tz)
-        until = _hm(current.end, hm_lang)
-        return OpenStatus(True, None, closes, f"Open until {until}." if en else f"Ouvert jusqu'à {until}.")
+        return OpenStatus(True, None, closes, said("open_until", current.end), "open_until")
     if holiday:
-        return OpenStatus(False, nxt, None, closed_holiday)
+        return OpenStatus(False, nxt, None, said("closed_holiday"), "closed_holiday")
     slots = _slots_on(csirt, day)
+    at: time | None = None
     if not slots:
-        why = "Closed: no service on that day." if en else "Fermé : pas de permanence ce jour-là."
+        code = "closed_no_service"
     elif now < slots[0].start:
-        opens = _hm(slots[0].start, hm_lang)
-        why = f"Closed: opens at {opens}." if en else f"Fermé : ouverture à {opens}."
+        code, at = "closed_opens_at", slots[0].start
     elif now >= slots[-1].end:
-        why = "Closed: outside opening hours." if en else "Fermé : en dehors des heures d'ouverture."
+        code = "closed_after_hours"
     else:
-        why = "Closed: lunch break." if en else "Fermé : pause de midi."
-    return OpenStatus(False, nxt, None, why)
+        code = "closed_lunch"
+    return OpenStatus(False, nxt, None, said(code, at), code)
 
 
 # ---------------------------------------------------------------------------
@@ -408,7 +361,7 @@ def fallback_text(fallback: Mapping[str, Any], lang: str = "fr") -> list[str]:
         lines.append(f"{cm.get('name')} ({cm.get('url')})")
     serious = fallback.get("serious_incident")
     if serious:
-        label = "Serious incident:" if lang == "en" else "Incident grave :"
+        label = wording.serious_incident_label(lang)
         lines.append(f"{label} {serious.get('name')} — {' '.join(str(serious.get('what', '')).split())}")
     lines.extend(str(x) for x in fallback.get("also") or ())
     return lines
@@ -422,29 +375,15 @@ def csirt_report(
     Texts in ``lang`` ("fr" or "en"); a given ``directory`` keeps the texts it was loaded with.
     """
     d = directory or load_directory(lang=lang)
-    en = lang == "en"
     csirt = d.for_region(region)
     fallback = dict(d.fallback)
     if csirt is None:
-        if en:
-            if region is None:
-                why = "Region of the authority unknown: use the national service."
-            elif region in d.not_found:
-                why = (
-                    f"No regional CSIRT found for {d.not_found[region]} in the sources consulted (uncertain): "
-                    "use the national service."
-                )
-            else:
-                why = f"No known regional CSIRT for region {region}: use the national service."
-        elif region is None:
-            why = "Région de la collectivité inconnue : utilisez le dispositif national."
+        if region is None:
+            why = wording.status("region_unknown", lang)
         elif region in d.not_found:
-            why = (
-                f"Aucun CSIRT régional trouvé pour {d.not_found[region]} dans les sources consultées (incertain) : "
-                "utilisez le dispositif national."
-            )
+            why = wording.status("not_found", lang, region=d.not_found[region])
         else:
-            why = f"Aucun CSIRT régional connu pour la région {region} : utilisez le dispositif national."
+            why = wording.status("no_csirt", lang, region=region)
         return {
             "csirt": None,
             "open": None,

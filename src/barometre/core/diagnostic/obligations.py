@@ -34,8 +34,9 @@ from typing import Any, Literal
 from barometre.core.diagnostic._data import load_yaml, localized
 from barometre.core.diagnostic.profile import EPCI_TYPES, KIND_LABELS, AuthorityProfile
 from barometre.core.errors import DiagnosticError
-from barometre.core.formatting import format_day, format_number
 from barometre.core.paths import DATA_DIR
+from barometre.core.wording import obligations as wording
+from barometre.core.wording.numbers import format_day, format_number
 
 Status = Literal["applies", "does_not_apply", "depends"]
 LANGS: tuple[str, ...] = ("fr", "en")
@@ -51,8 +52,6 @@ POPULATION_TOTALE_MARGIN = 0.03
 OBLIGATIONS_FILE = DATA_DIR / "obligations.yaml"
 
 _OPS = ("gt", "gte", "lt", "lte")
-_OP_TEXT = {"gt": "plus de", "gte": "au moins", "lt": "moins de", "lte": "au plus"}
-_OP_TEXT_EN = {"gt": "more than", "gte": "at least", "lt": "fewer than", "lte": "at most"}
 _CONDITION_KEYS = (
     "kind",
     "epci_type",
@@ -64,52 +63,13 @@ _CONDITION_KEYS = (
     "uses_ai",
     "uses_high_risk_ai",
 )
-_QUESTIONS = {
-    "agents": "Combien d'agents (en équivalents temps plein) compte la collectivité ?",
-    "uses_ai": "La collectivité utilise-t-elle des systèmes d'IA (y compris d'IA générative) ?",
-    "uses_high_risk_ai": (
-        "La collectivité utilise-t-elle un système d'IA à haut risque (accès aux services publics ou aux "
-        "prestations sociales, emploi et RH, éducation, infrastructures critiques) ?"
-    ),
-}
-_BASIS_LABEL = {"totale": "population totale", "municipale": "population municipale"}
-_QUESTIONS_EN = {
-    "agents": "How many staff (full-time equivalents) does the authority employ?",
-    "uses_ai": "Does the authority use AI systems (including generative AI)?",
-    "uses_high_risk_ai": (
-        "Does the authority use a high-risk AI system (access to public services or social benefits, employment "
-        "and HR, education, critical infrastructure)?"
-    ),
-}
-_BASIS_LABEL_EN = {"totale": "total population", "municipale": "municipal population"}
 #: The question asking for the number of agents, in each language (the web offers a field for it).
-AGENTS_QUESTIONS: tuple[str, ...] = (_QUESTIONS["agents"], _QUESTIONS_EN["agents"])
-#: Whose population a condition counts: (French subject, French « de … », English subject, English « of … »).
-_SUBJECTS = {
-    "population": (
-        "population de la collectivité",
-        "la collectivité",
-        "population of the authority",
-        "the authority",
-    ),
-    "max_member_population": (
-        "population de la plus grande commune membre",
-        "la plus grande commune membre",
-        "population of the largest member commune",
-        "the largest member commune",
-    ),
-}
+AGENTS_QUESTIONS: tuple[str, ...] = tuple(wording.question("agents", lang) for lang in LANGS)
 
 
 def format_date_fr(d: date) -> str:
     """``date(2023, 1, 1)`` → ``1er janvier 2023``."""
     return format_day(d, "fr")
-
-
-def _hab(n: float, lang: str = "fr") -> str:
-    if lang == "en":
-        return f"{format_number(n, lang='en')} inhabitants"
-    return f"{format_number(n)}\u00a0habitants"
 
 
 # ---------------------------------------------------------------------------
@@ -376,84 +336,45 @@ def _population_cond(
     lang: str = "fr",
 ) -> _Cond:
     """Compare a population with a threshold, knowing one or both INSEE figures."""
-    en = lang == "en"
-    subject_fr, whose_fr, subject_en, whose_en = _SUBJECTS[key]
-    label = _BASIS_LABEL_EN[basis] if en else _BASIS_LABEL[basis]
-    crit = f"{(_OP_TEXT_EN if en else _OP_TEXT)[op]} {_hab(threshold, lang)}"
+    crit = wording.criterion(op, threshold, lang)
     if pmun is None and ptot is None:
-        if en:
-            return _Cond(
-                None,
-                doubt=f"{subject_en} unknown (threshold: {crit}, {label})",
-                question=f"What is the {label} (INSEE) of {whose_en}?",
-            )
-        return _Cond(
-            None,
-            doubt=f"{subject_fr} inconnue (seuil : {crit}, en {label})",
-            question=f"Quelle est la {label} (INSEE) de {whose_fr} ?",
-        )
+        doubt, question = wording.population_unknown(key, basis, crit, lang)
+        return _Cond(None, doubt=doubt, question=question)
     m = POPULATION_TOTALE_MARGIN
     pct = format_number(m * 100, lang=lang)
-    sep = ": " if en else " : "
-    mun = f"{_BASIS_LABEL_EN['municipale'] if en else _BASIS_LABEL['municipale']}{sep}"
-    tot = f"{_BASIS_LABEL_EN['totale'] if en else _BASIS_LABEL['totale']}{sep}"
     if basis_certain:
         exact = ptot if basis == "totale" else pmun
         if exact is not None:
-            return _Cond(_compare(op, exact, threshold), evidence=f"{label}{sep}{_hab(exact, lang)}")
+            return _Cond(_compare(op, exact, threshold), evidence=wording.population_value(basis, exact, lang))
         if basis == "totale":
             assert pmun is not None
             lo, hi = float(pmun), pmun * (1 + m)
-            unknown = "total population unknown" if en else "population totale inconnue"
-            known = f"{mun}{_hab(pmun, lang)}, {unknown}"
+            known = wording.other_population_unknown("municipale", pmun, lang)
         else:
             assert ptot is not None
             lo, hi = ptot / (1 + m), float(ptot)
-            unknown = "municipal population unknown" if en else "population municipale inconnue"
-            known = f"{tot}{_hab(ptot, lang)}, {unknown}"
+            known = wording.other_population_unknown("totale", ptot, lang)
     else:
         lo = float(pmun) if pmun is not None else (ptot or 0) / (1 + m)
         hi = float(ptot) if ptot is not None else (pmun or 0) * (1 + m)
         parts = []
         if pmun is not None:
-            parts.append(f"{mun}{_hab(pmun, lang)}")
+            parts.append(wording.population_value("municipale", pmun, lang))
         if ptot is not None:
-            parts.append(f"{tot}{_hab(ptot, lang)}")
+            parts.append(wording.population_value("totale", ptot, lang))
         known = ", ".join(parts)
     a, b = _compare(op, lo, threshold), _compare(op, hi, threshold)
     if a == b:
         return _Cond(a, evidence=known)
     if basis_certain or pmun is None or ptot is None:
         missing = "totale" if ptot is None else "municipale"
-        if en:
-            why = (
-                f"{known}; the rule counts the {label}, usually up to {pct}% higher than the municipal population: "
-                f"it may lie on either side of the threshold ({crit})"
-            )
-            question = f"What is the {_BASIS_LABEL_EN[missing]} (INSEE) of {whose_en}?"
-        else:
-            why = (
-                f"{known} ; la règle compte la {label}, en général jusqu'à {pct}\u00a0% plus élevée que la "
-                f"population municipale : elle peut être de part et d'autre du seuil ({crit})"
-            )
-            question = f"Quelle est la population {missing} (INSEE) de {whose_fr} ?"
-    elif en:
-        why = (
-            f"{known}: on either side of the threshold ({crit}), and the source does not say which population the "
-            f"rule counts ({label} by default)"
-        )
-        question = "Which population (municipal or total) does the text count? (to be checked on Légifrance)"
+        why, question = wording.basis_straddles(known, key, basis, missing, crit, pct, lang)
     else:
-        why = (
-            f"{known} : de part et d'autre du seuil ({crit}), et la source ne précise pas quelle population la "
-            f"règle retient ({label} par défaut)"
-        )
-        question = "Quelle population (municipale ou totale) le texte retient-il ? (à vérifier sur Légifrance)"
+        why, question = wording.basis_unstated(known, basis, crit, lang)
     return _Cond(None, evidence=known, doubt=why, question=question)
 
 
 def _eval_condition(key: str, spec: Any, p: AuthorityProfile, rule: Rule, lang: str = "fr") -> _Cond:
-    en = lang == "en"
     if key == "kind":
         return _Cond(p.kind in spec)
     if key == "epci_type":
@@ -475,32 +396,14 @@ def _eval_condition(key: str, spec: Any, p: AuthorityProfile, rule: Rule, lang: 
         )
     if key == "agents":
         op, threshold = next(iter(spec.items()))
-        questions = _QUESTIONS_EN if en else _QUESTIONS
         if p.agents is None:
-            doubt = (
-                f"number of staff not given (threshold: {format_number(threshold, lang='en')} FTE staff)"
-                if en
-                else f"nombre d'agents non renseigné (seuil : {format_number(threshold)} agents ETP)"
-            )
-            return _Cond(None, doubt=doubt, question=questions["agents"])
-        n = format_number(p.agents, _decimals(p.agents), lang)
-        return _Cond(_compare(op, p.agents, threshold), evidence=f"staff: {n} FTE" if en else f"agents : {n} ETP")
+            return _Cond(None, doubt=wording.agents_unknown(threshold, lang), question=wording.question("agents", lang))
+        evidence = wording.agents_value(p.agents, _decimals(p.agents), lang)
+        return _Cond(_compare(op, p.agents, threshold), evidence=evidence)
     if key in ("uses_ai", "uses_high_risk_ai"):
         actual: bool | None = getattr(p, key)
         if actual is None:
-            if key == "uses_high_risk_ai":  # the questionnaire does not ask it: say so, not "not given"
-                doubt = (
-                    "whether your AI systems are high-risk is not asked by the questionnaire"
-                    if en
-                    else "le questionnaire ne demande pas si vos systèmes d'IA sont à haut risque"
-                )
-            else:
-                doubt = (
-                    "use of AI unknown (“don't know” or no answer)"
-                    if en
-                    else "usage de l'IA inconnu (« je ne sais pas » ou pas de réponse)"
-                )
-            return _Cond(None, doubt=doubt, question=(_QUESTIONS_EN if en else _QUESTIONS)[key])
+            return _Cond(None, doubt=wording.ai_use_unknown(lang, key), question=wording.question(key, lang))
         return _Cond(actual == spec)
     raise DiagnosticError(f"condition inconnue « {key} »")  # pragma: no cover - validated at load
 
@@ -533,23 +436,8 @@ class _Verdict:
     category: str | None = None
 
 
-def _list_sep(lang: str) -> str:
-    return "; " if lang == "en" else " ; "
-
-
 def _with_evidence(reason: str, conds: Sequence[_Cond], lang: str = "fr") -> str:
-    evidence = [c.evidence for c in conds if c.evidence]
-    if not evidence:
-        return reason
-    return f"{reason.rstrip('.')} ({_list_sep(lang).join(evidence)})."
-
-
-def _lower_first(text: str, lang: str = "fr") -> str:
-    # an acronym (« EPCI… », never « ePCI ») is kept as it is in both languages; English also keeps the
-    # French names of EPCI types (« Communauté urbaine… »)
-    if text[1:2].isupper() or (lang == "en" and text.startswith("Communauté")):
-        return text
-    return text[:1].lower() + text[1:]
+    return wording.with_evidence(reason, [c.evidence for c in conds if c.evidence], lang)
 
 
 def _collect_doubts(candidates: Sequence[_RowEval]) -> tuple[list[str], list[str]]:
@@ -568,8 +456,6 @@ def _collect_doubts(candidates: Sequence[_RowEval]) -> tuple[list[str], list[str
 
 
 def _scope_verdict(rule: Rule, p: AuthorityProfile, lang: str = "fr") -> _Verdict:
-    en = lang == "en"
-    sep = _list_sep(lang)
     candidates: list[_RowEval] = []
     certain: _RowEval | None = None
     for row in rule.rows:
@@ -589,16 +475,9 @@ def _scope_verdict(rule: Rule, p: AuthorityProfile, lang: str = "fr") -> _Verdic
             return _Verdict(certain.row.status, reason, (), certain.row.category)
         # same status, but the category (e.g. NIS2 essential / important) is not known
         doubts, cat_questions = _collect_doubts(candidates)
-        options = (" or " if en else " ou ").join(sorted(c for c in categories if c))
-        no_category = "no category" if en else "sans catégorie"
-        cases = sep.join(
-            f"{_lower_first(r.row.reason.rstrip('.'), lang)} ({r.row.category or no_category})"
-            for r in [*candidates, certain]
-        )
-        if en:
-            reason = f"Depending on the case: {cases}. Category to be determined: {sep.join(doubts)}."
-        else:
-            reason = f"Selon le cas : {cases}. Catégorie à préciser : {sep.join(doubts)}."
+        options = wording.categories(sorted(c for c in categories if c), lang)
+        cases = [(r.row.reason, r.row.category) for r in [*candidates, certain]]
+        reason = wording.category_unknown(cases, doubts, lang)
         return _Verdict(certain.row.status, reason, tuple(cat_questions), options)
     if not candidates:
         # the certain row itself says "depends" (a case the sources leave open)
@@ -608,10 +487,7 @@ def _scope_verdict(rule: Rule, p: AuthorityProfile, lang: str = "fr") -> _Verdic
         )
     doubts, questions_list = _collect_doubts(candidates)
     possible = next((c.row for c in candidates if c.row.status == "applies"), None)
-    reason = ("To be determined: " if en else "À préciser : ") + sep.join(doubts) + "."
-    if possible is not None:
-        applies_if = " The obligation applies if: " if en else " L'obligation s'applique si : "
-        reason += f"{applies_if}{_lower_first(possible.reason, lang)}"
+    reason = wording.to_be_determined(doubts, None if possible is None else possible.reason, lang)
     return _Verdict("depends", reason, tuple(questions_list), None)
 
 
@@ -619,26 +495,11 @@ def _apply_legal_status(rule: Rule, verdict: _Verdict, lang: str = "fr") -> _Ver
     """A bill (``since`` null) cannot make anything certain: in-scope verdicts become "depends"."""
     if rule.since is not None or verdict.status == "does_not_apply":
         return verdict
-    en = lang == "en"
-    category = f" ({verdict.category})" if verdict.category else ""
     if verdict.status == "applies":
-        if en:
-            reason = (
-                f"Within the scope of the text{category}: {_lower_first(verdict.reason, lang)} "
-                f"But the text is a {rule.legal_status}."
-            )
-        else:
-            reason = (
-                f"Dans le périmètre du texte{category} : {_lower_first(verdict.reason)} "
-                f"Mais le texte est un {rule.legal_status}."
-            )
+        reason = wording.bill_in_scope(verdict.category, verdict.reason, rule.legal_status, lang)
     else:
-        reason = f"{verdict.reason} {'The text is a' if en else 'Le texte est un'} {rule.legal_status}."
-    question = (
-        "Has the text been finally adopted and promulgated? (to be checked on Légifrance)"
-        if en
-        else "Le texte a-t-il été définitivement adopté et promulgué ? (à vérifier sur Légifrance)"
-    )
+        reason = wording.bill_other(verdict.reason, rule.legal_status, lang)
+    question = wording.adoption_question(lang)
     return _Verdict("depends", reason, (*verdict.questions, question), verdict.category)
 
 
@@ -649,10 +510,7 @@ def evaluate_rule(rule: Rule, profile: AuthorityProfile, at: date, lang: str = "
     upcoming: Upcoming | None = None
     if rule.since is not None and at < rule.since:
         upcoming = Upcoming(rule.since, verdict.status, verdict.reason, verdict.category)
-        if lang == "en":
-            not_yet = f"Not yet in force (from {format_day(rule.since, 'en')}). Then: {verdict.reason}"
-        else:
-            not_yet = f"Pas encore en vigueur (à partir du {format_date_fr(rule.since)}). Ensuite : {verdict.reason}"
+        not_yet = wording.not_yet_in_force(rule.since, verdict.reason, lang)
         verdict = _Verdict("does_not_apply", not_yet, (), None)
     requirements = tuple(RequirementResult(r.text, r.date, r.date is None or at >= r.date) for r in rule.requirements)
     return ObligationResult(

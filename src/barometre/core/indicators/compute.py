@@ -34,7 +34,6 @@ import numpy.typing as npt
 from barometre.core.errors import IndicatorError
 from barometre.core.indicators.catalogue import ALL, Breakdown, Catalogue, Indicator
 from barometre.core.indicators.expr import AUTHORITY, CachedEvaluator
-from barometre.core.indicators.labels import reason_label
 from barometre.core.questionnaire import Questionnaire
 from barometre.core.questionnaire import expressions as ex
 from barometre.core.stats import DisclosureRule, SurveyDesign, check_disclosure, domain_means
@@ -43,6 +42,7 @@ from barometre.core.stats.korn_graubard import korn_graubard
 from barometre.core.stats.secondary import PatternCache, build_table, protect
 from barometre.core.weighting.pipeline import WeightingResult
 from barometre.core.weighting.units import EditionArrays, FrameArrays
+from barometre.core.wording.labels import reason_label
 
 BoolArray = npt.NDArray[np.bool_]
 

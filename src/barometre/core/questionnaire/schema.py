@@ -8,6 +8,7 @@ from datetime import date
 
 from barometre.core.errors import QuestionnaireError
 from barometre.core.questionnaire.expressions import Expression, ExprType
+from barometre.core.wording import pick
 
 __all__ = [
     "CHANGE_KINDS",
@@ -88,7 +89,7 @@ class Text:
     en: str
 
     def get(self, lang: str) -> str:
-        return self.en if lang == "en" else self.fr
+        return pick(lang, self.fr, self.en)
 
 
 @dataclass(frozen=True, slots=True)

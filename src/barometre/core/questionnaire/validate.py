@@ -33,6 +33,8 @@ from decimal import Decimal, InvalidOperation
 
 from barometre.core.questionnaire import expressions as ex
 from barometre.core.questionnaire.schema import QType, Question, Questionnaire, Section
+from barometre.core.wording import pick
+from barometre.core.wording.numbers import format_significant
 
 __all__ = [
     "AnswerError",
@@ -58,7 +60,7 @@ class AnswerError:
     item: str | None = None
 
     def message(self, lang: str = "fr") -> str:
-        return self.en if lang == "en" else self.fr
+        return pick(lang, self.fr, self.en)
 
     def as_dict(self) -> dict[str, str | None]:
         return {"question": self.question, "code": self.code, "fr": self.fr, "en": self.en, "item": self.item}
@@ -84,13 +86,6 @@ class ValidationResult:
 
     def add(self, error: AnswerError) -> None:
         self.errors.setdefault(error.question, []).append(error)
-
-
-def _fmt(x: float, lang: str) -> str:
-    text = f"{x:,.10g}" if x == x else "NaN"
-    if lang == "fr":
-        return text.replace(",", "\u202f").replace(".", ",")
-    return text
 
 
 def _err(q: Question, code: str, fr: str, en: str, item: str | None = None) -> AnswerError:
@@ -193,8 +188,8 @@ def clean_value(q: Question, value: object) -> tuple[object, list[AnswerError]]:
                 _err(
                     q,
                     "min",
-                    f"La valeur doit être supérieure ou égale à {_fmt(q.min, 'fr')}.",
-                    f"The value must be at least {_fmt(q.min, 'en')}.",
+                    f"La valeur doit être supérieure ou égale à {format_significant(q.min, 'fr')}.",
+                    f"The value must be at least {format_significant(q.min, 'en')}.",
                 )
             ]
         if q.max is not None and number > q.max:
@@ -202,8 +197,8 @@ def clean_value(q: Question, value: object) -> tuple[object, list[AnswerError]]:
                 _err(
                     q,
                     "max",
-                    f"La valeur doit être inférieure ou égale à {_fmt(q.max, 'fr')}.",
-                    f"The value must be at most {_fmt(q.max, 'en')}.",
+                    f"La valeur doit être inférieure ou égale à {format_significant(q.max, 'fr')}.",
+                    f"The value must be at most {format_significant(q.max, 'en')}.",
                 )
             ]
         return number, []

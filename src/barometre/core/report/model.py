@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from barometre.core.errors import ReportError
 from barometre.core.indicators.catalogue import Catalogue
 from barometre.core.indicators.compute import EstimateRow
+from barometre.core.weighting.report import WeightingReport
 
 if TYPE_CHECKING:
     from barometre.core.report.editorial import Editorial
@@ -156,7 +157,7 @@ class ReportInput:
     previous: Mapping[int, tuple[Row, ...]]
     #: Weighting diagnostics: the ``report`` mapping of ``WeightingResult`` (keys ``by_stratum``,
     #: ``r_indicator``, ``weights``, ``effective_sample_size``, ``design_effect_weighting``, ``margins``…).
-    weighting: Mapping[str, Any]
+    weighting: WeightingReport
     #: The disclosure rule in words, in the note's language.
     disclosure_rule: str
     lang: str = "fr"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import random
-from typing import Any
 
 from barometre.core.indicators.catalogue import ALL, Catalogue, Indicator, load_catalogue
 from barometre.core.registry import STRATUM_LABELS, Kind, Stratum
@@ -19,6 +18,7 @@ from barometre.core.report.model import AreaEstimate, EditionMeta, ReportInput, 
 from barometre.core.report.text import disclosure_text
 from barometre.core.sae.areas import DEPARTEMENT_NAMES
 from barometre.core.stats import DisclosureRule, check_disclosure
+from barometre.core.weighting.report import StratumResponse, WeightingReport
 
 RULE = DisclosureRule()
 
@@ -114,8 +114,8 @@ def _rows(cat: Catalogue, year: int, levels: dict[str, float], rng: random.Rando
     return tuple(out)
 
 
-def weighting_report(year: int, n: int) -> dict[str, Any]:
-    by_stratum = []
+def weighting_report(year: int, n: int) -> WeightingReport:
+    by_stratum: list[StratumResponse] = []
     units_total = sum(v[1] for v in STRATA.values())
     for s, (resp, units, _off) in STRATA.items():
         by_stratum.append(

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from barometre.core.formatting import format_margin, format_number, format_percent
-from barometre.core.indicators.bases import base_label
 from barometre.core.indicators.catalogue import ALL, Indicator
 from barometre.core.registry import STRATUM_LABELS, Stratum
 from barometre.core.registry.model import STRATUM_LABELS_EN
@@ -17,6 +16,7 @@ from barometre.core.report.blocks import Cell, Table
 from barometre.core.report.context import NoteContext
 from barometre.core.report.model import Row
 from barometre.core.report.selection import stratum_order
+from barometre.core.wording.bases import base_label
 
 MOE_SIZES = (50, 100, 200, 300, 500, 1000, 2000)
 
@@ -126,7 +126,10 @@ def annex(ctx: NoteContext) -> dict[str, Any]:
         diag.append(
             (
                 s["weights_range"],
-                " – ".join(format_number(float(final.get(k, 0.0)), 1, lang) for k in ("min", "median", "max")),
+                " – ".join(
+                    format_number(v, 1, lang)
+                    for v in (final.get("min", 0.0), final.get("median", 0.0), final.get("max", 0.0))
+                ),
             )
         )
     if "trimming" in w:

@@ -30,8 +30,8 @@ import numpy as np
 import numpy.typing as npt
 
 from barometre.core.errors import StatsError
-from barometre.core.indicators.labels import REGION_NAMES
 from barometre.core.weighting.units import FrameArrays
+from barometre.core.wording.labels import REGION_NAMES
 
 Level = Literal["departement", "region"]
 LEVELS: tuple[Level, ...] = ("departement", "region")

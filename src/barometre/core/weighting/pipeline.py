@@ -34,6 +34,14 @@ from barometre.core.errors import ConvergenceWarning, EditionError, StatsError
 from barometre.core.registry import STRATUM_LABELS, Stratum
 from barometre.core.stats import SurveyDesign, calibrate, design_from_arrays, nonresponse_adjust, trim_weights
 from barometre.core.weighting.collapse import MIN_RESPONDENTS, collapse_hint, small_groups
+from barometre.core.weighting.report import (
+    MarginFit,
+    PartialR,
+    RegionResponse,
+    StratumResponse,
+    WeightingReport,
+    WeightStats,
+)
 from barometre.core.weighting.units import EditionArrays, FloatArray, FrameArrays
 
 #: The five overseas régions (INSEE codes), one calibration group.
@@ -96,7 +104,7 @@ class WeightingResult:
     nonresponse_weights: FloatArray
     weights: FloatArray
     groups: npt.NDArray[np.str_]
-    report: Mapping[str, Any]
+    report: WeightingReport
 
 
 #: Event codes of the weighting report (worded at the edge: ``core.report.text.weighting_event``).
@@ -137,7 +145,7 @@ def _label(stratum: str) -> str:
         return stratum
 
 
-def _stats(w: FloatArray) -> dict[str, float]:
+def _stats(w: FloatArray) -> WeightStats:
     if w.size == 0:
         return {}
     q = np.quantile(w, [0.0, 0.25, 0.5, 0.75, 1.0])
@@ -268,7 +276,7 @@ def weight_edition(
     if np.any(w <= 0):
         raise StatsError("pondération : poids nuls ou négatifs après calage ; élargissez les bornes de calage")
     achieved = (x * w[:, None]).sum(axis=0)
-    margin_rows = [
+    margin_rows: list[MarginFit] = [
         {
             "margin": m,
             "category": c,
@@ -290,15 +298,15 @@ def _report(
     w_nr: FloatArray,
     w: FloatArray,
     rows: npt.NDArray[np.int64],
-    margin_rows: list[dict[str, Any]],
+    margin_rows: list[MarginFit],
     opts: WeightingOptions,
     n_trimmed: int,
     events: list[dict[str, Any]],
     converged: bool,
-) -> dict[str, Any]:
+) -> WeightingReport:
     units = edition.units
     resp = edition.responded
-    by_stratum = []
+    by_stratum: list[StratumResponse] = []
     rr_group: dict[str, float] = {}
     for g in gnames:
         m = groups == g
@@ -326,7 +334,7 @@ def _report(
     dsum = d.sum()
     rbar = float((d * rho).sum() / dsum)
     s_rho = float(np.sqrt((d * (rho - rbar) ** 2).sum() / (dsum - 1))) if dsum > 1 else 0.0
-    partial = []
+    partial: list[PartialR] = []
     for g in gnames:
         m = groups == g
         share = float(d[m].sum() / dsum)
@@ -337,7 +345,7 @@ def _report(
                 "partial_r": float(np.sqrt(share) * (rr_group[str(g)] - rbar)),
             }
         )
-    by_region = []
+    by_region: list[RegionResponse] = []
     for r in sorted({str(x) for x in units.region}):
         m = units.region == r
         by_region.append(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 
 from barometre.apps.i18n import active_lang
-from barometre.core.formatting import format_number, format_percent
+from barometre.core.wording.numbers import format_number, format_percent
 
 register = template.Library()
 
@@ -30,6 +30,6 @@ def base_label(value: str) -> str:
     """The base of a published figure in the page's language (``all respondents`` → « ensemble des … »)."""
     from django.utils import translation
 
-    from barometre.core.indicators.bases import base_label as label
+    from barometre.core.wording.bases import base_label as label
 
     return label(str(value or ""), "en" if (translation.get_language() or "fr").startswith("en") else "fr")

@@ -7,6 +7,8 @@ or English. An unknown base is shown as given; ``unclear`` (the publication does
 
 from __future__ import annotations
 
+from barometre.core.wording import pick
+
 _BASES: dict[str, tuple[str, str]] = {
     "all respondents": ("ensemble des collectivités répondantes", "all responding authorities"),
     "unclear": ("base non précisée par la publication", "base not stated by the publication"),
@@ -40,4 +42,4 @@ def base_label(base: str, lang: str = "fr") -> str:
     pair = _BASES.get(base.strip())
     if pair is None:
         return base
-    return pair[0] if lang == "fr" else pair[1]
+    return pick(lang, *pair)
