@@ -9,6 +9,8 @@ from django.test import Client
 from django.urls import URLPattern, get_resolver, reverse
 
 from barometre.apps.console import urls as console_urls
+from barometre.apps.console.models import MessageKind
+from barometre.apps.console.views import ACTIONS
 from barometre.apps.editions.models import AuditEntry, Edition
 from barometre.apps.portal import services
 from tests.factories import make_authority
@@ -19,7 +21,9 @@ KWARGS = {"year": 2026, "kind": "weight", "pk": 1, "code": "99999", "lang": "fr"
 PUBLIC = {"login"}
 
 
-def console_urls_all() -> list[str]:
+def console_urls_all(every_kind: bool = False) -> list[str]:
+    """One URL per console route; with ``every_kind``, one per job kind of the action route and per
+    message kind and language of the templates route."""
     out = []
     for p in console_urls.urlpatterns:
         assert isinstance(p, URLPattern)
@@ -27,10 +31,21 @@ def console_urls_all() -> list[str]:
             continue
         names = p.pattern.regex.groupindex
         kwargs = {k: KWARGS[k] for k in names}
+        variants = [kwargs]
         if p.name == "templates":
-            kwargs["kind"] = "invitation"
-        out.append(reverse(f"console:{p.name}", kwargs=kwargs))
+            kinds = MessageKind.values if every_kind else ["invitation"]
+            langs = ["fr", "en"] if every_kind else ["fr"]
+            variants = [{**kwargs, "kind": k, "lang": lang} for k in kinds for lang in langs]
+        elif p.name == "action" and every_kind:
+            variants = [{**kwargs, "kind": k} for k, _label in ACTIONS]
+        out += [reverse(f"console:{p.name}", kwargs=v) for v in variants]
     return out
+
+
+def test_every_job_and_message_kind_is_among_the_viewer_checks() -> None:
+    urls = console_urls_all(every_kind=True)
+    assert {f"/console/editions/2026/actions/{k}/" for k, _label in ACTIONS} <= set(urls)
+    assert len(ACTIONS) >= 7 and len(MessageKind.values) >= 2
 
 
 def test_every_console_url_is_listed() -> None:
@@ -47,7 +62,7 @@ def test_anonymous_is_sent_to_sign_in_from_every_console_url(client: Client, url
         assert response["Location"].startswith("/console/connexion/")
 
 
-@pytest.mark.parametrize("url", console_urls_all())
+@pytest.mark.parametrize("url", console_urls_all(every_kind=True))
 def test_viewer_gets_403_on_every_state_changing_request(viewer: Client, edition: Edition, url: str) -> None:
     if url == reverse("console:logout"):
         return  # signing out of one's own session is the one thing a viewer may post
