@@ -188,7 +188,7 @@ LOCALE_PATHS = [PROJECT_ROOT / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
-# Years and codes must never be grouped ("2 025"): grouping is explicit (intcomma, core.formatting).
+# Years and codes must never be grouped ("2 025"): grouping is explicit (intcomma, core.wording.numbers).
 USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"

@@ -1,4 +1,4 @@
-"""Human labels of breakdown values: the core's one function (``core.indicators.labels``)."""
+"""Human labels of breakdown values: the core's one function (``core.wording.labels``)."""
 
 from __future__ import annotations
 

@@ -30,7 +30,6 @@ import jinja2
 import markupsafe
 
 from barometre.core.errors import ReportError
-from barometre.core.formatting import format_number
 from barometre.core.report import chapters as chapters_
 from barometre.core.report import figures as fg
 from barometre.core.report import tables, typography, wording
@@ -41,6 +40,7 @@ from barometre.core.report.model import ReportInput
 from barometre.core.report.poll import poll_chapter
 from barometre.core.report.selection import HEADLINE
 from barometre.core.report.text import Num
+from barometre.core.wording.numbers import format_number
 
 __all__ = ["HEADLINE", "BuildResult", "build_report", "draw_charts", "render_html", "write_pdf"]
 

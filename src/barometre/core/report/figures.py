@@ -6,7 +6,7 @@
 * :func:`choropleth` — one value per région, the five overseas régions as insets
   (outlines: ``data/maps/regions.json``).
 
-Numbers on the charts are formatted by :mod:`barometre.core.formatting` (French typography).
+Numbers on the charts are formatted by :mod:`barometre.core.wording.numbers` (French typography).
 Text is drawn as paths in the SVG (Marianne when django-dsfr's fonts are found), so the SVG
 files are self-contained.
 """
@@ -40,9 +40,9 @@ from matplotlib.path import Path as MPath
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from barometre.core.errors import ReportError
-from barometre.core.formatting import format_percent
 from barometre.core.paths import DATA_DIR
 from barometre.core.text import neutralise_formula
+from barometre.core.wording.numbers import format_percent
 
 if TYPE_CHECKING:
     from barometre.core.indicators.compute import EstimateRow

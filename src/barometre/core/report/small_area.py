@@ -19,11 +19,11 @@ import matplotlib.pyplot as plt
 from matplotlib.colors import Normalize
 from matplotlib.patches import PathPatch, Rectangle
 
-from barometre.core.formatting import format_number, format_percent
 from barometre.core.paths import DATA_DIR
 from barometre.core.report import figures as fg
 from barometre.core.report.model import SmallAreaMap
 from barometre.core.stats import DisclosureRule
+from barometre.core.wording.numbers import format_number, format_percent
 
 DEPARTEMENTS_PATH = DATA_DIR / "maps" / "departements.json"
 MAX_CV = 0.3

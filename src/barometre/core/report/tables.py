@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from barometre.core.formatting import format_margin, format_number, format_percent
 from barometre.core.indicators.catalogue import ALL, Indicator
 from barometre.core.registry import STRATUM_LABELS, Stratum
 from barometre.core.registry.model import STRATUM_LABELS_EN
@@ -17,6 +16,7 @@ from barometre.core.report.context import NoteContext
 from barometre.core.report.model import Row
 from barometre.core.report.selection import stratum_order
 from barometre.core.wording.bases import base_label
+from barometre.core.wording.numbers import format_margin, format_number, format_percent
 
 MOE_SIZES = (50, 100, 200, 300, 500, 1000, 2000)
 

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from barometre.core.formatting import NBSP, format_day, format_number, format_percent, format_points
-from barometre.core.indicators import labels
 from barometre.core.indicators.catalogue import Catalogue, Indicator
-from barometre.core.indicators.labels import reason_label
 from barometre.core.report.model import Row
 from barometre.core.stats.disclosure import DisclosureRule
+from barometre.core.wording import labels
+from barometre.core.wording.labels import reason_label
+from barometre.core.wording.numbers import NBSP, format_day, format_number, format_percent, format_points
 
 #: Decimals of percentages and point differences in the note.
 DECIMALS = 0

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from barometre.core.formatting import NBSP, NNBSP
 from barometre.core.report.text import fr_typo
+from barometre.core.wording.numbers import NBSP, NNBSP
 
 #: A digit group separated by a space (plain, no-break or narrow): 3 500, 1 267 000.
 _GROUPS = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}(?!\d))")

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from barometre.core.formatting import format_number
 from barometre.core.indicators.catalogue import Catalogue, Indicator
 from barometre.core.report import text as tx
 from barometre.core.report.model import EditionMeta, Row
 from barometre.core.report.text import Paragraph
+from barometre.core.wording.numbers import format_number
 
 
 def source_line(s: Mapping[str, str], e: EditionMeta, year: int, lang: str) -> str:
