@@ -337,6 +337,9 @@ def test_an_analyst_runs_a_whole_edition_from_the_console(
     respondent_page.wait_for_url("**/recapitulatif/?envoye=1")
     other.close()
     assert Response.objects.get(pk=response.pk).status == ResponseStatus.SUBMITTED
+    # the confirmation e-mail (a background job) reaches the authority's contact before any reminder
+    worker()
+    assert any(m["To"] == "dgs@repondante.fr" for m in smtp.messages)
 
     # 7. the monitoring page shows it
     page.goto(base + "/console/editions/2027/")
