@@ -31,11 +31,13 @@ def _withdraw(edition: Edition) -> None:
     move(edition.year, EditionState.CLOSED, actor="test", reason="correction")
 
 
+#: Each surface and a marker of the edition's figures on it (a figure as printed: a bare "61" also
+#: occurs in the page's colours and, by chance, in its random nonces).
 SURFACES: list[tuple[str, str]] = [
     ("/resultats/", "2025"),
-    ("/resultats/rssi/?edition=2025", "61"),
+    ("/resultats/rssi/?edition=2025", "61\u00a0%"),
     ("/resultats/rssi/donnees.csv?edition=2025", "61"),
-    ("/resultats/rssi/graphique.svg?edition=2025", "61"),
+    ("/resultats/rssi/graphique.svg?edition=2025", "61\u00a0%"),
     ("/api/v1/editions", '"year":2025'),
     ("/api/v1/editions/2025", '"year":2025'),
     ("/api/v1/estimates?indicator=rssi", "61"),
