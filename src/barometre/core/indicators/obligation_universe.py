@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from barometre.core.diagnostic.from_registry import DEPARTEMENT_POWERS, REGION_POWERS
-from barometre.core.diagnostic.obligations import Rule, evaluate_rule, load_obligations
+from barometre.core.diagnostic.obligations import POPULATION_TOTALE_MARGIN, Rule, evaluate_rule, load_obligations
 from barometre.core.diagnostic.profile import AuthorityKind, AuthorityProfile
 from barometre.core.errors import IndicatorError
 from barometre.core.questionnaire import Questionnaire
@@ -67,6 +67,24 @@ def _rule(obligation: str) -> Rule:
     raise IndicatorError(f"obligation inconnue : {obligation!r}")
 
 
+def population_signatures(rule: Rule, population: npt.NDArray[np.float64]) -> list[tuple[int, ...]]:
+    """For each population municipale, where it and its upper bound for the population totale
+    (× (1 + ``POPULATION_TOTALE_MARGIN``)) stand against each population threshold of ``rule``
+    (−1 below, 0 at, +1 above): all that the rule's population conditions can read of a frame
+    unit, which gives neither the population totale nor member communes. Two units with the same
+    kind, type, declared agents and signature get the same verdict."""
+    thresholds = sorted(
+        {float(t) for row in rule.rows for op, t in dict(row.when.get("population") or {}).items() if op}
+    )
+    municipale = np.floor(population)  # the profile's integer population municipale
+    if not thresholds:
+        return [()] * int(population.shape[0])
+    t = np.asarray(thresholds)
+    low = np.sign(municipale[:, None] - t[None, :])
+    high = np.sign((municipale * (1 + POPULATION_TOTALE_MARGIN))[:, None] - t[None, :])
+    return [tuple(r) for r in np.hstack([low, high]).astype(np.int64).tolist()]
+
+
 def obligation_status(
     obligation: str,
     units: FrameArrays,
@@ -74,18 +92,21 @@ def obligation_status(
     agents: Mapping[int, float | None] | None = None,
 ) -> list[str]:
     """Verdict (``applies``, ``does_not_apply``, ``depends``) of ``obligation`` for every unit at
-    date ``at``; ``agents``: declared number of agents by row (respondents)."""
+    date ``at``; ``agents``: declared number of agents by row (respondents). The engine is asked
+    once per distinct profile (kind, type, population signature, agents), not once per unit."""
     rule = _rule(obligation)
     agents = agents or {}
-    cache: dict[tuple[str, str, float, float | None], str] = {}
+    kinds, types = units.kind.tolist(), units.type.tolist()
+    signatures = population_signatures(rule, units.population)
+    known: dict[tuple[str, str, tuple[int, ...], float | None], str] = {}
     out: list[str] = []
     for row in range(units.n):
         a = agents.get(row)
-        key = (str(units.kind[row]), str(units.type[row]), float(units.population[row]), a)
-        status = cache.get(key)
+        key = (kinds[row], types[row], signatures[row], a)
+        status = known.get(key)
         if status is None:
             status = evaluate_rule(rule, profile_from_frame(units, row, a), at).status
-            cache[key] = status
+            known[key] = status
         out.append(status)
     return out
 
@@ -114,6 +135,7 @@ def universe_units(
 __all__ = [
     "PROFILE_QUESTIONS",
     "obligation_status",
+    "population_signatures",
     "profile_from_frame",
     "reference_date",
     "universe_units",
