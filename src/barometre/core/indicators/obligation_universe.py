@@ -67,22 +67,25 @@ def _rule(obligation: str) -> Rule:
     raise IndicatorError(f"obligation inconnue : {obligation!r}")
 
 
-def population_signatures(rule: Rule, population: npt.NDArray[np.float64]) -> list[tuple[int, ...]]:
+def population_signatures(rule: Rule, population: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
     """For each population municipale, where it and its upper bound for the population totale
     (× (1 + ``POPULATION_TOTALE_MARGIN``)) stand against each population threshold of ``rule``
-    (−1 below, 0 at, +1 above): all that the rule's population conditions can read of a frame
-    unit, which gives neither the population totale nor member communes. Two units with the same
-    kind, type, declared agents and signature get the same verdict."""
-    thresholds = sorted(
-        {float(t) for row in rule.rows for op, t in dict(row.when.get("population") or {}).items() if op}
-    )
+    (below, at or above each), as one integer: all that the rule's population conditions can read
+    of a frame unit, which gives neither the population totale nor member communes. Two units with
+    the same kind, type, declared agents and signature get the same verdict."""
+    thresholds = sorted({float(t) for row in rule.rows for t in dict(row.when.get("population") or {}).values()})
     municipale = np.floor(population)  # the profile's integer population municipale
     if not thresholds:
-        return [()] * int(population.shape[0])
+        return np.zeros(population.shape[0], dtype=np.int64)
     t = np.asarray(thresholds)
     low = np.sign(municipale[:, None] - t[None, :])
     high = np.sign((municipale * (1 + POPULATION_TOTALE_MARGIN))[:, None] - t[None, :])
-    return [tuple(r) for r in np.hstack([low, high]).astype(np.int64).tolist()]
+    digits = (np.hstack([low, high]) + 1).astype(np.int64)  # 0, 1, 2: below, at, above
+    return np.asarray(digits @ (3 ** np.arange(digits.shape[1], dtype=np.int64)), dtype=np.int64)
+
+
+#: Declared number of agents standing for "not declared" in a profile's grouping key (never a count).
+_NO_AGENTS = -1.0
 
 
 def obligation_status(
@@ -93,22 +96,28 @@ def obligation_status(
 ) -> list[str]:
     """Verdict (``applies``, ``does_not_apply``, ``depends``) of ``obligation`` for every unit at
     date ``at``; ``agents``: declared number of agents by row (respondents). The engine is asked
-    once per distinct profile (kind, type, population signature, agents), not once per unit."""
+    once per distinct profile (kind, type, population signature, declared agents), not once per unit."""
     rule = _rule(obligation)
-    agents = agents or {}
-    kinds, types = units.kind.tolist(), units.type.tolist()
-    signatures = population_signatures(rule, units.population)
-    known: dict[tuple[str, str, tuple[int, ...], float | None], str] = {}
-    out: list[str] = []
-    for row in range(units.n):
-        a = agents.get(row)
-        key = (kinds[row], types[row], signatures[row], a)
-        status = known.get(key)
-        if status is None:
-            status = evaluate_rule(rule, profile_from_frame(units, row, a), at).status
-            known[key] = status
-        out.append(status)
-    return out
+    declared = np.full(units.n, _NO_AGENTS)
+    for row, a in (agents or {}).items():
+        if a is not None:
+            declared[row] = a
+    key = np.column_stack(
+        [
+            np.unique(units.kind, return_inverse=True)[1].reshape(-1),
+            np.unique(units.type, return_inverse=True)[1].reshape(-1),
+            population_signatures(rule, units.population),
+            np.unique(declared, return_inverse=True)[1].reshape(-1),
+        ]
+    )
+    _, first, group = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    verdicts = [
+        evaluate_rule(
+            rule, profile_from_frame(units, int(r), None if declared[r] == _NO_AGENTS else float(declared[r])), at
+        ).status
+        for r in first.tolist()
+    ]
+    return [verdicts[g] for g in group.reshape(-1).tolist()]
 
 
 def universe_units(
