@@ -84,6 +84,12 @@ def population_signatures(rule: Rule, population: npt.NDArray[np.float64]) -> np
     return np.asarray(digits @ (3 ** np.arange(digits.shape[1], dtype=np.int64)), dtype=np.int64)
 
 
+def _codes(values: npt.NDArray[np.str_]) -> npt.NDArray[np.int64]:
+    """An integer per distinct value, in order of first appearance (cheaper than sorting strings)."""
+    index: dict[str, int] = {}
+    return np.fromiter((index.setdefault(v, len(index)) for v in values.tolist()), dtype=np.int64, count=len(values))
+
+
 #: Declared number of agents standing for "not declared" in a profile's grouping key (never a count).
 _NO_AGENTS = -1.0
 
@@ -104,8 +110,8 @@ def obligation_status(
             declared[row] = a
     key = np.column_stack(
         [
-            np.unique(units.kind, return_inverse=True)[1].reshape(-1),
-            np.unique(units.type, return_inverse=True)[1].reshape(-1),
+            _codes(units.kind),
+            _codes(units.type),
             population_signatures(rule, units.population),
             np.unique(declared, return_inverse=True)[1].reshape(-1),
         ]
