@@ -18,6 +18,7 @@ from barometre.apps.i18n import active_lang
 from barometre.core import charts
 from barometre.core.errors import NotFound
 from barometre.core.indicators.catalogue import Indicator
+from barometre.core.indicators.compute import ESTIMATE_COLUMNS
 from barometre.core.text import neutralise_formula
 from barometre.core.wording.labels import interval_method_text, plain_definition, reason_label
 from barometre.core.wording.numbers import format_percent
@@ -37,24 +38,19 @@ class PollResults(TypedDict):
 #: How long a drawn chart image is kept (its key changes anyway when the edition is computed again).
 PNG_CACHE_SECONDS = 24 * 3600
 
-CSV_COLUMNS = [
-    "edition",
-    "indicator",
-    "breakdown",
-    "domain_value",
-    "label",
-    "estimate",
-    "se",
-    "ci_low",
-    "ci_high",
-    "n",
-    "population",
-    "respondent_share",
-    "suppressed",
-    "reason",
-    "imprecise",
-    "simulated",
-]
+
+def _csv_columns() -> list[str]:
+    """The estimate's columns (:data:`ESTIMATE_COLUMNS`) with the edition first, the domain's label
+    after its code, the respondent-base share beside the population, and the simulation flag last."""
+    columns = ["edition", *ESTIMATE_COLUMNS]
+    columns.insert(columns.index("domain_value") + 1, "label")
+    columns.remove("respondent_share")
+    columns.insert(columns.index("population") + 1, "respondent_share")
+    return [*columns, "simulated"]
+
+
+#: Columns of the explorer's CSV download.
+CSV_COLUMNS = _csv_columns()
 
 
 def _edition_label(edition: Edition) -> str:
