@@ -61,12 +61,16 @@ def _default(o: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(o).__name__}")
 
 
-def dump_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, default=_default, allow_nan=False)
+def dump_json(data: Any, *, indent: int | None = 2) -> str:
+    """JSON of ``data``; ``indent=None`` writes it on one line with the standard library's C encoder
+    (several times faster on the large outputs of an edition than the indented, pure-Python one)."""
+    return json.dumps(data, ensure_ascii=False, indent=indent, default=_default, allow_nan=False)
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(dump_json(data) + "\n")
+    """``data`` as JSON on standard output: indented for a person at a terminal, on one line for a
+    program reading a pipe or a file (same content)."""
+    sys.stdout.write(dump_json(data, indent=2 if sys.stdout.isatty() else None) + "\n")
 
 
 def print_table(

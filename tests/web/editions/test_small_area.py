@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 
 from barometre.cli.main import app
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("simulated_2025")]  # one simulation per session
+# Slow: a simulated, weighted and published edition (about 25 s), shared through its xdist group.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.xdist_group("simulated_2025")]
 runner = CliRunner()
 CYBER = "cyber_threatened"
 

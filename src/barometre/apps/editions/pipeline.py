@@ -32,7 +32,7 @@ from barometre.apps.editions.queries import catalogue
 from barometre.apps.editions.sources import frame_version, questionnaire_for
 from barometre.apps.registry.models import Authority
 from barometre.core.errors import EditionError
-from barometre.core.indicators.compute import EstimateRow, compare, compute_indicators
+from barometre.core.indicators.compute import EstimateRow, compare, compute_indicators, indicator_matrix
 from barometre.core.questionnaire import load_edition
 from barometre.core.registry import load_snapshot
 from barometre.core.sae.estimate import small_area_estimates
@@ -245,12 +245,14 @@ def compute(year: int) -> Computed:
     arrays, result = _weighting(edition, WeightingOptions(collapse=collapse) if collapse else None)
     paths: dict[str, int] = {}
     qn = questionnaire_for(edition)
+    cat = catalogue()
+    matrix = indicator_matrix(arrays, result.rows, cat, qn)  # the indicators' values, shared by both below
     rows = compute_indicators(
-        arrays, result, catalogue(), qn, rule=DISCLOSURE_RULE, paths=paths, patterns=suppression_patterns()
+        arrays, result, cat, qn, rule=DISCLOSURE_RULE, paths=paths, patterns=suppression_patterns(), matrix=matrix
     )
     # every indicator by département and by région (Fay–Herriot; an indicator too sparse to model is skipped)
     small_areas = small_area_estimates(
-        arrays, result, catalogue(), qn, rule=DISCLOSURE_RULE, frame_units=cached_frame()
+        arrays, result, cat, qn, rule=DISCLOSURE_RULE, frame_units=cached_frame(), matrix=matrix
     )
     with transaction.atomic():
         smallarea.store(edition, small_areas)

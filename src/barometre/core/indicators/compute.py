@@ -280,6 +280,7 @@ def compute_indicators(
     complement: bool = False,
     paths: dict[str, int] | None = None,
     patterns: PatternCache | None = None,
+    matrix: IndicatorMatrix | None = None,
 ) -> list[EstimateRow]:
     """Every indicator × every published breakdown × every domain, one row each.
 
@@ -288,10 +289,12 @@ def compute_indicators(
     ``complement``: compute every indicator as its complement ``1 − y`` (the recoding test).
     ``paths`` (when given) counts the engine calls by path taken (``vectorised`` or
     ``per-domain``), so that a fallback on the slow exact path is never silent. ``patterns``: the
-    complementary suppressions already found for the same tables (``secondary.PatternCache``)."""
+    complementary suppressions already found for the same tables (``secondary.PatternCache``).
+    ``matrix``: the :func:`indicator_matrix` of the same edition, weighting rows, catalogue and
+    questionnaire, when the caller already has it."""
     rule = rule or DisclosureRule()
     rows = weighting.rows
-    mat = indicator_matrix(edition, rows, catalogue, questionnaire)
+    mat = matrix if matrix is not None else indicator_matrix(edition, rows, catalogue, questionnaire)
     y = 1.0 - mat.values if complement else mat.values
     w = weighting.weights
     design = weighting.design

@@ -328,14 +328,16 @@ def small_area_estimates(
     rule: DisclosureRule | None = None,
     method: Method = "REML",
     frame_units: FrameArrays | None = None,
+    matrix: IndicatorMatrix | None = None,
 ) -> list[SmallAreaResult]:
     """Small-area estimates of ``indicators`` (all of the edition's by default) at ``levels``.
 
     ``frame_units`` (the whole frame's :class:`FrameArrays`) gives the covariates; it defaults to
     the edition's units, which is the whole frame for a voluntary edition. An indicator whose model
     cannot be fitted (too few areas with respondents) is skipped when computing all indicators,
-    an error when named."""
-    mat = indicator_matrix(edition, weighting.rows, catalogue, questionnaire)
+    an error when named. ``matrix``: the edition's :func:`indicator_matrix`, when the caller already
+    has it."""
+    mat = matrix if matrix is not None else indicator_matrix(edition, weighting.rows, catalogue, questionnaire)
     ids = [i.id for i in mat.indicators]
     if indicators is not None:
         unknown = [i for i in indicators if i not in ids]
