@@ -12,6 +12,9 @@ BIN=.venv/bin
 which="${1:-all}"
 PG_URL="${DATABASE_URL_PG:-postgres://postgres@127.0.0.1:5432/test}"
 WORKERS="${PYTEST_WORKERS:-auto}"
+# Keep compiled modules and pytest's rewritten test modules between runs (some environments turn
+# bytecode off): recompiling them costs each pytest worker several seconds.
+unset PYTHONDONTWRITEBYTECODE
 
 echo "== ruff"
 $BIN/ruff check src tests benchmarks scripts

@@ -32,6 +32,7 @@ def registry(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
         RegistryLoad.objects.all().delete()
 
 
+@pytest.mark.slow  # loads the whole registry (36 000 authorities)
 @pytest.mark.parametrize("text", QUERIES)
 def test_sql_search_ranks_like_the_core_search(registry: None, db: None, text: str) -> None:
     frame = load_snapshot()
@@ -42,6 +43,7 @@ def test_sql_search_ranks_like_the_core_search(registry: None, db: None, text: s
     assert [a.code for a in search_authorities(text, kind=Kind.COMMUNE, limit=10)] == kind_expected
 
 
+@pytest.mark.slow  # loads the whole registry (36 000 authorities)
 def test_the_api_counts_every_match_and_pages_in_sql(registry: None, db: None, client: Client) -> None:
     every = core_search(load_snapshot(), "sai", limit=None)
     assert len(every) > 100
@@ -56,6 +58,7 @@ def test_the_api_counts_every_match_and_pages_in_sql(registry: None, db: None, c
     assert [r["code"] for r in page_2["results"]] == [every[1].code]
 
 
+@pytest.mark.slow  # loads the whole registry (36 000 authorities)
 def test_search_results_are_cached_until_the_registry_changes(registry: None, db: None) -> None:
     first = search_authorities("rennes", limit=5)
     with CaptureQueriesContext(connection) as queries:
@@ -64,6 +67,7 @@ def test_search_results_are_cached_until_the_registry_changes(registry: None, db
     assert not any("LIKE" in q["sql"].upper() for q in queries.captured_queries)
 
 
+@pytest.mark.slow  # loads the whole registry (36 000 authorities)
 def test_a_one_letter_query_is_refused_politely_and_three_letters_are_answered(registry: None, db: None) -> None:
     client = Client()
     r = client.get("/api/v1/authorities", {"q": "e"})
@@ -88,6 +92,7 @@ def test_search_queryset_of_nothing_is_empty(db: None) -> None:
     assert not search_queryset("  --  ").exists()
 
 
+@pytest.mark.slow  # loads the whole registry (36 000 authorities)
 def test_the_api_search_is_cached_until_the_registry_changes(registry: None, db: None, client: Client) -> None:
     first = client.get("/api/v1/authorities", {"q": "malo", "page_size": 3}).json()
     with CaptureQueriesContext(connection) as queries:

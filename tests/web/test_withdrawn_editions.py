@@ -31,15 +31,17 @@ def _withdraw(edition: Edition) -> None:
     move(edition.year, EditionState.CLOSED, actor="test", reason="correction")
 
 
+#: Each surface and a marker of the edition's figures on it, as printed there: a bare "61" also occurs
+#: in the pages' colours and integrity hashes and, by chance, in their random nonces.
 SURFACES: list[tuple[str, str]] = [
     ("/resultats/", "2025"),
-    ("/resultats/rssi/?edition=2025", "61"),
-    ("/resultats/rssi/donnees.csv?edition=2025", "61"),
-    ("/resultats/rssi/graphique.svg?edition=2025", "61"),
+    ("/resultats/rssi/?edition=2025", "61\u00a0%"),
+    ("/resultats/rssi/donnees.csv?edition=2025", "2025,rssi,ensemble,ensemble,"),
+    ("/resultats/rssi/graphique.svg?edition=2025", "61\u00a0%"),
     ("/api/v1/editions", '"year":2025'),
     ("/api/v1/editions/2025", '"year":2025'),
-    ("/api/v1/estimates?indicator=rssi", "61"),
-    ("/api/v1/estimates?edition=2025", "61"),
+    ("/api/v1/estimates?indicator=rssi", '"estimate":61.0'),
+    ("/api/v1/estimates?edition=2025", '"estimate":61.0'),
     ("/donnees-ouvertes/", "2025"),
     ("/notes/", "2025"),
 ]

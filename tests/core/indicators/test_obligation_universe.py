@@ -69,3 +69,40 @@ def test_an_obligation_universe_names_a_known_obligation() -> None:
     both = text.replace("    obligation: reen\n", '    obligation: reen\n    when: "true()"\n')
     with pytest.raises(IndicatorError, match="soit when, soit obligation"):
         loads(both, "data/indicators.yaml")
+
+
+def test_grouping_units_by_population_signature_gives_each_unit_its_own_verdict_at_every_threshold(frame) -> None:  # type: ignore[no-untyped-def]
+    """The engine is asked once per distinct profile: at and around every population threshold of
+    every rule (and of its upper bound for the population totale), each unit still gets the verdict
+    the engine gives it alone."""
+    from barometre.core.diagnostic.obligations import POPULATION_TOTALE_MARGIN
+    from barometre.core.indicators.obligation_universe import obligation_status, profile_from_frame
+    from barometre.core.weighting.units import FrameArrays
+
+    fa = frame_arrays(frame)
+    # one unit of each (kind, type) of the frame
+    _, first = np.unique(np.char.add(fa.kind.astype(str), fa.type.astype(str)), return_index=True)
+    at = date(2025, 7, 11)
+    for rule in load_obligations():
+        thresholds = {float(t) for row in rule.rows for t in dict(row.when.get("population") or {}).values()}
+        pops = {0.0, 1.0}
+        for t in thresholds:
+            low = t / (1 + POPULATION_TOTALE_MARGIN)
+            pops |= {t - 1, t, t + 1, np.floor(low) - 1, np.floor(low), np.floor(low) + 1, t + 0.5}
+        rows = np.repeat(first, len(pops))
+        population = np.tile(np.array(sorted(pops)), len(first))
+        units = FrameArrays(
+            fa.codes[rows],
+            fa.kind[rows],
+            fa.type[rows],
+            fa.stratum[rows],
+            fa.region[rows],
+            fa.departement[rows],
+            population,
+        )
+        agents = {i: (None, 10.0, 400.0)[i % 3] for i in range(units.n)}  # few profiles: units share them
+        got = obligation_status(rule.id, units, at, agents)
+        alone = [evaluate_rule(rule, profile_from_frame(units, i, agents[i]), at).status for i in range(units.n)]
+        assert got == alone, rule.id
+        if thresholds:
+            assert len(set(alone)) > 1, rule.id  # the thresholds do separate verdicts

@@ -19,6 +19,10 @@ CYBER = ("rssi", "cyber_threatened", "cyber_attack_suffered")
 RULE = DisclosureRule()
 
 
+#: Slow: simulates and weights an edition then fits three small-area models (about 13 s).
+SLOW = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def results() -> dict[tuple[str, str], SmallAreaResult]:
     fa = frame_arrays(load_snapshot())
@@ -29,6 +33,7 @@ def results() -> dict[tuple[str, str], SmallAreaResult]:
     return {(r.indicator, r.level): r for r in out}
 
 
+@SLOW
 def test_every_geographic_departement_and_region_gets_an_estimate_with_positive_mse(
     results: dict[tuple[str, str], SmallAreaResult],
 ) -> None:
@@ -44,6 +49,7 @@ def test_every_geographic_departement_and_region_gets_an_estimate_with_positive_
             assert 0 <= r.eblup <= 100
 
 
+@SLOW
 def test_model_based_estimates_are_more_precise_than_direct_ones_over_departements_with_respondents(
     results: dict[tuple[str, str], SmallAreaResult],
 ) -> None:
@@ -57,6 +63,7 @@ def test_model_based_estimates_are_more_precise_than_direct_ones_over_departemen
         assert model_cv < direct_cv, (ind, model_cv, direct_cv)
 
 
+@SLOW
 def test_an_area_below_the_disclosure_minimum_gets_the_synthetic_estimate_and_no_direct_figure(
     results: dict[tuple[str, str], SmallAreaResult],
 ) -> None:
@@ -80,6 +87,7 @@ def test_an_area_below_the_disclosure_minimum_gets_the_synthetic_estimate_and_no
     assert seen_small > 0
 
 
+@SLOW
 def test_sampling_variances_are_smoothed_where_an_area_has_few_respondents(
     results: dict[tuple[str, str], SmallAreaResult],
 ) -> None:
@@ -94,6 +102,7 @@ def test_sampling_variances_are_smoothed_where_an_area_has_few_respondents(
     assert all(len(v) == 1 for v in by_n.values())
 
 
+@SLOW
 def test_model_checks_are_reported(results: dict[tuple[str, str], SmallAreaResult]) -> None:
     for res in results.values():
         c = res.check

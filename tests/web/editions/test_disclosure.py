@@ -31,7 +31,8 @@ from barometre.core.stats.secondary import build_table, recoverable, required_wi
 from barometre.core.weighting import WeightingOptions
 from barometre.core.wording.labels import INTERVAL_METHOD_TEXT, MAR_ASSUMPTION_TEXT
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("simulated_2025")]  # one simulation per session
+# Slow: one simulated, weighted and published edition (about 25 s) then every indicator recomputed.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.xdist_group("simulated_2025")]
 RULE = DisclosureRule()
 HIDDEN_NUMBERS = ("estimate", "se", "ci_low", "ci_high", "n", "population", "respondent_share")
 
@@ -88,7 +89,7 @@ def published_years(simulated_2025: int, django_db_blocker: Any) -> list[int]:
         return sorted(Edition.objects.filter(state=EditionState.PUBLISHED).values_list("year", flat=True))
 
 
-@pytest.mark.slow  # weights the edition again and attacks the cells of every indicator
+# weights the edition again and attacks the cells of every indicator
 def test_a_differencing_attack_through_the_api_and_the_open_data_recovers_no_hidden_cell(
     published_years: list[int], tmp_path: Path
 ) -> None:
@@ -167,7 +168,7 @@ def _attack_edition(year: int, tmp_path: Path) -> None:
     assert single_respondent_cells > 0, year  # one-respondent domains exist, and they stay hidden
 
 
-@pytest.mark.slow  # recomputes every indicator of the edition
+# recomputes every indicator of the edition
 def test_recoding_every_indicator_as_its_complement_changes_no_decision(simulated_2025: int) -> None:
     arrays, result, (qn, _) = _oracle(simulated_2025)
     cat = catalogue()

@@ -36,7 +36,6 @@ from barometre.core.indicators.compute import EstimateRow, compare, compute_indi
 from barometre.core.questionnaire import load_edition
 from barometre.core.registry import load_snapshot
 from barometre.core.sae.estimate import small_area_estimates
-from barometre.core.simulate import simulate_edition
 from barometre.core.stats import DisclosureRule
 from barometre.core.stats.secondary import PatternCache
 from barometre.core.weighting.pipeline import FrameMargins, WeightingOptions, WeightingResult, weight_edition
@@ -82,6 +81,8 @@ def simulate(year: int, seed: int, respondents: int | None = None, *, publish: b
     if existing is not None and existing.simulation_key == key and existing.state == EditionState.PUBLISHED:
         n = existing.responses.filter(status__in=[ResponseStatus.SUBMITTED, ResponseStatus.VALIDATED]).count()
         return f"édition {year} simulée inchangée ({n} répondants, graine {seed})"
+    from barometre.core.simulate import simulate_edition  # the simulator only when simulating
+
     frame = load_snapshot()
     qn = load_edition(year)
     sim = simulate_edition(

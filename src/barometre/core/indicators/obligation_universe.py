@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from barometre.core.diagnostic.from_registry import DEPARTEMENT_POWERS, REGION_POWERS
-from barometre.core.diagnostic.obligations import Rule, evaluate_rule, load_obligations
+from barometre.core.diagnostic.obligations import POPULATION_TOTALE_MARGIN, Rule, evaluate_rule, load_obligations
 from barometre.core.diagnostic.profile import AuthorityKind, AuthorityProfile
 from barometre.core.errors import IndicatorError
 from barometre.core.questionnaire import Questionnaire
@@ -67,6 +67,33 @@ def _rule(obligation: str) -> Rule:
     raise IndicatorError(f"obligation inconnue : {obligation!r}")
 
 
+def population_signatures(rule: Rule, population: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+    """For each population municipale, where it and its upper bound for the population totale
+    (× (1 + ``POPULATION_TOTALE_MARGIN``)) stand against each population threshold of ``rule``
+    (below, at or above each), as one integer: all that the rule's population conditions can read
+    of a frame unit, which gives neither the population totale nor member communes. Two units with
+    the same kind, type, declared agents and signature get the same verdict."""
+    thresholds = sorted({float(t) for row in rule.rows for t in dict(row.when.get("population") or {}).values()})
+    municipale = np.floor(population)  # the profile's integer population municipale
+    if not thresholds:
+        return np.zeros(population.shape[0], dtype=np.int64)
+    t = np.asarray(thresholds)
+    low = np.sign(municipale[:, None] - t[None, :])
+    high = np.sign((municipale * (1 + POPULATION_TOTALE_MARGIN))[:, None] - t[None, :])
+    digits = (np.hstack([low, high]) + 1).astype(np.int64)  # 0, 1, 2: below, at, above
+    return np.asarray(digits @ (3 ** np.arange(digits.shape[1], dtype=np.int64)), dtype=np.int64)
+
+
+def _codes(values: npt.NDArray[np.str_]) -> npt.NDArray[np.int64]:
+    """An integer per distinct value, in order of first appearance (cheaper than sorting strings)."""
+    index: dict[str, int] = {}
+    return np.fromiter((index.setdefault(v, len(index)) for v in values.tolist()), dtype=np.int64, count=len(values))
+
+
+#: Declared number of agents standing for "not declared" in a profile's grouping key (never a count).
+_NO_AGENTS = -1.0
+
+
 def obligation_status(
     obligation: str,
     units: FrameArrays,
@@ -74,20 +101,29 @@ def obligation_status(
     agents: Mapping[int, float | None] | None = None,
 ) -> list[str]:
     """Verdict (``applies``, ``does_not_apply``, ``depends``) of ``obligation`` for every unit at
-    date ``at``; ``agents``: declared number of agents by row (respondents)."""
+    date ``at``; ``agents``: declared number of agents by row (respondents). The engine is asked
+    once per distinct profile (kind, type, population signature, declared agents), not once per unit."""
     rule = _rule(obligation)
-    agents = agents or {}
-    cache: dict[tuple[str, str, float, float | None], str] = {}
-    out: list[str] = []
-    for row in range(units.n):
-        a = agents.get(row)
-        key = (str(units.kind[row]), str(units.type[row]), float(units.population[row]), a)
-        status = cache.get(key)
-        if status is None:
-            status = evaluate_rule(rule, profile_from_frame(units, row, a), at).status
-            cache[key] = status
-        out.append(status)
-    return out
+    declared = np.full(units.n, _NO_AGENTS)
+    for row, a in (agents or {}).items():
+        if a is not None:
+            declared[row] = a
+    key = np.column_stack(
+        [
+            _codes(units.kind),
+            _codes(units.type),
+            population_signatures(rule, units.population),
+            np.unique(declared, return_inverse=True)[1].reshape(-1),
+        ]
+    )
+    _, first, group = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    verdicts = [
+        evaluate_rule(
+            rule, profile_from_frame(units, int(r), None if declared[r] == _NO_AGENTS else float(declared[r])), at
+        ).status
+        for r in first.tolist()
+    ]
+    return [verdicts[g] for g in group.reshape(-1).tolist()]
 
 
 def universe_units(
@@ -114,6 +150,7 @@ def universe_units(
 __all__ = [
     "PROFILE_QUESTIONS",
     "obligation_status",
+    "population_signatures",
     "profile_from_frame",
     "reference_date",
     "universe_units",
