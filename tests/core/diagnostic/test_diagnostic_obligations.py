@@ -19,6 +19,23 @@ from barometre.core.diagnostic.obligations import (
     parse_obligations,
 )
 from barometre.core.diagnostic.profile import AuthorityProfile
+from barometre.core.diagnostic.verdicts import (
+    AgentsEvidence,
+    AgentsUnknown,
+    AiUseUnknown,
+    BasisStraddles,
+    BasisUnstated,
+    BillInScope,
+    CategoryUnknown,
+    NotYetInForce,
+    OtherPopulationUnknown,
+    PopulationEvidence,
+    PopulationFigures,
+    PopulationUnknown,
+    Question,
+    RowReason,
+    ToBeDetermined,
+)
 from barometre.core.errors import DiagnosticError
 
 AT = date(2026, 6, 1)
@@ -138,7 +155,8 @@ def test_reen_is_uncertain_for_the_metropole_de_lyon() -> None:
     lyon = AuthorityProfile(code="69M", name="Métropole de Lyon", kind="metropole_lyon", population_municipale=10**6)
     r = result(lyon, "reen")
     assert r.status == "depends"
-    assert r.questions
+    assert isinstance(r.reason, RowReason)
+    assert [q.code for q in r.questions] == ["table"]
 
 
 @pytest.mark.parametrize(
@@ -149,8 +167,10 @@ def test_reen_is_in_force_from_1_january_2023(at: date, expected: str) -> None:
     r = result(commune(60_000), "reen", at)
     assert r.status == expected
     if expected == "does_not_apply":
-        assert r.reason.startswith("Pas encore en vigueur (à partir du 1er janvier 2023)")
+        assert isinstance(r.reason, NotYetInForce) and r.reason.since == date(2023, 1, 1)
+        assert isinstance(r.reason.then, RowReason)
         assert r.upcoming is not None and r.upcoming.status == "applies"
+        assert r.upcoming.reason == r.reason.then
     else:
         assert r.upcoming is None
 
@@ -176,14 +196,80 @@ def test_reen_depends_when_only_municipale_is_known_within_the_margin_below_5000
     profile = AuthorityProfile(code="1", name="x", kind="commune", population_municipale=pmun)
     r = result(profile, "reen")
     assert r.status == "depends"
-    assert "population totale" in r.reason
-    assert any("population totale" in q for q in r.questions)
+    assert isinstance(r.reason, ToBeDetermined)
+    (doubt,) = r.reason.doubts
+    assert isinstance(doubt, BasisStraddles)
+    assert (doubt.basis, doubt.missing, doubt.op, doubt.threshold) == ("totale", "totale", "gt", 50_000)
+    assert r.questions == (Question("population", "population", "totale"),)
 
 
 def test_reen_does_not_apply_when_municipale_is_below_the_margin() -> None:
     pmun = 48_000  # 48 000 × 1.03 = 49 440 ≤ 50 000
     profile = AuthorityProfile(code="1", name="x", kind="commune", population_municipale=pmun)
-    assert result(profile, "reen").status == "does_not_apply"
+    r = result(profile, "reen")
+    assert r.status == "does_not_apply"
+    assert isinstance(r.reason, RowReason) and r.reason.evidence == ()  # the default row: no condition
+
+
+def test_a_certain_verdict_keeps_the_facts_it_rests_on() -> None:
+    r = result(commune(60_000), "reen")
+    assert r.status == "applies" and r.questions == ()
+    assert isinstance(r.reason, RowReason)
+    # the source does not say which population REEN counts: both figures are the evidence
+    assert r.reason.evidence == (PopulationFigures(60_000, 60_000),)
+    only_municipale = AuthorityProfile(code="1", name="x", kind="commune", population_municipale=50_001)
+    reason = result(only_municipale, "reen").reason
+    assert isinstance(reason, RowReason) and reason.evidence == (PopulationFigures(50_001, None),)
+    r = result(commune(10_000, agents=60), "open_data")
+    assert isinstance(r.reason, RowReason)
+    assert r.reason.evidence == (PopulationFigures(10_000, 10_000), AgentsEvidence(60))
+    r = result(commune(10_000, agents=49.5), "open_data")
+    assert isinstance(r.reason, RowReason) and r.reason.evidence == (AgentsEvidence(49.5),)
+
+
+CERTAIN_BASIS = {
+    "obligations": [
+        {
+            "id": "test",
+            "title": "Test",
+            "reference": "Loi",
+            "url": "https://example.org",
+            "source_date": "2026-01",
+            "legal_status": "en vigueur",
+            "since": "2020-01-01",
+            "population_basis": "totale",
+            "rows": [
+                {"when": {"population": {"gte": 3500}}, "status": "applies", "reason": "Au moins 3 500."},
+                {"when": {}, "status": "does_not_apply", "reason": "Moins de 3 500."},
+            ],
+        }
+    ]
+}
+
+
+@pytest.mark.parametrize(
+    ("pmun", "ptot", "status", "evidence", "doubt"),
+    [
+        (3_000, 3_600, "applies", PopulationEvidence("totale", 3_600), None),
+        (3_600, 3_400, "does_not_apply", None, None),  # the default row rests on no fact
+        (3_500, None, "applies", OtherPopulationUnknown("municipale", 3_500), None),
+        (3_450, None, "depends", None, BasisStraddles),  # 3 450 × 1.03 > 3 500
+        (3_000, None, "does_not_apply", None, None),
+    ],
+)
+def test_a_rule_that_states_its_population_counts_that_one_and_bounds_the_other(
+    pmun: int, ptot: int | None, status: str, evidence: object, doubt: type | None
+) -> None:
+    (rule,) = parse_obligations(CERTAIN_BASIS)
+    p = AuthorityProfile(code="1", name="x", kind="commune", population_municipale=pmun, population_totale=ptot)
+    (r,) = evaluate_obligations(p, AT, [rule])
+    assert r.status == status
+    if doubt is None:
+        assert isinstance(r.reason, RowReason)
+        assert r.reason.evidence == (() if evidence is None else (evidence,))
+    else:
+        assert isinstance(r.reason, ToBeDetermined) and [type(d) for d in r.reason.doubts] == [doubt]
+        assert r.questions == (Question("population", "population", "totale"),)
 
 
 def test_reen_applies_when_municipale_alone_is_above_50000() -> None:
@@ -194,14 +280,18 @@ def test_reen_applies_when_municipale_alone_is_above_50000() -> None:
 def test_reen_depends_when_municipale_and_totale_straddle_the_threshold() -> None:
     r = result(commune(49_900, ptot=50_100), "reen")
     assert r.status == "depends"
-    assert "ne précise pas quelle population" in r.reason
+    assert isinstance(r.reason, ToBeDetermined)
+    assert [type(d) for d in r.reason.doubts] == [BasisUnstated]
+    assert [q.code for q in r.questions] == ["population_basis"]
 
 
 def test_reen_depends_when_population_is_unknown() -> None:
     profile = AuthorityProfile(code="1", name="x", kind="commune")
     r = result(profile, "reen")
     assert r.status == "depends"
-    assert r.questions
+    assert isinstance(r.reason, ToBeDetermined)
+    assert r.reason.doubts == (PopulationUnknown("population", "totale", "gt", 50_000),)
+    assert r.questions == (Question("population", "population", "totale"),)
 
 
 # ---------------------------------------------------------------------------
@@ -231,7 +321,10 @@ def test_open_data_applies_from_50_agents(rule_id: str, agents: float, expected:
 def test_open_data_depends_on_agents_when_unknown(rule_id: str) -> None:
     r = result(commune(10_000), rule_id)
     assert r.status == "depends"
-    assert r.questions == ("Combien d'agents (en équivalents temps plein) compte la collectivité ?",)
+    assert isinstance(r.reason, ToBeDetermined)
+    assert r.reason.doubts == (AgentsUnknown(50),)
+    assert r.reason.applies_if is not None
+    assert r.questions == (Question("agents"),)
 
 
 def test_open_data_small_commune_is_exempt_whatever_its_agents() -> None:
@@ -284,7 +377,7 @@ def test_accessibility_statement_required_from_23_september_2019(at: date, expec
 @pytest.mark.parametrize(("at", "in_force"), [(date(2023, 12, 31), False), (date(2024, 1, 1), True)])
 def test_accessibility_fines_from_1_january_2024(at: date, in_force: bool) -> None:
     reqs = result(commune(100), "accessibility", at).requirements
-    fine = next(r for r in reqs if "50 000" in r.text)
+    fine = next(r for r in reqs if "50 000" in r.text.fr)
     assert fine.in_force is in_force
 
 
@@ -301,8 +394,10 @@ def test_nis2_covers_communes_above_30000_inhabitants(pop: int, expected: str) -
     r = result(commune(pop), "nis2")
     assert r.status == expected
     if expected == "depends":
-        assert r.category == "entité essentielle"
-        assert "projet de loi" in r.reason and "non promulgué" in r.reason
+        assert [c.fr for c in r.category] == ["entité essentielle"]
+        assert isinstance(r.reason, BillInScope) and r.reason.category == r.category
+        assert r.reason.legal_status == r.legal_status
+        assert "non promulgué" in r.legal_status.fr
 
 
 def test_nis2_is_never_stated_as_settled_law() -> None:
@@ -310,8 +405,8 @@ def test_nis2_is_never_stated_as_settled_law() -> None:
     assert r.status == "depends"
     assert r.uncertain
     assert r.since is None
-    assert "projet de loi" in r.legal_status and "2026" in r.legal_status
-    assert any("promulgué" in q for q in r.questions)
+    assert "projet de loi" in r.legal_status.fr and "2026" in r.legal_status.fr
+    assert r.questions[-1] == Question("adoption")
 
 
 @pytest.mark.parametrize(
@@ -336,7 +431,7 @@ def test_nis2_is_never_stated_as_settled_law() -> None:
 def test_nis2_category_by_kind(profile: AuthorityProfile, category: str) -> None:
     r = result(profile, "nis2")
     assert r.status == "depends"
-    assert r.category == category
+    assert [c.fr for c in r.category] == [category]
 
 
 @pytest.mark.parametrize(
@@ -344,14 +439,16 @@ def test_nis2_category_by_kind(profile: AuthorityProfile, category: str) -> None
     [(29_999, "entité importante"), (30_000, "entité importante"), (30_001, "entité essentielle")],
 )
 def test_nis2_agglomeration_is_essential_with_a_member_above_30000(max_member: int, category: str) -> None:
-    assert result(epci("CA", 80_000, max_member=max_member), "nis2").category == category
+    assert [c.fr for c in result(epci("CA", 80_000, max_member=max_member), "nis2").category] == [category]
 
 
 def test_nis2_agglomeration_category_depends_on_largest_member_when_unknown() -> None:
     r = result(epci("CA", 80_000), "nis2")
     assert r.status == "depends"
-    assert r.category == "entité essentielle ou entité importante"
-    assert any("plus grande commune membre" in q for q in r.questions)
+    assert [c.fr for c in r.category] == ["entité essentielle", "entité importante"]
+    assert isinstance(r.reason, BillInScope) and isinstance(r.reason.then, CategoryUnknown)
+    assert [type(d) for d in r.reason.then.doubts] == [PopulationUnknown]
+    assert Question("population", "max_member_population", "totale") in r.questions
 
 
 # ---------------------------------------------------------------------------
@@ -374,13 +471,13 @@ def test_ai_act_literacy_applies_from_2_february_2025(at: date, expected: str) -
 def test_ai_act_transparency_applies_from_2_august_2026(at: date, expected: str) -> None:
     r = result(commune(1_000, uses_ai=True), "ai_act_transparency", at)
     assert r.status == expected
-    assert "Digital Omnibus" in r.legal_status
+    assert "Digital Omnibus" in r.legal_status.fr
 
 
 def test_ai_act_literacy_depends_on_ai_use_when_unknown() -> None:
     r = result(commune(1_000), "ai_act_literacy")
     assert r.status == "depends"
-    assert r.questions
+    assert [q.code for q in r.questions] == ["uses_ai"]
 
 
 def test_ai_act_literacy_does_not_apply_without_ai() -> None:
@@ -401,7 +498,13 @@ def test_ai_act_high_risk_duties_for_public_deployers(
     uses_ai: bool | None, high_risk: bool | None, expected: str
 ) -> None:
     p = commune(1_000, uses_ai=uses_ai, uses_high_risk_ai=high_risk)
-    assert result(p, "ai_act_high_risk", date(2026, 9, 1)).status == expected
+    r = result(p, "ai_act_high_risk", date(2026, 9, 1))
+    assert r.status == expected
+    if expected == "depends":
+        assert isinstance(r.reason, ToBeDetermined)
+        unknown = [k for k in ("uses_ai", "uses_high_risk_ai") if getattr(p, k) is None]
+        assert r.reason.doubts == tuple(AiUseUnknown(k) for k in unknown)  # type: ignore[arg-type]
+        assert [q.code for q in r.questions] == unknown
 
 
 def test_date_is_formatted_the_french_way() -> None:

@@ -11,7 +11,7 @@ from barometre.apps.i18n import active_lang
 from barometre.apps.registry.models import Authority
 from barometre.core.diagnostic.csirt import PARIS, csirt_report
 from barometre.core.diagnostic.from_registry import resolve_profile
-from barometre.core.diagnostic.obligations import AGENTS_QUESTIONS, obligations_report
+from barometre.core.diagnostic.obligations import asks_agents, evaluate_obligations, worded_report
 
 STATUS_BADGES = {
     "applies": ("success", _("S'applique")),
@@ -32,7 +32,9 @@ def public_diagnostic(
     profile = resolve_profile(authority.code)
     if agents is not None:
         profile = profile.with_agents(agents)
-    report = obligations_report(profile, moment.date() if isinstance(moment, datetime) else date.today(), lang=lang)
+    day = moment.date() if isinstance(moment, datetime) else date.today()
+    results = evaluate_obligations(profile, day)
+    report = worded_report(profile, day, results, lang)
     for ob in report["obligations"]:
         level, label = STATUS_BADGES[ob["status"]]
         ob["badge_level"], ob["badge_label"] = level, label
@@ -40,5 +42,5 @@ def public_diagnostic(
         "profile": profile,
         "obligations": report["obligations"],
         "csirt": csirt_report(profile.region, moment, lang=lang),
-        "asks_agents": any(q in AGENTS_QUESTIONS for ob in report["obligations"] for q in ob.get("questions") or []),
+        "asks_agents": asks_agents(results),
     }

@@ -1,7 +1,9 @@
 """The obligations diagnostic's sentences, in French or English.
 
-:mod:`barometre.core.diagnostic.obligations` evaluates the decision tables; every sentence it shows
-(evidence, doubts, questions, verdict reasons) is worded here.
+:mod:`barometre.core.diagnostic.obligations` evaluates the decision tables into codes and parameters
+(:mod:`barometre.core.diagnostic.verdicts`); every sentence shown from them (evidence, doubts, questions,
+verdict reasons, categories) is worded here: :func:`evidence`, :func:`doubt`, :func:`question_text`,
+:func:`reason`, :func:`category`.
 """
 
 from __future__ import annotations
@@ -9,6 +11,28 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
+from barometre.core.diagnostic.verdicts import (
+    AgentsEvidence,
+    AgentsUnknown,
+    AiUseUnknown,
+    BasisStraddles,
+    BasisUnstated,
+    BillInScope,
+    BillOther,
+    CategoryUnknown,
+    Doubt,
+    Evidence,
+    NotYetInForce,
+    OtherPopulationUnknown,
+    PopulationEvidence,
+    PopulationFigures,
+    PopulationUnknown,
+    Question,
+    Reason,
+    RowReason,
+    Text,
+    ToBeDetermined,
+)
 from barometre.core.wording import lang_key, pick
 from barometre.core.wording.numbers import format_day, format_number
 
@@ -82,13 +106,20 @@ def population_value(basis: str, n: float, lang: str) -> str:
     return f"{basis_label(basis, lang)}{_colon(lang)}{inhabitants(n, lang)}"
 
 
-def population_unknown(key: str, basis: str, crit: str, lang: str) -> tuple[str, str]:
-    """(doubt, question) when neither INSEE population is known."""
-    subject, whose = SUBJECTS[lang_key(lang)][key]
+def population_unknown(key: str, basis: str, crit: str, lang: str) -> str:
+    """The doubt when neither INSEE population is known."""
+    subject = SUBJECTS[lang_key(lang)][key][0]
     label = basis_label(basis, lang)
-    if lang == "en":
-        return f"{subject} unknown (threshold: {crit}, {label})", f"What is the {label} (INSEE) of {whose}?"
-    return f"{subject} inconnue (seuil : {crit}, en {label})", f"Quelle est la {label} (INSEE) de {whose} ?"
+    return pick(
+        lang, f"{subject} inconnue (seuil : {crit}, en {label})", f"{subject} unknown (threshold: {crit}, {label})"
+    )
+
+
+def population_question(key: str, basis: str, lang: str) -> str:
+    """« Quelle est la population totale (INSEE) de la collectivité ? »"""
+    label = basis_label(basis, lang)
+    whose = SUBJECTS[lang_key(lang)][key][1]
+    return pick(lang, f"Quelle est la {label} (INSEE) de {whose} ?", f"What is the {label} (INSEE) of {whose}?")
 
 
 def other_population_unknown(known_basis: str, n: float, lang: str) -> str:
@@ -98,37 +129,41 @@ def other_population_unknown(known_basis: str, n: float, lang: str) -> str:
     return f"{population_value(known_basis, n, lang)}, {unknown}"
 
 
-def basis_straddles(known: str, key: str, basis: str, missing: str, crit: str, pct: str, lang: str) -> tuple[str, str]:
-    """(doubt, question) when the population the rule counts may lie on either side of its threshold."""
+def basis_straddles(known: str, basis: str, crit: str, pct: str, lang: str) -> str:
+    """The doubt when the population the rule counts may lie on either side of its threshold."""
     label = basis_label(basis, lang)
-    whose = SUBJECTS[lang_key(lang)][key][1]
     if lang == "en":
-        why = (
+        return (
             f"{known}; the rule counts the {label}, usually up to {pct}% higher than the municipal population: "
             f"it may lie on either side of the threshold ({crit})"
         )
-        return why, f"What is the {basis_label(missing, 'en')} (INSEE) of {whose}?"
-    why = (
+    return (
         f"{known} ; la règle compte la {label}, en général jusqu'à {pct}\u00a0% plus élevée que la "
         f"population municipale : elle peut être de part et d'autre du seuil ({crit})"
     )
-    return why, f"Quelle est la population {missing} (INSEE) de {whose} ?"
 
 
-def basis_unstated(known: str, basis: str, crit: str, lang: str) -> tuple[str, str]:
-    """(doubt, question) when the populations straddle the threshold and the source names neither."""
+def basis_unstated(known: str, basis: str, crit: str, lang: str) -> str:
+    """The doubt when the populations straddle the threshold and the source names neither."""
     label = basis_label(basis, lang)
     if lang == "en":
-        why = (
+        return (
             f"{known}: on either side of the threshold ({crit}), and the source does not say which population "
             f"the rule counts ({label} by default)"
         )
-        return why, "Which population (municipal or total) does the text count? (to be checked on Légifrance)"
-    why = (
+    return (
         f"{known} : de part et d'autre du seuil ({crit}), et la source ne précise pas quelle population la "
         f"règle retient ({label} par défaut)"
     )
-    return why, "Quelle population (municipale ou totale) le texte retient-il ? (à vérifier sur Légifrance)"
+
+
+def basis_question(lang: str) -> str:
+    """The question when the source does not say which population the rule counts."""
+    return pick(
+        lang,
+        "Quelle population (municipale ou totale) le texte retient-il ? (à vérifier sur Légifrance)",
+        "Which population (municipal or total) does the text count? (to be checked on Légifrance)",
+    )
 
 
 def agents_unknown(threshold: float, lang: str) -> str:
@@ -225,3 +260,87 @@ def not_yet_in_force(since: date, then: str, lang: str) -> str:
     if lang == "en":
         return f"Not yet in force (from {format_day(since, 'en')}). Then: {then}"
     return f"Pas encore en vigueur (à partir du {format_day(since, 'fr')}). Ensuite : {then}"
+
+
+# --------------------------------------------------------------------------- the engine's verdicts, worded
+
+
+def unique(texts: Sequence[str]) -> list[str]:
+    """``texts`` without repetition, in the order they first appear."""
+    return list(dict.fromkeys(texts))
+
+
+def evidence(e: Evidence, lang: str) -> str:
+    """A fact a verdict rests on: « population municipale : 3 412 habitants », « agents : 60 ETP »."""
+    if isinstance(e, PopulationEvidence):
+        return population_value(e.basis, e.value, lang)
+    if isinstance(e, OtherPopulationUnknown):
+        return other_population_unknown(e.basis, e.value, lang)
+    if isinstance(e, PopulationFigures):
+        parts = [] if e.municipale is None else [population_value("municipale", e.municipale, lang)]
+        parts += [] if e.totale is None else [population_value("totale", e.totale, lang)]
+        return ", ".join(parts)
+    assert isinstance(e, AgentsEvidence)
+    return agents_value(e.value, 0 if float(e.value).is_integer() else 1, lang)
+
+
+def doubt(d: Doubt, lang: str) -> str:
+    """Why a condition is unknown."""
+    if isinstance(d, PopulationUnknown):
+        return population_unknown(d.key, d.basis, criterion(d.op, d.threshold, lang), lang)
+    if isinstance(d, BasisStraddles):
+        pct = format_number(d.margin * 100, lang=lang)
+        return basis_straddles(evidence(d.known, lang), d.basis, criterion(d.op, d.threshold, lang), pct, lang)
+    if isinstance(d, BasisUnstated):
+        return basis_unstated(evidence(d.known, lang), d.basis, criterion(d.op, d.threshold, lang), lang)
+    if isinstance(d, AgentsUnknown):
+        return agents_unknown(d.threshold, lang)
+    assert isinstance(d, AiUseUnknown)
+    return ai_use_unknown(lang, d.key)
+
+
+def question_text(q: Question, lang: str) -> str:
+    """The question ``q`` asks."""
+    if q.code == "population":
+        assert q.key is not None and q.basis is not None
+        return population_question(q.key, q.basis, lang)
+    if q.code == "population_basis":
+        return basis_question(lang)
+    if q.code == "adoption":
+        return adoption_question(lang)
+    if q.code == "table":
+        assert q.text is not None
+        return q.text.get(lang)
+    return question(q.code, lang)
+
+
+def questions(qs: Sequence[Question], lang: str) -> list[str]:
+    return unique([question_text(q, lang) for q in qs])
+
+
+def category(options: Sequence[Text], lang: str) -> str | None:
+    """The category of a verdict: None, the one category, or the alternatives (« entité essentielle ou
+    entité importante »)."""
+    if not options:
+        return None
+    if len(options) == 1:
+        return options[0].get(lang)
+    return categories(sorted({o.get(lang) for o in options} - {""}), lang)
+
+
+def reason(r: Reason, lang: str) -> str:
+    """Why the verdict is what it is."""
+    if isinstance(r, RowReason):
+        return with_evidence(r.text.get(lang), [evidence(e, lang) for e in r.evidence], lang)
+    if isinstance(r, CategoryUnknown):
+        cases = [(text.get(lang), None if cat is None else cat.get(lang)) for text, cat in r.cases]
+        return category_unknown(cases, unique([doubt(d, lang) for d in r.doubts]), lang)
+    if isinstance(r, ToBeDetermined):
+        applies_if = None if r.applies_if is None else r.applies_if.get(lang)
+        return to_be_determined(unique([doubt(d, lang) for d in r.doubts]), applies_if, lang)
+    if isinstance(r, BillInScope):
+        return bill_in_scope(category(r.category, lang), reason(r.then, lang), r.legal_status.get(lang), lang)
+    if isinstance(r, BillOther):
+        return bill_other(reason(r.then, lang), r.legal_status.get(lang), lang)
+    assert isinstance(r, NotYetInForce)
+    return not_yet_in_force(r.since, reason(r.then, lang), lang)
