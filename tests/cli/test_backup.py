@@ -63,6 +63,7 @@ def _instance(data_dir: Path) -> dict[str, Any]:
     }
 
 
+@pytest.mark.slow  # a whole backup and restore
 def test_backup_then_restore_into_an_empty_instance_keeps_links_checks_and_estimates(tmp_path: Path) -> None:
     old_dir, new_dir = tmp_path / "old", tmp_path / "new"
     old_dir.mkdir()

@@ -30,6 +30,7 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return {"PATH": os.environ["PATH"], "BAROMETRE_DATA_DIR": str(tmp_path / "data"), **extra}
 
 
+@pytest.mark.slow  # starts the server in a subprocess
 def test_serve_refuses_to_start_with_debug_on_a_public_host(tmp_path: Path) -> None:
     barometre = Path(sys.executable).parent / "barometre"
     env = _env(tmp_path, DEBUG="1", ALLOWED_HOSTS="barometre.example.fr")

@@ -170,6 +170,7 @@ SOURCE_PACKAGE = Path(
 )
 
 
+@pytest.mark.slow  # rebuilds the whole registry from the source files
 @pytest.mark.skipif(
     not (SOURCE_PACKAGE / "data" / "communes.json").exists() and os.environ.get("CI") != "true",
     reason="@etalab/decoupage-administratif 6.0.0 not installed (make npm-deps)",

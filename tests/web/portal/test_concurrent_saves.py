@@ -189,6 +189,7 @@ def _run_rounds(link: Link, *, concurrent: bool, rounds: int = 50) -> dict[str, 
     return counts
 
 
+@pytest.mark.slow  # 100 saves through the portal
 def test_main_holder_and_delegate_saving_the_same_section_50_times_lose_nothing(link_a: Link) -> None:
     counts = _run_rounds(link_a, concurrent=False)
     assert counts["both_stored"] > 0 and counts["conflict"] > 0  # both paths exercised

@@ -143,6 +143,7 @@ def test_after_100_failed_guesses_a_valid_link_from_that_address_still_opens(cli
     )
 
 
+@pytest.mark.slow  # hundreds of guesses from many addresses
 def test_guesses_at_one_link_from_many_addresses_are_throttled_per_prefix(link_a: Link) -> None:
     from barometre.apps.portal.access import MAX_FAILED_LOOKUPS_PER_PREFIX
 
