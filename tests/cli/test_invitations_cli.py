@@ -41,6 +41,16 @@ def _answer_all(url_path: str, client: Client | None = None) -> Client:
 def test_create_prints_a_link_that_opens_the_questionnaire_from_a_fresh_database(settings: Any) -> None:
     settings.BAROMETRE_QUESTIONNAIRES_DIR = None  # the real questionnaires: 2026 has its own
     make_authority(code="01001", name="L'Abergement-Clémenciat")
+    # no collection opens without a help contact for the respondents: nothing is created
+    refused = runner.invoke(app, ["invitations", "create", "--edition", "2026", "--authority", "01001"])
+    assert refused.exit_code == 2 and "contact d'aide" in refused.output
+    assert not Invitation.objects.exists() and not Edition.objects.exists()
+    # the analyst gives it, opens the collection, then creates the link
+    for command in (
+        ["edition", "create", "--edition", "2026", "--questionnaire", "2026", "--help-email", "aide@example.org"],
+        ["edition", "open", "--edition", "2026"],
+    ):
+        assert runner.invoke(app, command).exit_code == 0
     result = _create("--edition", "2026", "--authority", "01001", "--format", "json")
     rows = json.loads(result.stdout)
     assert [r["authority"] for r in rows] == ["01001"]
@@ -125,8 +135,9 @@ def test_revoke_makes_the_link_a_404_and_is_idempotent() -> None:
 
 def test_ensure_open_edition_is_idempotent_and_leaves_published_editions_alone(settings: Any) -> None:
     settings.BAROMETRE_QUESTIONNAIRES_DIR = None
-    first, _ = services.ensure_open_edition(2026)
-    second, summary = services.ensure_open_edition(2026)
+    first, _ = services.ensure_open_edition(2026, defaults={"help_email": "aide@example.org"})
+    second, summary = services.ensure_open_edition(2026, defaults={"help_email": "autre@example.org"})
+    assert second.help_email == "aide@example.org"  # a setting already given is kept
     assert first.pk == second.pk and "déjà ouverte" in summary
     assert second.closes_on is not None and second.closes_on >= timezone.localdate()
     published = make_edition(2025, state=EditionState.PUBLISHED)

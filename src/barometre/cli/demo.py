@@ -82,18 +82,10 @@ def _steps() -> list[Step]:
     steps.append((f"Note de conjoncture {DEMO_EDITIONS[-1]}", notes))
 
     def open_edition() -> str:
-        from barometre.apps.editions.models import Edition
         from barometre.apps.portal.services import DEMO_SETTINGS, ensure_open_edition
 
         # The organiser and help contact respondents see (only those not set yet).
-        edition = Edition.objects.filter(year=OPEN_EDITION).first()
-        if edition is None:
-            ensure_open_edition(OPEN_EDITION)
-            edition = Edition.objects.get(year=OPEN_EDITION)
-        missing = {k: v for k, v in DEMO_SETTINGS.items() if not getattr(edition, k)}
-        if missing:
-            Edition.objects.filter(pk=edition.pk).update(**missing)
-        return ensure_open_edition(OPEN_EDITION)[1]
+        return ensure_open_edition(OPEN_EDITION, defaults=DEMO_SETTINGS)[1]
 
     steps.append((f"Édition {OPEN_EDITION} ouverte à la collecte", open_edition))
     return steps

@@ -49,10 +49,6 @@ def open_(
     edition: int = EditionOption, reason: str = typer.Option("", "--reason"), fmt: OutputFormat = FormatOption
 ) -> None:
     """Ouvre la collecte (exige un contact d'aide : adresse ou téléphone, donné aux répondants)."""
-    setup_django()
-    from barometre.apps.portal.services import require_help_contact
-
-    require_help_contact(edition)
     _move(edition, "open", fmt, reason)
 
 

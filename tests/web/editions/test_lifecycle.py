@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_an_edition_moves_step_by_step_and_each_move_is_audited() -> None:
-    make_edition(2027, state="draft", simulated=False)
+    make_edition(2027, state="draft", simulated=False, help_phone="02 99 00 00 00")
     assert move(2027, "open").state == "open"
     assert move(2027, "open").state == "open"  # idempotent
     assert move(2027, "closed").state == "closed"
@@ -53,6 +53,17 @@ def test_no_publication_with_indicators_older_than_the_weights() -> None:
     edition.save()
     with pytest.raises(EditionError, match="indicateurs"):
         move(2027, "published")
+
+
+def test_no_path_opens_a_collection_without_a_help_contact() -> None:
+    """The console's background job and the demo open through ``move``, as the CLI does."""
+    make_edition(2027, state="draft", simulated=False)
+    with pytest.raises(EditionError, match="contact d'aide"):
+        move(2027, "open", actor="console")
+    assert Edition.objects.get(year=2027).state == "draft"
+    assert not AuditEntry.objects.filter(edition__year=2027).exists()
+    Edition.objects.filter(year=2027).update(help_email="aide@example.org")
+    assert move(2027, "open", actor="console").state == "open"
 
 
 def test_unknown_edition() -> None:

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def test_every_section_of_the_real_questionnaire_renders(client: Client, settings: Any) -> None:
     settings.BAROMETRE_QUESTIONNAIRES_DIR = None
-    edition, _ = services.ensure_open_edition(2026)
+    edition, _ = services.ensure_open_edition(2026, defaults={"help_email": "aide@example.org"})
     link = invite(edition)
     qn = services.questionnaire_for(edition)
     for section in qn.sections:

@@ -65,6 +65,8 @@ def move(year: int, target: str, *, actor: str = "cli", reason: str = "", allow_
                 f"édition {year} : passage de « {EditionState(edition.state).label} » "
                 f"à « {EditionState(target).label} » impossible"
             )
+        if target == EditionState.OPEN:
+            _check_help_contact(edition)
         if target == EditionState.PUBLISHED:
             _check_publishable(edition, allow_non_converged=allow_non_converged)
             if (edition.weighting_report or {}).get("converged") is False:
@@ -78,6 +80,17 @@ def move(year: int, target: str, *, actor: str = "cli", reason: str = "", allow_
             list(Response.objects.select_for_update().filter(edition=edition).values_list("pk", flat=True))
         AuditEntry.objects.create(actor=actor, action=f"edition_{target}", edition=edition, reason=reason)
         return edition
+
+
+def _check_help_contact(edition: Edition) -> None:
+    """A collection opens only when respondents can be told whom to ask (help e-mail or phone):
+    otherwise the links would lead to pages that name no one to contact."""
+    if not (edition.help_email or edition.help_phone):
+        raise EditionError(
+            f"édition {edition.year} : pas de contact d'aide pour les répondants ; renseignez-le d'abord "
+            f"(barometre edition create --edition {edition.year} --questionnaire {edition.questionnaire_year} "
+            "--help-email … --help-phone …, ou dans la console)"
+        )
 
 
 def mark_weights_stale(edition_id: int) -> None:

@@ -91,11 +91,16 @@ def _questionnaire_year_for(year: int) -> int:
     return max(years)
 
 
-def ensure_open_edition(year: int = 2026, *, today: date | None = None) -> tuple[Edition, str]:
+@transaction.atomic  # refused (no help contact): no edition is left half-created
+def ensure_open_edition(
+    year: int = 2026, *, today: date | None = None, defaults: Mapping[str, str] | None = None
+) -> tuple[Edition, str]:
     """Create and open edition ``year`` for collection if needed (idempotent).
 
-    Uses ``questionnaires/<year>.yaml`` if it exists, else the latest earlier one.
-    A published or closed edition is left as it is. Returns the edition and what was done.
+    Uses ``questionnaires/<year>.yaml`` if it exists, else the latest earlier one. ``defaults``
+    fills the settings respondents see (organiser, help contact) that are still empty; opening
+    needs a help contact. A published or closed edition is left as it is. Returns the edition and
+    what was done.
     """
     today = today or timezone.localdate()
     edition = Edition.objects.filter(year=year).first()
@@ -117,6 +122,10 @@ def ensure_open_edition(year: int = 2026, *, today: date | None = None) -> tuple
         done.append(f"édition {year} créée (questionnaire {q_year})")
     if edition.state in (EditionState.PUBLISHED, EditionState.CLOSED):
         return edition, f"édition {year} {EditionState(edition.state).label}, laissée telle quelle"
+    missing = {k: v for k, v in (defaults or {}).items() if not getattr(edition, k)}
+    if missing:
+        Edition.objects.filter(pk=edition.pk).update(**missing)
+        edition.refresh_from_db()
     if edition.closes_on is not None and edition.closes_on < today:
         edition.closes_on = today + timedelta(days=DEFAULT_COLLECTION_DAYS)
         edition.save(update_fields=["closes_on"])
@@ -150,23 +159,6 @@ def open_edition(year: int) -> Edition:
     if edition.state != EditionState.OPEN:
         raise EditionError(
             f"édition {year} : collecte non ouverte ({EditionState(edition.state).label}), pas de nouveau lien"
-        )
-    return edition
-
-
-def require_help_contact(year: int) -> Edition:
-    """The edition, when respondents can be told whom to ask: its help e-mail or phone is set.
-
-    Opening a collection without one would send links whose pages name no one to contact.
-    """
-    edition = Edition.objects.filter(year=year).first()
-    if edition is None:
-        raise NotFound(f"l'édition {year} n'existe pas")
-    if not (edition.help_email or edition.help_phone):
-        raise EditionError(
-            f"édition {year} : pas de contact d'aide pour les répondants ; renseignez-le d'abord "
-            f"(barometre edition create --edition {year} --questionnaire {edition.questionnaire_year} "
-            "--help-email … --help-phone …, ou dans la console)"
         )
     return edition
 
