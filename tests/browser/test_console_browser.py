@@ -10,6 +10,7 @@ from django.utils import timezone
 from barometre.apps.console.models import Job
 from barometre.apps.editions.models import Edition, Response
 from tests.browser.conftest import axe_audit
+from tests.browser.helpers import tab_to
 from tests.factories import make_authority
 from tests.web.console.conftest import (  # noqa: F401
     PASSWORD,
@@ -21,15 +22,6 @@ from tests.web.console.conftest import (  # noqa: F401
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def tab_to(page: Any, selector: str, limit: int = 80) -> None:
-    """Press Tab until ``selector`` has the focus (keyboard only)."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(f"() => document.activeElement && document.activeElement.matches({selector!r})"):
-            return
-    raise AssertionError(f"{selector} never got the focus")
 
 
 def sign_in(page: Any, base: str, email: str) -> None:

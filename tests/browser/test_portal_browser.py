@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from barometre.apps.editions.models import Answer, Response, ResponseStatus
-from tests.browser.conftest import axe_audit
+from tests.browser.helpers import no_violations, tab_to, wait_saved
 from tests.web.portal.conftest import _portal_settings, invite, open_edition  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,13 +21,6 @@ def link(live_server: Any) -> tuple[str, Any]:
     return live_server.url + inv.url(), inv
 
 
-def wait_saved(page: Any) -> None:
-    page.wait_for_function(
-        "() => { const f = document.querySelector('#portal-form');"
-        " return f && ['saved', 'error'].includes(f.dataset.autosaveState); }"
-    )
-
-
 def visible(page: Any, qid: str) -> bool:
     return page.evaluate(f"() => !document.querySelector('[data-question=\"{qid}\"]').hidden")
 
@@ -39,11 +32,6 @@ def answers(inv: Any) -> dict[str, object]:
 def check(page: Any, label: str, question: str) -> None:
     page.locator(f'[data-question="{question}"] label', has_text=label).first.click()
     wait_saved(page)
-
-
-def no_violations(page: Any) -> None:
-    violations = axe_audit(page)
-    assert violations == [], violations
 
 
 def test_full_questionnaire_with_skip_logic_resume_submission_and_receipt(
@@ -141,14 +129,6 @@ def test_full_questionnaire_with_skip_logic_resume_submission_and_receipt(
     assert page.get_by_role("heading", name="Vos premiers résultats").is_visible()
     no_violations(page)
     context.close()
-
-
-def tab_to(page: Any, selector: str, limit: int = 80) -> None:
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(f"() => document.activeElement && document.activeElement.matches({selector!r})"):
-            return
-    pytest.fail(f"{selector} is not reachable with the keyboard")
 
 
 def test_same_journey_with_the_keyboard_only(page: Any, link: tuple[str, Any]) -> None:

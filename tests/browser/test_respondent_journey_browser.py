@@ -15,7 +15,8 @@ from django.utils import timezone
 from barometre.apps.editions.models import Edition, Response, ResponseStatus
 from barometre.apps.portal import services
 from barometre.apps.portal.models import Invitation
-from tests.browser.conftest import ROOT, axe_audit
+from tests.browser.conftest import ROOT
+from tests.browser.helpers import no_violations, tab_to, wait_saved
 from tests.factories import make_authority
 from tests.web.portal.conftest import _portal_settings, open_edition  # noqa: F401
 
@@ -32,20 +33,8 @@ def shot(page: Any, name: str) -> None:
     page.screenshot(path=str(Path(SCREENS) / f"{name}.png"), full_page=True)
 
 
-def no_violations(page: Any) -> None:
-    violations = axe_audit(page)
-    assert violations == [], violations
-
-
 def no_horizontal_scroll(page: Any) -> bool:
     return bool(page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1"))
-
-
-def wait_saved(page: Any) -> None:
-    page.wait_for_function(
-        "() => { const f = document.querySelector('#portal-form');"
-        " return f && ['saved', 'error'].includes(f.dataset.autosaveState); }"
-    )
 
 
 def pick(page: Any, question: str, label: str) -> None:
@@ -177,14 +166,6 @@ def test_phone_journey_of_a_small_commune(browser: Any, journey: tuple[str, Any]
     no_violations(page)
     shot(page, "07-diagnostic-phone")
     context.close()
-
-
-def tab_to(page: Any, selector: str, limit: int = 120) -> None:
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(f"() => document.activeElement && document.activeElement.matches({selector!r})"):
-            return
-    pytest.fail(f"{selector} is not reachable with the keyboard")
 
 
 def test_same_journey_by_keyboard_on_a_desktop(page: Any, journey: tuple[str, Any]) -> None:

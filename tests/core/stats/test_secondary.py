@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -140,3 +142,19 @@ def test_a_kept_pattern_is_the_pattern_searched_and_only_for_the_same_table(tmp_
     protect(other, primary, WIDTH, [0], confidential=primary, other_width=0.02, cache=cache)
     protect(*args, confidential=primary, other_width=0.05, cache=cache)
     assert (cache.hits, cache.misses) == (1, 3)
+
+
+def test_the_pattern_cache_keeps_the_most_recently_used_patterns_within_its_limit(tmp_path: Path) -> None:
+
+    old = PatternCache(tmp_path, keep=3)
+    for i in range(5):
+        old.put(f"k{i}", {i})
+        path = tmp_path / f"protect-k{i}.json"
+        os.utime(path, ns=(i * 10**9, i * 10**9))  # written one second apart
+    assert len(list(tmp_path.glob("protect-*.json"))) == 5  # one pruning per run, at its first write
+    assert old.get("k0") == {0}  # read again: now the most recently used
+    run = PatternCache(tmp_path, keep=3)
+    run.put("k5", {5})
+    kept = sorted(f.name for f in tmp_path.glob("protect-*.json"))
+    assert kept == ["protect-k0.json", "protect-k4.json", "protect-k5.json"]
+    assert run.get("k1") is None and run.get("k0") == {0}

@@ -292,10 +292,18 @@ class PatternCache:
     and of this module's code, but its answer depends on the order of the warm-started LP solves:
     the same question cannot be answered faster in the same run without changing the pattern. An
     unchanged table (the same edition computed again) gets back the pattern found the first time,
-    named by a hash of every input, of this module's source and of the HiGHS version."""
+    named by a hash of every input, of this module's source and of the HiGHS version.
 
-    def __init__(self, directory: Path) -> None:
+    At most about ``keep`` patterns stay: past that, the first pattern a run writes removes the least
+    recently used (a pattern read is touched)."""
+
+    #: Patterns kept by default (each a small JSON list; an edition has a few hundred tables).
+    KEEP = 20_000
+
+    def __init__(self, directory: Path, keep: int = KEEP) -> None:
         self.directory = directory
+        self.keep = keep
+        self._pruned = False
         self.hits = 0
         self.misses = 0
 
@@ -310,8 +318,10 @@ class PatternCache:
         return h.hexdigest()
 
     def get(self, key: str) -> set[int] | None:
+        path = self.directory / f"protect-{key}.json"
         try:
-            found = json.loads((self.directory / f"protect-{key}.json").read_text())
+            found = json.loads(path.read_text())
+            os.utime(path)  # recently used: kept by the pruning
         except (OSError, ValueError):
             self.misses += 1
             return None
@@ -328,8 +338,19 @@ class PatternCache:
             with os.fdopen(fd, "w") as fh:
                 json.dump(sorted(cells), fh)
             os.replace(tmp, self.directory / f"protect-{key}.json")
+            if not self._pruned:  # once per run: a run writes a few hundred patterns at most
+                self._pruned = True
+                self.prune()
         except OSError:
             pass  # a read-only place: the pattern is simply searched again next time
+
+    def prune(self) -> int:
+        """Remove the least recently used patterns beyond ``keep``; return how many went."""
+        files = sorted(self.directory.glob("protect-*.json"), key=lambda f: f.stat().st_mtime_ns)
+        extra = files[: max(0, len(files) - self.keep)]
+        for f in extra:
+            f.unlink(missing_ok=True)
+        return len(extra)
 
 
 _VERSION: list[str] = []

@@ -1,0 +1,30 @@
+"""What the browser journeys share: moving by keyboard, waiting for an autosave, auditing a page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.browser.conftest import axe_audit
+
+
+def tab_to(page: Any, selector: str, limit: int = 120) -> None:
+    """Press Tab until ``selector`` has the focus (keyboard only); fail when it never does."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => document.activeElement && document.activeElement.matches({selector!r})"):
+            return
+    raise AssertionError(f"{selector} is not reachable with the keyboard")
+
+
+def wait_saved(page: Any) -> None:
+    """Wait until the portal's autosave has answered (saved, or an error shown to the person)."""
+    page.wait_for_function(
+        "() => { const f = document.querySelector('#portal-form');"
+        " return f && ['saved', 'error'].includes(f.dataset.autosaveState); }"
+    )
+
+
+def no_violations(page: Any) -> None:
+    """No serious or critical axe-core violation on the page as it stands."""
+    violations = axe_audit(page)
+    assert violations == [], violations
