@@ -4,13 +4,13 @@ their charts, the chapter's table), from the selection (:mod:`.selection`), char
 from __future__ import annotations
 
 from barometre.core.indicators.catalogue import THEMES
-from barometre.core.report import text as tx
-from barometre.core.report import wording
 from barometre.core.report.blocks import Chapter, KeyFigure, Section
 from barometre.core.report.charts import by_domain, overview, region_map, trend
 from barometre.core.report.context import NoteContext
 from barometre.core.report.selection import CHAPTERS, chapter_indicators, focus, key_indicators, strata_rows
 from barometre.core.report.tables import theme_table
+from barometre.core.wording.note import sentences
+from barometre.core.wording.note import text as tx
 
 
 def key_figures(ctx: NoteContext) -> list[KeyFigure]:
@@ -22,7 +22,7 @@ def key_figures(ctx: NoteContext) -> list[KeyFigure]:
             tx.estimate_num(r, ctx.lang),
             tx.interval(r, ctx.lang),
             tx.n_num(r, ctx.lang),
-            wording.key_change(ctx.s, r, ctx.ix.previous(ind.id), ctx.lang, short=completed),
+            sentences.key_change(ctx.s, r, ctx.ix.previous(ind.id), ctx.lang, short=completed),
         )
         for ind, r, completed in key_indicators(ctx.d, ctx.ix)
     ]
@@ -69,6 +69,6 @@ def chapters(ctx: NoteContext) -> list[Chapter]:
                     sec.figures.append(block)
                     map_done = True
             sections.append(sec)
-        intro = wording.chapter_intro(len(inds), ctx.year, ctx.lang)
+        intro = sentences.chapter_intro(len(inds), ctx.year, ctx.lang)
         out.append(Chapter(ch_id, title, intro, ov, sections, theme_table(ctx, ch_id, title, inds)))
     return out

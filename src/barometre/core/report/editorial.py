@@ -41,7 +41,7 @@ from typing import Any
 
 from barometre.core.errors import BarometreError, ReportError
 from barometre.core.paths import DATA_DIR
-from barometre.core.report import typography
+from barometre.core.wording.note import typography
 from barometre.core.yamlfile import display_path
 from barometre.core.yamlfile import load as yaml_load
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from barometre.core.report import text as tx
 from barometre.core.report.model import ReportInput, Row
-from barometre.core.report.text import Paragraph, Segment
+from barometre.core.wording.note import text as tx
+from barometre.core.wording.note.text import Paragraph, Segment
 from barometre.core.wording.numbers import format_number
 
 CHAPTER_ID = "regard-des-francais"

@@ -1,6 +1,6 @@
 """Which rows and indicators the note shows: the row index, headline figures, chapters, focus.
 
-Selection only (codes and rows); the sentences are in :mod:`.wording` and :mod:`.text`.
+Selection only (codes and rows); the sentences are in :mod:`barometre.core.wording.note`.
 """
 
 from __future__ import annotations

@@ -193,8 +193,8 @@ def annex_section(b: Any) -> dict[str, Any] | None:
     """Title, paragraphs and map figure of the annex's small-area section (None without data).
 
     ``b``: the note builder (its language, edition, catalogue, chart queue and notes helpers)."""
-    from barometre.core.report import text as tx
     from barometre.core.report.blocks import FigureBlock, Table
+    from barometre.core.wording.note import text as tx
 
     maps: tuple[SmallAreaMap, ...] = b.d.small_areas
     if not maps:

@@ -15,10 +15,10 @@ from barometre.core.indicators.catalogue import ALL, Catalogue, Indicator, load_
 from barometre.core.registry import STRATUM_LABELS, Kind, Stratum
 from barometre.core.report.figures import region_names
 from barometre.core.report.model import AreaEstimate, EditionMeta, ReportInput, Row, SmallAreaMap
-from barometre.core.report.text import disclosure_text
 from barometre.core.sae.areas import DEPARTEMENT_NAMES
 from barometre.core.stats import DisclosureRule, check_disclosure
 from barometre.core.weighting.report import StratumResponse, WeightingReport
+from barometre.core.wording.note.text import disclosure_text
 
 RULE = DisclosureRule()
 

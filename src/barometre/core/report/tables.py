@@ -10,12 +10,12 @@ from barometre.core.indicators.catalogue import ALL, Indicator
 from barometre.core.registry import STRATUM_LABELS, Stratum
 from barometre.core.registry.model import STRATUM_LABELS_EN
 from barometre.core.report import small_area
-from barometre.core.report import text as tx
 from barometre.core.report.blocks import Cell, Table
 from barometre.core.report.context import NoteContext
 from barometre.core.report.model import Row
 from barometre.core.report.selection import stratum_order
 from barometre.core.wording.bases import base_label
+from barometre.core.wording.note import text as tx
 from barometre.core.wording.numbers import format_margin, format_number, format_percent
 
 MOE_SIZES = (50, 100, 200, 300, 500, 1000, 2000)

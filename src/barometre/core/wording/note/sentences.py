@@ -5,12 +5,16 @@ changes on the key-figures page. Indicator-level sentences (readings, paragraphs
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from barometre.core.indicators.catalogue import Catalogue, Indicator
-from barometre.core.report import text as tx
-from barometre.core.report.model import EditionMeta, Row
-from barometre.core.report.text import Paragraph
+from barometre.core.indicators.compute import EstimateRow as Row
+from barometre.core.wording.note import text as tx
+from barometre.core.wording.note.text import Paragraph
 from barometre.core.wording.numbers import format_number
+
+if TYPE_CHECKING:
+    from barometre.core.report.model import EditionMeta
 
 
 def source_line(s: Mapping[str, str], e: EditionMeta, year: int, lang: str) -> str:

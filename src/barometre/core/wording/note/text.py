@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from barometre.core.indicators.catalogue import Catalogue, Indicator
-from barometre.core.report.model import Row
+from barometre.core.indicators.compute import EstimateRow as Row
 from barometre.core.stats.disclosure import DisclosureRule
 from barometre.core.wording import labels
 from barometre.core.wording.labels import reason_label
