@@ -3,7 +3,6 @@ their charts, the chapter's table), from the selection (:mod:`.selection`), char
 
 from __future__ import annotations
 
-from barometre.core.indicators.catalogue import THEMES
 from barometre.core.report.blocks import Chapter, KeyFigure, Section
 from barometre.core.report.charts import by_domain, overview, region_map, trend
 from barometre.core.report.context import NoteContext
@@ -34,8 +33,7 @@ def chapters(ctx: NoteContext) -> list[Chapter]:
         if title_key is not None:
             title = ctx.s[title_key]
         else:
-            t = THEMES[themes[0]]
-            title = t.fr if ctx.lang == "fr" else t.en
+            title = tx.theme_label(themes[0], ctx.lang)
         inds = chapter_indicators(ctx.d, ctx.ix, themes)
         if not inds:
             if ch_id == "mutualisation":

@@ -7,14 +7,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from barometre.core.indicators.catalogue import ALL, Indicator
-from barometre.core.registry import STRATUM_LABELS, Stratum
-from barometre.core.registry.model import STRATUM_LABELS_EN
+from barometre.core.registry import Stratum
 from barometre.core.report import small_area
 from barometre.core.report.blocks import Cell, Table
 from barometre.core.report.context import NoteContext
 from barometre.core.report.model import Row
 from barometre.core.report.selection import stratum_order
 from barometre.core.wording.bases import base_label
+from barometre.core.wording.labels import stratum_label
 from barometre.core.wording.note import text as tx
 from barometre.core.wording.numbers import format_margin, format_number, format_percent
 
@@ -86,9 +86,7 @@ def annex(ctx: NoteContext) -> dict[str, Any]:
     sample_rows: list[list[str]] = []
     for st in sorted(w.get("by_stratum", []), key=lambda st: stratum_order(str(st.get("stratum", "")))):
         try:
-            label = (
-                STRATUM_LABELS[Stratum(st["stratum"])] if lang == "fr" else STRATUM_LABELS_EN[Stratum(st["stratum"])]
-            )
+            label = stratum_label(Stratum(st["stratum"]), lang)
         except (ValueError, KeyError):
             label = str(st.get("label", st.get("stratum", "")))
         sample_rows.append(
@@ -174,8 +172,7 @@ def annex(ctx: NoteContext) -> dict[str, Any]:
         "moe_rows": moe_rows,
         "sqrt_deff": format_number(deff**0.5, 2, lang),
         "pubs": pubs,
-        "assumption": str(w.get("assumption", "")) if lang == "fr" else "",
-        "notes": [tx.weighting_event(ev, lang) for ev in w.get("events", [])]
-        + ([str(n) for n in w.get("notes", [])] if lang == "fr" else []),
+        "assumption": tx.weighting_assumption(w, lang),
+        "notes": tx.weighting_notes(w, lang),
         "small_area": small_area.annex_section(ctx),
     }

@@ -23,7 +23,7 @@ def source_line(s: Mapping[str, str], e: EditionMeta, year: int, lang: str) -> s
     if e.simulated:
         sim = " (données simulées)" if lang == "fr" else " (simulated data)"
     n = format_number(e.n_respondents, 0, lang)
-    sep = " ; " if lang == "fr" else "; "
+    sep = tx.list_separator(lang)
     return f"{s['source_text']} {year}{sim}, n = {n} {s['respondent_authorities']}{sep}{s['weighted']}."
 
 
@@ -31,7 +31,7 @@ def champ(cat: Catalogue, inds: Sequence[Indicator], year: int, lang: str) -> st
     """The universes of ``inds`` and the year, e.g. « Communes de 3 500 habitants et plus, 2025 »."""
     labels = sorted({tx.universe_label(cat, i, lang) for i in inds})
     among = [i for i in inds if i.definition(year).among is not None]
-    txt = " ; ".join(labels) if lang == "fr" else "; ".join(labels)
+    txt = tx.list_separator(lang).join(labels)
     if among:
         txt += (
             " (parmi les collectivités concernées par la question, selon l'indicateur)"
@@ -96,6 +96,25 @@ _EDITORIAL = {
 def editorial_strings(lang: str) -> Mapping[str, str]:
     """Labels of the authors' parts of the note (example boxes, notes)."""
     return _EDITORIAL[lang]
+
+
+_KINDS_EN = (
+    ("Région ", "{} région"),
+    ("Communauté de communes ", "{} community of communes"),
+    ("Communauté d'agglomération ", "{} conurbation community"),
+    ("Métropole ", "{} métropole"),
+    ("Département ", "{} département"),
+)
+
+
+def territory_name(name: str, lang: str) -> str:
+    """A territory's name as the note's language says it (« Région Grand Est » → "Grand Est région")."""
+    if lang == "fr":
+        return name
+    for prefix, pattern in _KINDS_EN:
+        if name.startswith(prefix):
+            return pattern.format(name[len(prefix) :])
+    return name
 
 
 #: An estimate whose 95 % interval is wider than this (points) is shown as imprecise on maps.

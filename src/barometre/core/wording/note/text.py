@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from barometre.core.indicators.catalogue import Catalogue, Indicator
+from barometre.core.indicators.catalogue import THEMES, Catalogue, Indicator
 from barometre.core.indicators.compute import EstimateRow as Row
 from barometre.core.stats.disclosure import DisclosureRule
 from barometre.core.wording import labels
@@ -453,6 +453,18 @@ def weighting_event(event: Mapping[str, Any], lang: str) -> str:
     return code
 
 
+def weighting_assumption(report: Mapping[str, Any], lang: str) -> str:
+    """The weighting report's assumption, written in French only: left out of the English note."""
+    return str(report.get("assumption", "")) if lang == "fr" else ""
+
+
+def weighting_notes(report: Mapping[str, Any], lang: str) -> list[str]:
+    """The weighting report's events in words (:func:`weighting_event`), then its notes, written in
+    French only: left out of the English note."""
+    events = [weighting_event(ev, lang) for ev in report.get("events", [])]
+    return events + ([str(n) for n in report.get("notes", [])] if lang == "fr" else [])
+
+
 def estimate_num(row: Row, lang: str) -> Num:
     if not row.shown or row.estimate is None:
         title = translate_reason(row.reason, lang) or strings(lang)["secret"]
@@ -490,9 +502,19 @@ def published_num(indicator: str, breakdown: str, domain: str, edition: int, val
     return Num(pct(value, lang), indicator, breakdown, domain, edition, "published")
 
 
+def interval_separator(lang: str) -> str:
+    """Between the two bounds of an interval: ``[12 % ; 18 %]``, ``[12%, 18%]``."""
+    return f"{NBSP}; " if lang == "fr" else ", "
+
+
+def list_separator(lang: str) -> str:
+    """Between the items of a list in a sentence: `` ; `` in French, ``; `` in English."""
+    return " ; " if lang == "fr" else "; "
+
+
 def interval(row: Row, lang: str) -> tuple[Segment, ...]:
     """``[lo ; hi]`` with each bound a :class:`Num`."""
-    sep = f"{NBSP}; " if lang == "fr" else ", "
+    sep = interval_separator(lang)
     return ("[", bound_num(row, "ci_low", lang), sep, bound_num(row, "ci_high", lang), "]")
 
 
@@ -513,6 +535,12 @@ def significance(cur: Row, prev: Row) -> int:
 
 def indicator_label(ind: Indicator, lang: str, short: bool = False) -> str:
     t = ind.short_label if short else ind.label
+    return t.fr if lang == "fr" else t.en
+
+
+def theme_label(theme: str, lang: str) -> str:
+    """A catalogue theme's name (``THEMES``)."""
+    t = THEMES[theme]
     return t.fr if lang == "fr" else t.en
 
 
@@ -720,7 +748,7 @@ def lecture(
     """The "Lecture" line under a chart or table: how to read one value (``domain`` None: all)."""
     s = strings(lang)
     whom = whom_universe(universe, lang) if domain is None else whom_domain(domain, lang, proper)
-    sep = " ; " if lang == "fr" else "; "
+    sep = list_separator(lang)
     colon = s["colon"]
     return (*level_sentence(ind, row, whom, lang), f"{sep}{s['ci_long']}{colon} ", *interval(row, lang), ".")
 
