@@ -6,7 +6,14 @@ from __future__ import annotations
 from barometre.core.report.blocks import Chapter, KeyFigure, Section
 from barometre.core.report.charts import by_domain, overview, region_map, trend
 from barometre.core.report.context import NoteContext
-from barometre.core.report.selection import CHAPTERS, chapter_indicators, focus, key_indicators, strata_rows
+from barometre.core.report.selection import (
+    CHAPTERS,
+    chapter_indicators,
+    focus,
+    key_indicators,
+    significance,
+    strata_rows,
+)
 from barometre.core.report.tables import theme_table
 from barometre.core.wording.note import sentences
 from barometre.core.wording.note import text as tx
@@ -46,15 +53,17 @@ def chapters(ctx: NoteContext) -> list[Chapter]:
             sec = Section(f"{ch_id}-{ind.id}", tx.indicator_label(ind, ctx.lang))
             cur = ctx.ix.get(ind.id)
             assert cur is not None
+            prev = ctx.ix.previous(ind.id)
             strata = [(ctx.dlabel("strate", r.domain_value), r) for r in strata_rows(ctx.ix, ind.id)]
             sec.paragraphs.append(
                 tx.indicator_paragraph(
                     ind,
                     cur,
-                    ctx.ix.previous(ind.id),
+                    prev,
                     strata,
                     ctx.lang,
                     tx.universe_label(ctx.cat, ind, ctx.lang),
+                    significance=0 if prev is None else significance(cur, prev),
                 )
             )
             for make in (by_domain, trend):

@@ -14,7 +14,7 @@ from barometre.core.report import figures as fg
 from barometre.core.report.blocks import Cell, FigureBlock, Table
 from barometre.core.report.context import Job, NoteContext
 from barometre.core.report.model import Row
-from barometre.core.report.selection import stratum_order
+from barometre.core.report.selection import IMPRECISE_WIDTH, is_imprecise, stratum_order
 from barometre.core.report.tables import table_for_rows
 from barometre.core.wording.note import sentences
 from barometre.core.wording.note import text as tx
@@ -224,15 +224,17 @@ def region_map(ctx: NoteContext, ind: Indicator) -> FigureBlock | None:
         lang=ctx.lang,
         suppressed_label=ctx.s["nd_secret"],
         rows_extra=extra,
-        imprecise={r.domain_value for r in rows if sentences.is_imprecise(r)},
-        imprecise_label=sentences.imprecise_label(ctx.lang),
+        imprecise={r.domain_value for r in rows if is_imprecise(r)},
+        imprecise_label=sentences.imprecise_label(IMPRECISE_WIDTH, ctx.lang),
     )
     items = [(ctx.dlabel("region", r.domain_value), r) for r in rows]
     table = table_for_rows(ctx, cid, ftitle, items)
-    first = next(((lbl, r) for lbl, r in items if r.shown and not sentences.is_imprecise(r)), None)
+    first = next(((lbl, r) for lbl, r in items if r.shown and not is_imprecise(r)), None)
     lect = tx.lecture(ind, first[1], first[0], ctx.lang, proper=True) if first else None
     block = figure_block(ctx, cid, ftitle, "map", items, files, [ind], lect, table)
-    block.interval = sentences.caption("map", ctx.lang)  # a map has no bars: its own caption
+    block.interval = sentences.caption(
+        "map", ctx.lang, imprecise_width=IMPRECISE_WIDTH
+    )  # a map has no bars: its own caption
     return block
 
 

@@ -12,7 +12,7 @@ from barometre.core.report import small_area
 from barometre.core.report.blocks import Cell, Table
 from barometre.core.report.context import NoteContext
 from barometre.core.report.model import Row
-from barometre.core.report.selection import stratum_order
+from barometre.core.report.selection import Z95, stratum_order
 from barometre.core.wording.bases import base_label
 from barometre.core.wording.labels import stratum_label
 from barometre.core.wording.note import text as tx
@@ -136,7 +136,7 @@ def annex(ctx: NoteContext) -> dict[str, Any]:
         diag.append((s["max_margin_error"], format_percent(100 * float(w["max_margin_relative_error"]), 4, lang)))
     moe_rows = []
     for n in MOE_SIZES:
-        half = 100 * tx.Z95 * (0.25 / n) ** 0.5
+        half = 100 * Z95 * (0.25 / n) ** 0.5
         moe_rows.append(
             [format_number(n, 0, lang), format_margin(half, 1, lang), format_margin(half * deff**0.5, 1, lang)]
         )

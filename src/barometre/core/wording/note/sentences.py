@@ -117,38 +117,28 @@ def territory_name(name: str, lang: str) -> str:
     return name
 
 
-#: An estimate whose 95 % interval is wider than this (points) is shown as imprecise on maps.
-IMPRECISE_WIDTH = 30.0
-
-
-def is_imprecise(r: Row) -> bool:
-    """A shown estimate too imprecise to be read as a value: flagged so by the disclosure rules, or
-    whose 95 % interval spans more than :data:`IMPRECISE_WIDTH` points."""
-    if not r.shown or r.estimate is None:
-        return False
-    if r.imprecise:
-        return True
-    return r.ci_low is not None and r.ci_high is not None and r.ci_high - r.ci_low > IMPRECISE_WIDTH
-
-
-def imprecise_label(lang: str) -> str:
+def imprecise_label(width: float, lang: str) -> str:
+    """The map legend of a hatched estimate, imprecise beyond an interval ``width`` (points)."""
     if lang == "fr":
-        return f"Hachuré : estimation imprécise (intervalle de confiance de plus de {IMPRECISE_WIDTH:.0f} points)"
-    return f"Hatched: imprecise estimate (confidence interval wider than {IMPRECISE_WIDTH:.0f} points)"
+        return f"Hachuré : estimation imprécise (intervalle de confiance de plus de {width:.0f} points)"
+    return f"Hatched: imprecise estimate (confidence interval wider than {width:.0f} points)"
 
 
-def caption(kind: str, lang: str) -> str:
-    """What stands under a figure that has no interval bars: ``map`` or ``cards`` (key figures)."""
+def caption(kind: str, lang: str, *, imprecise_width: float | None = None) -> str:
+    """What stands under a figure that has no interval bars: ``map`` (hatched beyond an interval of
+    ``imprecise_width`` points) or ``cards`` (key figures)."""
     if kind == "map":
+        if imprecise_width is None:
+            raise ValueError("a map's caption states its imprecise width")
         if lang == "fr":
             return (
                 "Chaque région est colorée selon son estimation ; les régions hachurées ont une estimation "
-                f"imprécise (intervalle de confiance à 95 % de plus de {IMPRECISE_WIDTH:.0f} points, à lire "
+                f"imprécise (intervalle de confiance à 95 % de plus de {imprecise_width:.0f} points, à lire "
                 "dans le tableau de données) ; les régions grises ne sont pas diffusées (secret statistique)."
             )
         return (
             "Each région is coloured by its estimate; hatched régions have an imprecise estimate (95% "
-            f"confidence interval wider than {IMPRECISE_WIDTH:.0f} points, see the data table); grey régions "
+            f"confidence interval wider than {imprecise_width:.0f} points, see the data table); grey régions "
             "are not published (statistical confidentiality)."
         )
     if kind == "cards":

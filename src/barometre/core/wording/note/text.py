@@ -9,7 +9,6 @@ a test can check every figure against the rows.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -25,7 +24,6 @@ from barometre.core.wording.numbers import NBSP, format_day, format_number, form
 
 #: Decimals of percentages and point differences in the note.
 DECIMALS = 0
-Z95 = 1.959963984540054
 
 STRINGS: Mapping[str, Mapping[str, str]] = {
     "fr": {
@@ -518,18 +516,6 @@ def interval(row: Row, lang: str) -> tuple[Segment, ...]:
     return ("[", bound_num(row, "ci_low", lang), sep, bound_num(row, "ci_high", lang), "]")
 
 
-def significance(cur: Row, prev: Row) -> int:
-    """+1 / -1 when the change is significant at 5 % (independent samples: the test's standard error
-    combines both editions' variances), else 0."""
-    if not cur.shown or not prev.shown or cur.estimate is None or prev.estimate is None:
-        return 0
-    se = math.hypot(cur.se or 0.0, prev.se or 0.0)
-    if se == 0:
-        return 0
-    z = (cur.estimate - prev.estimate) / se
-    return 1 if z > Z95 else (-1 if z < -Z95 else 0)
-
-
 # --------------------------------------------------------------------------- labels
 
 
@@ -643,8 +629,11 @@ def indicator_paragraph(
     strata: Sequence[tuple[str, Row]],
     lang: str,
     universe: str,
+    *,
+    significance: int,
 ) -> Paragraph:
-    """Short comment on one indicator: level and interval, change, spread across strata."""
+    """Short comment on one indicator: level and interval, change since ``prev`` (``significance``:
+    +1, -1 or 0, :func:`barometre.core.report.selection.significance`), spread across strata."""
     s = strings(lang)
     year = cur.edition
     label = indicator_label(ind, lang)
@@ -670,8 +659,11 @@ def indicator_paragraph(
         ]
     out += base_sentence(cur, lang)
     if prev is not None and prev.shown:
-        sig = significance(cur, prev)
-        verdict = s["significant_up"] if sig > 0 else (s["significant_down"] if sig < 0 else s["not_significant"])
+        verdict = (
+            s["significant_up"]
+            if significance > 0
+            else (s["significant_down"] if significance < 0 else s["not_significant"])
+        )
         if cur.simulated or prev.simulated:
             # a change between simulated editions is the simulator's, not news
             verdict += " (évolution entre données simulées)" if lang == "fr" else " (change between simulated data)"
