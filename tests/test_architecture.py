@@ -88,17 +88,12 @@ def test_data_files_give_english_as_fr_en_pairs_not_parallel_keys() -> None:
     assert found == []
 
 
-#: Parts of the core not yet held to the wording rule: ``core/report`` still words its own texts (its
-#: chapters, tables and ``text.py``); moving them into ``core/wording`` empties this tuple.
-WORDING_RULE_PENDING = ("report",)
-
-
 def test_the_core_chooses_between_french_and_english_only_in_the_wording_layer() -> None:
     choice = re.compile(r'lang (==|!=) "(fr|en)"')
     offenders = [
         f"{path.relative_to(SRC)}:{n}: {line.strip()}"
         for path in sorted(CORE.rglob("*.py"))
-        if path.relative_to(CORE).parts[0] not in ("wording", *WORDING_RULE_PENDING)
+        if path.relative_to(CORE).parts[0] != "wording"
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if choice.search(line)
     ]

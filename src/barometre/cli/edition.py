@@ -151,8 +151,8 @@ def weight(
     from barometre.apps.editions import pipeline
     from barometre.apps.editions.models import Edition
     from barometre.core.errors import EditionError
-    from barometre.core.report.text import weighting_event
     from barometre.core.weighting.pipeline import WeightingOptions
+    from barometre.core.wording.note.text import weighting_event
 
     pairs = {}
     for item in collapse:

@@ -8,8 +8,8 @@ import re
 import pytest
 
 from barometre.core.report import Row
-from barometre.core.report.text import DECIMALS, strings
 from barometre.core.wording.labels import reason_label
+from barometre.core.wording.note.text import DECIMALS, strings
 from barometre.core.wording.numbers import format_number, format_percent, format_points
 
 from .conftest import Built, parse

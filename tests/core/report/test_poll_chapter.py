@@ -16,7 +16,7 @@ from barometre.core.report import build_report
 from barometre.core.report.model import PollFigure, PollInput, ReportInput
 from barometre.core.report.poll import poll_chapter
 from barometre.core.report.synthetic import synthetic_input
-from barometre.core.report.text import Num, pct
+from barometre.core.wording.note.text import Num, pct
 from barometre.core.wording.numbers import format_number
 
 

@@ -11,7 +11,7 @@ from barometre.core.registry import Kind, load_snapshot
 from barometre.core.report import rows_from
 from barometre.core.report.figures import load_regions, svg_path
 from barometre.core.report.synthetic import synthetic_input
-from barometre.core.report.text import predicate, translate_reason
+from barometre.core.wording.note.text import predicate, translate_reason
 from barometre.core.wording.numbers import format_interval, format_margin, format_points
 
 
@@ -92,12 +92,16 @@ def test_report_input_rejects_rows_of_another_edition_and_unknown_languages() ->
 def test_a_change_between_simulated_editions_says_it_is_simulated(simulated: bool) -> None:
     from barometre.core.indicators.catalogue import load_catalogue
     from barometre.core.indicators.compute import EstimateRow
-    from barometre.core.report.text import indicator_paragraph
+    from barometre.core.report.selection import significance
+    from barometre.core.wording.note.text import indicator_paragraph
 
     ind = load_catalogue().get("rssi")
     cur = EstimateRow(ind.id, "ensemble", "ensemble", 60.0, 2.0, 56.0, 64.0, 300, 900.0, False, None, 2025, simulated)
     prev = EstimateRow(ind.id, "ensemble", "ensemble", 40.0, 2.0, 36.0, 44.0, 300, 900.0, False, None, 2024, simulated)
-    text = "".join(x if isinstance(x, str) else x.text for x in indicator_paragraph(ind, cur, prev, [], "fr", "toutes"))
+    text = "".join(
+        x if isinstance(x, str) else x.text
+        for x in indicator_paragraph(ind, cur, prev, [], "fr", "toutes", significance=significance(cur, prev))
+    )
     # 20 points with both standard errors at 2: z = 20 / √8 ≈ 7, significant; simulated says so
     assert "hausse significative" in text
     assert ("évolution entre données simulées" in text) == simulated

@@ -85,7 +85,7 @@ def test_probability_sample_weights_start_from_inverse_inclusion_probabilities(f
 
 
 def test_relaxed_calibration_bounds_are_reported_with_a_code_never_silently(fa):
-    from barometre.core.report.text import weighting_event
+    from barometre.core.wording.note.text import weighting_event
 
     result = weight_edition(_voluntary(fa), FrameMargins.from_frame(fa), WeightingOptions(bounds=(0.99, 1.01)))
     events = result.report["events"]

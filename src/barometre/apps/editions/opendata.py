@@ -12,8 +12,8 @@ from barometre.apps.editions.smallarea import row_dict
 from barometre.core import opendata
 from barometre.core.errors import EditionError, NotFound
 from barometre.core.report.selection import stratum_order
-from barometre.core.report.text import disclosure_text
 from barometre.core.wording.labels import INTERVAL_METHOD_TEXT, MAR_ASSUMPTION_TEXT, plain_definition, reason_label
+from barometre.core.wording.note.text import disclosure_text
 
 
 def export_edition(year: int, directory: Path) -> opendata.ExportSummary:

@@ -13,7 +13,7 @@ from barometre.apps.poll.services import report_poll
 from barometre.core.errors import EditionError, NotFound
 from barometre.core.registry import load_snapshot
 from barometre.core.report.model import AreaEstimate, EditionMeta, ReportInput, Row, SmallAreaMap, rows_from
-from barometre.core.report.text import disclosure_text
+from barometre.core.wording.note.text import disclosure_text
 
 
 def _rows(edition: Edition) -> tuple[Row, ...]:

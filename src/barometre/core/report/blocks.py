@@ -1,7 +1,8 @@
 """What the note's template receives: tables, figures, key figures, sections and chapters.
 
 Plain data built by :mod:`.tables`, :mod:`.charts` and :mod:`.chapters`; the template
-(``templates/note.html.j2``) lays them out. Numbers inside are :class:`~.text.Num` segments.
+(``templates/note.html.j2``) lays them out. Numbers inside are
+:class:`~barometre.core.wording.note.text.Num` segments.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field
 
 from barometre.core.indicators.catalogue import Indicator
 from barometre.core.report import figures as fg
-from barometre.core.report.text import Num, Paragraph, Segment
+from barometre.core.wording.note.text import Num, Paragraph, Segment
 
 Cell = tuple[Segment, ...]
 

@@ -12,8 +12,8 @@ Every number of the note comes from the rows (or the catalogue's published value
 Building twice gives the same HTML (no build timestamp; SVGs without date, fixed hash salt).
 
 The parts: :mod:`.selection` (which rows), :mod:`.charts` (figures), :mod:`.tables` (tables and the
-annex), :mod:`.chapters` (key figures and chapters), :mod:`.wording` (the note's own sentences),
-:mod:`.context` (what they share); this module renders the template and the PDF.
+annex), :mod:`.chapters` (key figures and chapters), :mod:`.context` (what they share); their words come
+from :mod:`barometre.core.wording.note`. This module renders the template and the PDF.
 """
 
 from __future__ import annotations
@@ -32,14 +32,15 @@ import markupsafe
 from barometre.core.errors import ReportError
 from barometre.core.report import chapters as chapters_
 from barometre.core.report import figures as fg
-from barometre.core.report import tables, typography, wording
-from barometre.core.report import text as tx
+from barometre.core.report import tables
 from barometre.core.report.charts import draw_charts
 from barometre.core.report.context import NoteContext
 from barometre.core.report.model import ReportInput
 from barometre.core.report.poll import poll_chapter
 from barometre.core.report.selection import HEADLINE
-from barometre.core.report.text import Num
+from barometre.core.wording.note import sentences, typography
+from barometre.core.wording.note import text as tx
+from barometre.core.wording.note.text import Num
 from barometre.core.wording.numbers import format_number
 
 __all__ = ["HEADLINE", "BuildResult", "build_report", "draw_charts", "render_html", "write_pdf"]
@@ -151,12 +152,12 @@ def render_html(
                     None,
                 ),
                 chapters=chapters,
-                key_interval=wording.caption("cards", data.lang),
+                key_interval=sentences.caption("cards", data.lang),
                 editorial=data.editorial,
                 editorial_elsewhere=sorted(data.editorial.chapters() - {c.id for c in chapters})
                 if data.editorial
                 else [],
-                es=wording.editorial_strings(data.lang),
+                es=sentences.editorial_strings(data.lang),
                 poll=poll,
                 annex=annex,
                 disclosure=data.disclosure_rule,

@@ -3,14 +3,20 @@ their charts, the chapter's table), from the selection (:mod:`.selection`), char
 
 from __future__ import annotations
 
-from barometre.core.indicators.catalogue import THEMES
-from barometre.core.report import text as tx
-from barometre.core.report import wording
 from barometre.core.report.blocks import Chapter, KeyFigure, Section
 from barometre.core.report.charts import by_domain, overview, region_map, trend
 from barometre.core.report.context import NoteContext
-from barometre.core.report.selection import CHAPTERS, chapter_indicators, focus, key_indicators, strata_rows
+from barometre.core.report.selection import (
+    CHAPTERS,
+    chapter_indicators,
+    focus,
+    key_indicators,
+    significance,
+    strata_rows,
+)
 from barometre.core.report.tables import theme_table
+from barometre.core.wording.note import sentences
+from barometre.core.wording.note import text as tx
 
 
 def key_figures(ctx: NoteContext) -> list[KeyFigure]:
@@ -22,7 +28,7 @@ def key_figures(ctx: NoteContext) -> list[KeyFigure]:
             tx.estimate_num(r, ctx.lang),
             tx.interval(r, ctx.lang),
             tx.n_num(r, ctx.lang),
-            wording.key_change(ctx.s, r, ctx.ix.previous(ind.id), ctx.lang, short=completed),
+            sentences.key_change(ctx.s, r, ctx.ix.previous(ind.id), ctx.lang, short=completed),
         )
         for ind, r, completed in key_indicators(ctx.d, ctx.ix)
     ]
@@ -34,8 +40,7 @@ def chapters(ctx: NoteContext) -> list[Chapter]:
         if title_key is not None:
             title = ctx.s[title_key]
         else:
-            t = THEMES[themes[0]]
-            title = t.fr if ctx.lang == "fr" else t.en
+            title = tx.theme_label(themes[0], ctx.lang)
         inds = chapter_indicators(ctx.d, ctx.ix, themes)
         if not inds:
             if ch_id == "mutualisation":
@@ -48,15 +53,17 @@ def chapters(ctx: NoteContext) -> list[Chapter]:
             sec = Section(f"{ch_id}-{ind.id}", tx.indicator_label(ind, ctx.lang))
             cur = ctx.ix.get(ind.id)
             assert cur is not None
+            prev = ctx.ix.previous(ind.id)
             strata = [(ctx.dlabel("strate", r.domain_value), r) for r in strata_rows(ctx.ix, ind.id)]
             sec.paragraphs.append(
                 tx.indicator_paragraph(
                     ind,
                     cur,
-                    ctx.ix.previous(ind.id),
+                    prev,
                     strata,
                     ctx.lang,
                     tx.universe_label(ctx.cat, ind, ctx.lang),
+                    significance=0 if prev is None else significance(cur, prev),
                 )
             )
             for make in (by_domain, trend):
@@ -69,6 +76,6 @@ def chapters(ctx: NoteContext) -> list[Chapter]:
                     sec.figures.append(block)
                     map_done = True
             sections.append(sec)
-        intro = wording.chapter_intro(len(inds), ctx.year, ctx.lang)
+        intro = sentences.chapter_intro(len(inds), ctx.year, ctx.lang)
         out.append(Chapter(ch_id, title, intro, ov, sections, theme_table(ctx, ch_id, title, inds)))
     return out

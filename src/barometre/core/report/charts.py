@@ -11,14 +11,14 @@ from collections.abc import Sequence
 
 from barometre.core.indicators.catalogue import ALL, Indicator
 from barometre.core.report import figures as fg
-from barometre.core.report import text as tx
-from barometre.core.report import wording
 from barometre.core.report.blocks import Cell, FigureBlock, Table
 from barometre.core.report.context import Job, NoteContext
 from barometre.core.report.model import Row
-from barometre.core.report.selection import stratum_order
+from barometre.core.report.selection import IMPRECISE_WIDTH, is_imprecise, stratum_order
 from barometre.core.report.tables import table_for_rows
-from barometre.core.report.text import Paragraph
+from barometre.core.wording.note import sentences
+from barometre.core.wording.note import text as tx
+from barometre.core.wording.note.text import Paragraph
 
 
 def figure_block(
@@ -115,7 +115,7 @@ def by_domain(ctx: NoteContext, ind: Indicator) -> FigureBlock | None:
     if not panels:
         return None
     label = tx.indicator_label(ind, ctx.lang, short=True)
-    ftitle = wording.figure_title("domains", label, ctx.year, ctx.lang)
+    ftitle = sentences.figure_title("domains", label, ctx.year, ctx.lang)
     cid = ctx.chart_id(f"{ind.id}_domains")
     files = ctx.plot(
         fg.bar_chart,
@@ -180,7 +180,7 @@ def trend(ctx: NoteContext, ind: Indicator) -> FigureBlock | None:
     ):
         return None
     label = tx.indicator_label(ind, ctx.lang, short=True)
-    ftitle = wording.figure_title("trend", label, ctx.year, ctx.lang)
+    ftitle = sentences.figure_title("trend", label, ctx.year, ctx.lang)
     cid = ctx.chart_id(f"{ind.id}_trend")
     files = ctx.plot(
         fg.trend_chart,
@@ -213,7 +213,7 @@ def region_map(ctx: NoteContext, ind: Indicator) -> FigureBlock | None:
     values = {r.domain_value: (r.estimate if r.shown else None) for r in rows}
     extra = {r.domain_value: (r.ci_low, r.ci_high, r.n, tx.translate_reason(r.reason, ctx.lang)) for r in rows}
     label = tx.indicator_label(ind, ctx.lang, short=True)
-    ftitle = wording.figure_title("regions", label, ctx.year, ctx.lang)
+    ftitle = sentences.figure_title("regions", label, ctx.year, ctx.lang)
     cid = ctx.chart_id(f"{ind.id}_regions")
     files = ctx.plot(
         fg.choropleth,
@@ -224,15 +224,17 @@ def region_map(ctx: NoteContext, ind: Indicator) -> FigureBlock | None:
         lang=ctx.lang,
         suppressed_label=ctx.s["nd_secret"],
         rows_extra=extra,
-        imprecise={r.domain_value for r in rows if wording.is_imprecise(r)},
-        imprecise_label=wording.imprecise_label(ctx.lang),
+        imprecise={r.domain_value for r in rows if is_imprecise(r)},
+        imprecise_label=sentences.imprecise_label(IMPRECISE_WIDTH, ctx.lang),
     )
     items = [(ctx.dlabel("region", r.domain_value), r) for r in rows]
     table = table_for_rows(ctx, cid, ftitle, items)
-    first = next(((lbl, r) for lbl, r in items if r.shown and not wording.is_imprecise(r)), None)
+    first = next(((lbl, r) for lbl, r in items if r.shown and not is_imprecise(r)), None)
     lect = tx.lecture(ind, first[1], first[0], ctx.lang, proper=True) if first else None
     block = figure_block(ctx, cid, ftitle, "map", items, files, [ind], lect, table)
-    block.interval = wording.caption("map", ctx.lang)  # a map has no bars: its own caption
+    block.interval = sentences.caption(
+        "map", ctx.lang, imprecise_width=IMPRECISE_WIDTH
+    )  # a map has no bars: its own caption
     return block
 
 

@@ -9,10 +9,10 @@ from typing import Any
 
 from barometre.core.indicators.catalogue import Indicator
 from barometre.core.report import figures as fg
-from barometre.core.report import text as tx
-from barometre.core.report import wording
 from barometre.core.report.model import ReportInput
 from barometre.core.report.selection import RowIndex
+from barometre.core.wording.note import sentences
+from barometre.core.wording.note import text as tx
 
 Job = tuple[Callable[..., fg.ChartFiles], tuple[Any, ...], dict[str, Any]]
 
@@ -33,10 +33,10 @@ class NoteContext:
         self.jobs: list[Job] = []
 
     def source_line(self, year: int | None = None) -> str:
-        return wording.source_line(self.s, self.d.edition, year or self.year, self.lang)
+        return sentences.source_line(self.s, self.d.edition, year or self.year, self.lang)
 
     def champ(self, inds: Sequence[Indicator]) -> str:
-        return wording.champ(self.cat, inds, self.year, self.lang)
+        return sentences.champ(self.cat, inds, self.year, self.lang)
 
     def ulabel(self, ind: Indicator) -> str:
         return tx.universe_label(self.cat, ind, self.lang)

@@ -41,7 +41,8 @@ from typing import Any
 
 from barometre.core.errors import BarometreError, ReportError
 from barometre.core.paths import DATA_DIR
-from barometre.core.report import typography
+from barometre.core.wording.note import typography
+from barometre.core.wording.note.sentences import territory_name
 from barometre.core.yamlfile import display_path
 from barometre.core.yamlfile import load as yaml_load
 
@@ -99,25 +100,6 @@ class Editorial:
 
     def chapters(self) -> set[str]:
         return set(self.lessons) | set(self.examples)
-
-
-_KINDS_EN = (
-    ("Région ", "{} région"),
-    ("Communauté de communes ", "{} community of communes"),
-    ("Communauté d'agglomération ", "{} conurbation community"),
-    ("Métropole ", "{} métropole"),
-    ("Département ", "{} département"),
-)
-
-
-def territory_name(name: str, lang: str) -> str:
-    """A territory's name as the note's language says it (« Région Grand Est » → "Grand Est région")."""
-    if lang == "fr":
-        return name
-    for prefix, pattern in _KINDS_EN:
-        if name.startswith(prefix):
-            return pattern.format(name[len(prefix) :])
-    return name
 
 
 def default_path(edition: int, lang: str) -> Path | None:

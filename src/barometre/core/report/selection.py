@@ -1,10 +1,11 @@
 """Which rows and indicators the note shows: the row index, headline figures, chapters, focus.
 
-Selection only (codes and rows); the sentences are in :mod:`.wording` and :mod:`.text`.
+Selection only (codes and rows); the sentences are in :mod:`barometre.core.wording.note`.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from barometre.core.indicators.catalogue import ALL, Indicator
@@ -126,3 +127,33 @@ def focus(data: ReportInput, inds: Sequence[Indicator]) -> list[Indicator]:
 def strata_rows(ix: RowIndex, ind: str, bd: str = "strate") -> list[Row]:
     """Rows of a breakdown in the registry's natural order (strata, then kinds)."""
     return sorted(ix.domain_rows(ind, bd), key=lambda r: (stratum_order(r.domain_value), r.domain_value))
+
+
+#: Two-sided 5 % critical value of the standard normal distribution.
+Z95 = 1.959963984540054
+
+
+def significance(cur: Row, prev: Row) -> int:
+    """+1 / -1 when the change is significant at 5 % (independent samples: the test's standard error
+    combines both editions' variances), else 0."""
+    if not cur.shown or not prev.shown or cur.estimate is None or prev.estimate is None:
+        return 0
+    se = math.hypot(cur.se or 0.0, prev.se or 0.0)
+    if se == 0:
+        return 0
+    z = (cur.estimate - prev.estimate) / se
+    return 1 if z > Z95 else (-1 if z < -Z95 else 0)
+
+
+#: An estimate whose 95 % interval is wider than this (points) is shown as imprecise on maps.
+IMPRECISE_WIDTH = 30.0
+
+
+def is_imprecise(r: Row) -> bool:
+    """A shown estimate too imprecise to be read as a value: flagged so by the disclosure rules, or
+    whose 95 % interval spans more than :data:`IMPRECISE_WIDTH` points."""
+    if not r.shown or r.estimate is None:
+        return False
+    if r.imprecise:
+        return True
+    return r.ci_low is not None and r.ci_high is not None and r.ci_high - r.ci_low > IMPRECISE_WIDTH

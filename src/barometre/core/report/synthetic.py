@@ -15,10 +15,11 @@ from barometre.core.indicators.catalogue import ALL, Catalogue, Indicator, load_
 from barometre.core.registry import STRATUM_LABELS, Kind, Stratum
 from barometre.core.report.figures import region_names
 from barometre.core.report.model import AreaEstimate, EditionMeta, ReportInput, Row, SmallAreaMap
-from barometre.core.report.text import disclosure_text
 from barometre.core.sae.areas import DEPARTEMENT_NAMES
 from barometre.core.stats import DisclosureRule, check_disclosure
 from barometre.core.weighting.report import StratumResponse, WeightingReport
+from barometre.core.wording.note.synthetic import edition_texts
+from barometre.core.wording.note.text import disclosure_text
 
 RULE = DisclosureRule()
 
@@ -181,15 +182,16 @@ def synthetic_input(
         prev_levels = {k: v - (year - e) * rng.uniform(1.5, 5.0) for k, v in levels.items()}
         previous[e] = _rows(cat, e, prev_levels, rng)
     n = sum(v[0] for v in STRATA.values())
+    texts = edition_texts(lang)
     meta = EditionMeta(
         year=year,
         simulated=simulated,
         n_respondents=n,
         questionnaire_year=year,
         frame_source="@etalab/decoupage-administratif 6.0.0 (COG 2026)",
-        frame_millesime="population municipale INSEE 2023" if lang == "fr" else "INSEE municipal population 2023",
+        frame_millesime=texts["frame_millesime"],
         n_units=sum(v[1] for v in STRATA.values()),
-        field_period="du 2 juin au 11 juillet" if lang == "fr" else "2 June to 11 July",
+        field_period=texts["field_period"],
         collection="voluntary",
         date=f"{year}-11-15",
     )

@@ -7,15 +7,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from barometre.core.indicators.catalogue import ALL, Indicator
-from barometre.core.registry import STRATUM_LABELS, Stratum
-from barometre.core.registry.model import STRATUM_LABELS_EN
+from barometre.core.registry import Stratum
 from barometre.core.report import small_area
-from barometre.core.report import text as tx
 from barometre.core.report.blocks import Cell, Table
 from barometre.core.report.context import NoteContext
 from barometre.core.report.model import Row
-from barometre.core.report.selection import stratum_order
+from barometre.core.report.selection import Z95, stratum_order
 from barometre.core.wording.bases import base_label
+from barometre.core.wording.labels import stratum_label
+from barometre.core.wording.note import text as tx
 from barometre.core.wording.numbers import format_margin, format_number, format_percent
 
 MOE_SIZES = (50, 100, 200, 300, 500, 1000, 2000)
@@ -86,9 +86,7 @@ def annex(ctx: NoteContext) -> dict[str, Any]:
     sample_rows: list[list[str]] = []
     for st in sorted(w.get("by_stratum", []), key=lambda st: stratum_order(str(st.get("stratum", "")))):
         try:
-            label = (
-                STRATUM_LABELS[Stratum(st["stratum"])] if lang == "fr" else STRATUM_LABELS_EN[Stratum(st["stratum"])]
-            )
+            label = stratum_label(Stratum(st["stratum"]), lang)
         except (ValueError, KeyError):
             label = str(st.get("label", st.get("stratum", "")))
         sample_rows.append(
@@ -138,7 +136,7 @@ def annex(ctx: NoteContext) -> dict[str, Any]:
         diag.append((s["max_margin_error"], format_percent(100 * float(w["max_margin_relative_error"]), 4, lang)))
     moe_rows = []
     for n in MOE_SIZES:
-        half = 100 * tx.Z95 * (0.25 / n) ** 0.5
+        half = 100 * Z95 * (0.25 / n) ** 0.5
         moe_rows.append(
             [format_number(n, 0, lang), format_margin(half, 1, lang), format_margin(half * deff**0.5, 1, lang)]
         )
@@ -174,8 +172,7 @@ def annex(ctx: NoteContext) -> dict[str, Any]:
         "moe_rows": moe_rows,
         "sqrt_deff": format_number(deff**0.5, 2, lang),
         "pubs": pubs,
-        "assumption": str(w.get("assumption", "")) if lang == "fr" else "",
-        "notes": [tx.weighting_event(ev, lang) for ev in w.get("events", [])]
-        + ([str(n) for n in w.get("notes", [])] if lang == "fr" else []),
+        "assumption": tx.weighting_assumption(w, lang),
+        "notes": tx.weighting_notes(w, lang),
         "small_area": small_area.annex_section(ctx),
     }

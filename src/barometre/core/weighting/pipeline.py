@@ -107,7 +107,7 @@ class WeightingResult:
     report: WeightingReport
 
 
-#: Event codes of the weighting report (worded at the edge: ``core.report.text.weighting_event``).
+#: Event codes of the weighting report (worded at the edge: ``core.wording.note.text.weighting_event``).
 CALIBRATION_BOUNDS_RELAXED = "calibration_bounds_relaxed"
 CALIBRATION_NOT_CONVERGED = "calibration_not_converged"
 EVENT_CODES = (CALIBRATION_BOUNDS_RELAXED, CALIBRATION_NOT_CONVERGED)

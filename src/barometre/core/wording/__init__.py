@@ -6,7 +6,8 @@ The rest of the core decides with codes and numbers; it asks this package for th
 - :mod:`.numbers`: numbers, percentages, intervals and dates for people (12,5 %, no-break spaces);
 - :mod:`.labels`: breakdown domains, disclosure reasons, plain definitions of the indicators;
 - :mod:`.charts`: what the charts and maps say;
-- :mod:`.csirt` and :mod:`.obligations`: the diagnostic's sentences.
+- :mod:`.csirt` and :mod:`.obligations`: the diagnostic's sentences;
+- :mod:`.note`: the note de conjoncture's strings, numbers and sentences.
 """
 
 from __future__ import annotations

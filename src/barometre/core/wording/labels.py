@@ -56,7 +56,7 @@ def domain_label(
             s = Stratum(domain)
         except ValueError:
             return domain
-        return (STRATUM_LABELS_EN if lang == "en" else STRATUM_LABELS)[s]
+        return stratum_label(s, lang)
     if b.attribute == "kind":
         try:
             k = Kind(domain)
@@ -66,6 +66,11 @@ def domain_label(
     if b.attribute == "region":
         return regions.get(domain, domain)
     return domain
+
+
+def stratum_label(stratum: Stratum, lang: str = "fr") -> str:
+    """The name of a sampling stratum (``core.registry``)."""
+    return (STRATUM_LABELS_EN if lang == "en" else STRATUM_LABELS)[stratum]
 
 
 #: Wording of the disclosure reason codes (``core.stats.disclosure``) and of the imprecise mark.

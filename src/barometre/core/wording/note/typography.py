@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from barometre.core.report.text import fr_typo
+from barometre.core.wording.note.text import fr_typo
 from barometre.core.wording.numbers import NBSP, NNBSP
 
 #: A digit group separated by a space (plain, no-break or narrow): 3 500, 1 267 000.

@@ -9,15 +9,14 @@ a test can check every figure against the rows.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from barometre.core.indicators.catalogue import Catalogue, Indicator
-from barometre.core.report.model import Row
+from barometre.core.indicators.catalogue import THEMES, Catalogue, Indicator
+from barometre.core.indicators.compute import EstimateRow as Row
 from barometre.core.stats.disclosure import DisclosureRule
 from barometre.core.wording import labels
 from barometre.core.wording.labels import reason_label
@@ -25,7 +24,6 @@ from barometre.core.wording.numbers import NBSP, format_day, format_number, form
 
 #: Decimals of percentages and point differences in the note.
 DECIMALS = 0
-Z95 = 1.959963984540054
 
 STRINGS: Mapping[str, Mapping[str, str]] = {
     "fr": {
@@ -453,6 +451,18 @@ def weighting_event(event: Mapping[str, Any], lang: str) -> str:
     return code
 
 
+def weighting_assumption(report: Mapping[str, Any], lang: str) -> str:
+    """The weighting report's assumption, written in French only: left out of the English note."""
+    return str(report.get("assumption", "")) if lang == "fr" else ""
+
+
+def weighting_notes(report: Mapping[str, Any], lang: str) -> list[str]:
+    """The weighting report's events in words (:func:`weighting_event`), then its notes, written in
+    French only: left out of the English note."""
+    events = [weighting_event(ev, lang) for ev in report.get("events", [])]
+    return events + ([str(n) for n in report.get("notes", [])] if lang == "fr" else [])
+
+
 def estimate_num(row: Row, lang: str) -> Num:
     if not row.shown or row.estimate is None:
         title = translate_reason(row.reason, lang) or strings(lang)["secret"]
@@ -490,22 +500,20 @@ def published_num(indicator: str, breakdown: str, domain: str, edition: int, val
     return Num(pct(value, lang), indicator, breakdown, domain, edition, "published")
 
 
+def interval_separator(lang: str) -> str:
+    """Between the two bounds of an interval: ``[12 % ; 18 %]``, ``[12%, 18%]``."""
+    return f"{NBSP}; " if lang == "fr" else ", "
+
+
+def list_separator(lang: str) -> str:
+    """Between the items of a list in a sentence: `` ; `` in French, ``; `` in English."""
+    return " ; " if lang == "fr" else "; "
+
+
 def interval(row: Row, lang: str) -> tuple[Segment, ...]:
     """``[lo ; hi]`` with each bound a :class:`Num`."""
-    sep = f"{NBSP}; " if lang == "fr" else ", "
+    sep = interval_separator(lang)
     return ("[", bound_num(row, "ci_low", lang), sep, bound_num(row, "ci_high", lang), "]")
-
-
-def significance(cur: Row, prev: Row) -> int:
-    """+1 / -1 when the change is significant at 5 % (independent samples: the test's standard error
-    combines both editions' variances), else 0."""
-    if not cur.shown or not prev.shown or cur.estimate is None or prev.estimate is None:
-        return 0
-    se = math.hypot(cur.se or 0.0, prev.se or 0.0)
-    if se == 0:
-        return 0
-    z = (cur.estimate - prev.estimate) / se
-    return 1 if z > Z95 else (-1 if z < -Z95 else 0)
 
 
 # --------------------------------------------------------------------------- labels
@@ -513,6 +521,12 @@ def significance(cur: Row, prev: Row) -> int:
 
 def indicator_label(ind: Indicator, lang: str, short: bool = False) -> str:
     t = ind.short_label if short else ind.label
+    return t.fr if lang == "fr" else t.en
+
+
+def theme_label(theme: str, lang: str) -> str:
+    """A catalogue theme's name (``THEMES``)."""
+    t = THEMES[theme]
     return t.fr if lang == "fr" else t.en
 
 
@@ -615,8 +629,11 @@ def indicator_paragraph(
     strata: Sequence[tuple[str, Row]],
     lang: str,
     universe: str,
+    *,
+    significance: int,
 ) -> Paragraph:
-    """Short comment on one indicator: level and interval, change, spread across strata."""
+    """Short comment on one indicator: level and interval, change since ``prev`` (``significance``:
+    +1, -1 or 0, :func:`barometre.core.report.selection.significance`), spread across strata."""
     s = strings(lang)
     year = cur.edition
     label = indicator_label(ind, lang)
@@ -642,8 +659,11 @@ def indicator_paragraph(
         ]
     out += base_sentence(cur, lang)
     if prev is not None and prev.shown:
-        sig = significance(cur, prev)
-        verdict = s["significant_up"] if sig > 0 else (s["significant_down"] if sig < 0 else s["not_significant"])
+        verdict = (
+            s["significant_up"]
+            if significance > 0
+            else (s["significant_down"] if significance < 0 else s["not_significant"])
+        )
         if cur.simulated or prev.simulated:
             # a change between simulated editions is the simulator's, not news
             verdict += " (évolution entre données simulées)" if lang == "fr" else " (change between simulated data)"
@@ -720,7 +740,7 @@ def lecture(
     """The "Lecture" line under a chart or table: how to read one value (``domain`` None: all)."""
     s = strings(lang)
     whom = whom_universe(universe, lang) if domain is None else whom_domain(domain, lang, proper)
-    sep = " ; " if lang == "fr" else "; "
+    sep = list_separator(lang)
     colon = s["colon"]
     return (*level_sentence(ind, row, whom, lang), f"{sep}{s['ci_long']}{colon} ", *interval(row, lang), ".")
 

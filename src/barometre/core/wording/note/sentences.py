@@ -5,12 +5,16 @@ changes on the key-figures page. Indicator-level sentences (readings, paragraphs
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from barometre.core.indicators.catalogue import Catalogue, Indicator
-from barometre.core.report import text as tx
-from barometre.core.report.model import EditionMeta, Row
-from barometre.core.report.text import Paragraph
+from barometre.core.indicators.compute import EstimateRow as Row
+from barometre.core.wording.note import text as tx
+from barometre.core.wording.note.text import Paragraph
 from barometre.core.wording.numbers import format_number
+
+if TYPE_CHECKING:
+    from barometre.core.report.model import EditionMeta
 
 
 def source_line(s: Mapping[str, str], e: EditionMeta, year: int, lang: str) -> str:
@@ -19,7 +23,7 @@ def source_line(s: Mapping[str, str], e: EditionMeta, year: int, lang: str) -> s
     if e.simulated:
         sim = " (données simulées)" if lang == "fr" else " (simulated data)"
     n = format_number(e.n_respondents, 0, lang)
-    sep = " ; " if lang == "fr" else "; "
+    sep = tx.list_separator(lang)
     return f"{s['source_text']} {year}{sim}, n = {n} {s['respondent_authorities']}{sep}{s['weighted']}."
 
 
@@ -27,7 +31,7 @@ def champ(cat: Catalogue, inds: Sequence[Indicator], year: int, lang: str) -> st
     """The universes of ``inds`` and the year, e.g. « Communes de 3 500 habitants et plus, 2025 »."""
     labels = sorted({tx.universe_label(cat, i, lang) for i in inds})
     among = [i for i in inds if i.definition(year).among is not None]
-    txt = " ; ".join(labels) if lang == "fr" else "; ".join(labels)
+    txt = tx.list_separator(lang).join(labels)
     if among:
         txt += (
             " (parmi les collectivités concernées par la question, selon l'indicateur)"
@@ -94,38 +98,47 @@ def editorial_strings(lang: str) -> Mapping[str, str]:
     return _EDITORIAL[lang]
 
 
-#: An estimate whose 95 % interval is wider than this (points) is shown as imprecise on maps.
-IMPRECISE_WIDTH = 30.0
+_KINDS_EN = (
+    ("Région ", "{} région"),
+    ("Communauté de communes ", "{} community of communes"),
+    ("Communauté d'agglomération ", "{} conurbation community"),
+    ("Métropole ", "{} métropole"),
+    ("Département ", "{} département"),
+)
 
 
-def is_imprecise(r: Row) -> bool:
-    """A shown estimate too imprecise to be read as a value: flagged so by the disclosure rules, or
-    whose 95 % interval spans more than :data:`IMPRECISE_WIDTH` points."""
-    if not r.shown or r.estimate is None:
-        return False
-    if r.imprecise:
-        return True
-    return r.ci_low is not None and r.ci_high is not None and r.ci_high - r.ci_low > IMPRECISE_WIDTH
-
-
-def imprecise_label(lang: str) -> str:
+def territory_name(name: str, lang: str) -> str:
+    """A territory's name as the note's language says it (« Région Grand Est » → "Grand Est région")."""
     if lang == "fr":
-        return f"Hachuré : estimation imprécise (intervalle de confiance de plus de {IMPRECISE_WIDTH:.0f} points)"
-    return f"Hatched: imprecise estimate (confidence interval wider than {IMPRECISE_WIDTH:.0f} points)"
+        return name
+    for prefix, pattern in _KINDS_EN:
+        if name.startswith(prefix):
+            return pattern.format(name[len(prefix) :])
+    return name
 
 
-def caption(kind: str, lang: str) -> str:
-    """What stands under a figure that has no interval bars: ``map`` or ``cards`` (key figures)."""
+def imprecise_label(width: float, lang: str) -> str:
+    """The map legend of a hatched estimate, imprecise beyond an interval ``width`` (points)."""
+    if lang == "fr":
+        return f"Hachuré : estimation imprécise (intervalle de confiance de plus de {width:.0f} points)"
+    return f"Hatched: imprecise estimate (confidence interval wider than {width:.0f} points)"
+
+
+def caption(kind: str, lang: str, *, imprecise_width: float | None = None) -> str:
+    """What stands under a figure that has no interval bars: ``map`` (hatched beyond an interval of
+    ``imprecise_width`` points) or ``cards`` (key figures)."""
     if kind == "map":
+        if imprecise_width is None:
+            raise ValueError("a map's caption states its imprecise width")
         if lang == "fr":
             return (
                 "Chaque région est colorée selon son estimation ; les régions hachurées ont une estimation "
-                f"imprécise (intervalle de confiance à 95 % de plus de {IMPRECISE_WIDTH:.0f} points, à lire "
+                f"imprécise (intervalle de confiance à 95 % de plus de {imprecise_width:.0f} points, à lire "
                 "dans le tableau de données) ; les régions grises ne sont pas diffusées (secret statistique)."
             )
         return (
             "Each région is coloured by its estimate; hatched régions have an imprecise estimate (95% "
-            f"confidence interval wider than {IMPRECISE_WIDTH:.0f} points, see the data table); grey régions "
+            f"confidence interval wider than {imprecise_width:.0f} points, see the data table); grey régions "
             "are not published (statistical confidentiality)."
         )
     if kind == "cards":
