@@ -87,8 +87,9 @@ def simulate(year: int, seed: int, respondents: int | None = None, *, publish: b
     load_edition(year)  # no questionnaire for that year: one clear error before anything else
     before = Edition.objects.filter(year=year - 1, simulated=True).first()
     previous: dict[str, float] | None = dict(before.simulation_shares) if before and before.simulation_shares else None
+    # a panel of the previous edition's respondents when it simulated the same population (same seed)
     panel: list[str] | None = None
-    if previous is not None and before is not None:
+    if previous is not None and before is not None and before.simulation_seed == seed:
         panel = sorted(
             before.responses.filter(
                 status__in=[ResponseStatus.SUBMITTED, ResponseStatus.VALIDATED], simulated=True
