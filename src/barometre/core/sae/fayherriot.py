@@ -138,10 +138,16 @@ def _scoring_step(method: Method, a: float, y: FloatArray, x: FloatArray, psi: F
         beta = q @ (xtvi @ y)
         res = y - x @ beta
         return float(np.sum(res**2 * vi) - (m - p)), float(np.sum(vi))
-    pmat = np.diag(vi) - xtvi.T @ q @ xtvi
-    py = pmat @ y
+    # P = V⁻¹ − W'QW with W = X'V⁻¹ (p × m), Q = (X'V⁻¹X)⁻¹: P y, tr P and ‖P‖² (P is symmetric) from
+    # p × p products only, without forming the m × m matrix
+    py = vi * y - xtvi.T @ (q @ (xtvi @ y))
     if method == "REML":
-        return float(-0.5 * np.trace(pmat) + 0.5 * (py @ py)), float(0.5 * np.sum(pmat * pmat.T))
+        wwt = xtvi @ xtvi.T
+        wvwt = (xtvi * vi) @ xtvi.T
+        qw = q @ wwt
+        trace = float(np.sum(vi) - np.trace(qw))
+        norm2 = float(np.sum(vi**2) - 2.0 * np.trace(q @ wvwt) + np.sum(qw * qw.T))
+        return -0.5 * trace + 0.5 * float(py @ py), 0.5 * norm2
     return float(-0.5 * np.sum(vi) + 0.5 * (py @ py)), float(0.5 * np.sum(vi**2))
 
 
