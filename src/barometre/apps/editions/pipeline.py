@@ -9,7 +9,7 @@ saying what it did.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,9 +47,16 @@ DISCLOSURE_RULE = DisclosureRule()
 Progress = Callable[[str], None]
 
 
-def simulation_key(year: int, seed: int, respondents: int | None, previous: Mapping[str, float] | None = None) -> str:
-    """Fingerprint of the inputs of a simulated edition (seed, size, files, simulator, frame, and the
-    previous simulated edition's frame shares it drifts from)."""
+def simulation_key(
+    year: int,
+    seed: int,
+    respondents: int | None,
+    previous: Mapping[str, float] | None = None,
+    panel: Sequence[str] | None = None,
+) -> str:
+    """Fingerprint of the inputs of a simulated edition (seed, size, files, simulator, frame, the
+    previous simulated edition's frame shares it drifts from and its respondents, part of whom answer
+    again)."""
     import hashlib
     import inspect
     import json
@@ -60,6 +67,8 @@ def simulation_key(year: int, seed: int, respondents: int | None, previous: Mapp
     h = hashlib.sha256(f"{year}:{seed}:{respondents}:{frame_version()}".encode())
     if previous:
         h.update(json.dumps(previous, sort_keys=True).encode())
+    if panel:
+        h.update(json.dumps(sorted(panel)).encode())
     for path in (QUESTIONNAIRES_DIR / f"{year}.yaml", DATA_DIR / "indicators.yaml"):
         h.update(path.read_bytes())
     from barometre.core.indicators import compute as compute_module
@@ -77,7 +86,15 @@ def simulate(year: int, seed: int, respondents: int | None = None, *, publish: b
     load_edition(year)  # no questionnaire for that year: one clear error before anything else
     before = Edition.objects.filter(year=year - 1, simulated=True).first()
     previous: dict[str, float] | None = dict(before.simulation_shares) if before and before.simulation_shares else None
-    key = simulation_key(year, seed, respondents, previous)
+    # a panel of the previous edition's respondents when it simulated the same population (same seed)
+    panel: list[str] | None = None
+    if previous is not None and before is not None and before.simulation_seed == seed:
+        panel = sorted(
+            before.responses.filter(
+                status__in=[ResponseStatus.SUBMITTED, ResponseStatus.VALIDATED], simulated=True
+            ).values_list("authority__code", flat=True)
+        )
+    key = simulation_key(year, seed, respondents, previous, panel)
     if existing is not None and existing.simulation_key == key and existing.state == EditionState.PUBLISHED:
         n = existing.responses.filter(status__in=[ResponseStatus.SUBMITTED, ResponseStatus.VALIDATED]).count()
         return f"édition {year} simulée inchangée ({n} répondants, graine {seed})"
@@ -86,7 +103,14 @@ def simulate(year: int, seed: int, respondents: int | None = None, *, publish: b
     frame = load_snapshot()
     qn = load_edition(year)
     sim = simulate_edition(
-        year, seed, respondents, frame=frame, questionnaire=qn, catalogue=catalogue(), previous=previous
+        year,
+        seed,
+        respondents,
+        frame=frame,
+        questionnaire=qn,
+        catalogue=catalogue(),
+        previous=previous,
+        previous_respondents=panel,
     )
     pks = dict(Authority.objects.filter(code__in=sim.respondents).values_list("code", "pk"))
     now = timezone.now()

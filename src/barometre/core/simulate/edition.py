@@ -9,22 +9,35 @@ Model (documented in ``docs/methodology/simulation.md``):
 * shifts are **fitted** by root-finding (Brent) so that the frame-level share of every targeted
   published figure (``target: true`` in the catalogue) on its stated base equals the figure,
   targets being met in turn until stable (iterative proportional fitting over the targets);
-* answers are drawn for the whole frame, balanced within strata (systematic sampling on random
-  order), then respondents are drawn with stratum-specific response rates (small communes answer
-  least, régions and départements most); respondents' answers pass ``validate_answers``.
+* answers are drawn for the whole frame, balanced within strata, with **persistent draws**
+  (common random numbers): each authority has its own uniform draw per question (grid item,
+  choice of a multiple choice), seeded by (seed, authority code, question) and not by the year,
+  and takes the first choice whose cumulative probability exceeds it (the count of each stratum
+  held to its expected total); its latent maturity is its own too, the same in every edition
+  (seeded by (seed, authority code)). An authority's answer
+  therefore changes from one edition to the next only when its probabilities move past its own
+  draw, as a real authority's answers do;
+* respondents are drawn with stratum-specific response rates (small communes answer least,
+  régions and départements most); with the previous edition's respondents
+  (``previous_respondents``), a **panel**: a share of the stratum's previous respondents answer
+  again (``panel_retention``: 51 % of small communes to 90 % of régions, 59 % overall; the most
+  loyal first, a persistent draw per authority), the rest is drawn among the stratum's other
+  authorities; respondents'
+  answers pass ``validate_answers``.
 
 Same seed → identical edition. Every output is flagged ``simulated=True``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
-from scipy import optimize
+from scipy import optimize, special
 
 from barometre.core.errors import EditionError
 from barometre.core.indicators.catalogue import ALL, Catalogue
@@ -65,6 +78,13 @@ SHIFT_BOUND = 15.0
 #: An indicator without a targeted published figure for the edition stays within this many points
 #: (frame level) of its latest published value, else of the previous simulated edition's value.
 DRIFT_BOUND = 3.0
+#: Share of a stratum's previous respondents who answer again, when the previous edition's
+#: respondents are given (a panel, as in a voluntary barometer whose regular respondents come back):
+#: from the first value (a stratum of no response propensity) to the second (the most responsive
+#: stratum), growing with the square root of the stratum's relative propensity: the large
+#: authorities, which answer most, come back most (régions 90 %, départements 84 %, small communes
+#: 51 %; 59 % of the previous respondents overall at the demo's sizes, see ``panel_retention``).
+PANEL_RETENTION = (0.45, 0.9)
 #: Utility of a choice a plausibility rule forbids (no fitted shift can bring it back).
 IMPOSSIBLE = 1e3
 
@@ -160,43 +180,104 @@ class SimulatedEdition:
     frame_shares: Mapping[str, float] = field(default_factory=dict)
 
 
+# --------------------------------------------------------------------------- persistent draws
+
+
+def _mix64(x: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """splitmix64's finaliser: a bijective mixing of 64-bit integers (wrapping arithmetic)."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * np.uint64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> np.uint64(27))
+    x = x * np.uint64(0x94D049BB133111EB)
+    return np.asarray(x ^ (x >> np.uint64(31)), dtype=np.uint64)
+
+
+def _key64(*parts: object) -> int:
+    digest = hashlib.blake2b("\x1f".join(str(p) for p in parts).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little")
+
+
+@dataclass(frozen=True)
+class _Draws:
+    """Common random numbers of a simulation: one uniform per (seed, authority code, key), the same
+    in every edition, so that an authority's answer to a question changes only when its
+    probabilities move past its own draw (answers persist from one edition to the next)."""
+
+    seed: int
+    units: npt.NDArray[np.uint64]  # one 64-bit key per unit of the frame, from its code
+
+    @classmethod
+    def of(cls, seed: int, codes: Sequence[str] | npt.NDArray[np.str_]) -> _Draws:
+        return cls(seed, np.array([_key64(c) for c in codes], dtype=np.uint64))
+
+    def uniform(self, *key: object) -> FloatArray:
+        """One uniform in (0, 1) per unit for ``key`` (a question, a grid item, a choice…)."""
+        with np.errstate(over="ignore"):
+            h = _mix64(self.units ^ np.uint64(_key64(self.seed, *key)))
+        return np.asarray(((h >> np.uint64(11)).astype(np.float64) + 0.5) / 2.0**53, dtype=np.float64)
+
+    def normal(self, *key: object) -> FloatArray:
+        return np.asarray(special.ndtri(self.uniform(*key)), dtype=np.float64)
+
+    def scalar(self, *key: object) -> float:
+        """One uniform in [0, 1) shared by every unit (rounding of a group's count)."""
+        return (_key64(self.seed, *key) >> 11) / 2.0**53
+
+
 # --------------------------------------------------------------------------- helpers
 
 
-def _systematic(p: FloatArray, rng: np.random.Generator) -> BoolArray:
-    """Balanced Bernoulli draw: unit i selected with probability p_i, total = floor/ceil(sum p)."""
-    n = p.shape[0]
-    out = np.zeros(n, dtype=bool)
-    if n == 0:
+def _balanced(p: FloatArray, u: FloatArray, v: float) -> BoolArray:
+    """Balanced draw with common random numbers: unit i selected with probability about p_i,
+    ``floor(sum p + v)`` units in all (``v`` uniform): those whose own draw ``u_i`` falls furthest
+    below ``p_i`` on the logit scale (``u_i < p_i`` alone would be an independent draw)."""
+    out = np.zeros(p.shape[0], dtype=bool)
+    p = np.clip(p, 0.0, 1.0)
+    eligible = np.flatnonzero(p > 1e-12)
+    count = min(math.floor(float(p.sum()) + v), eligible.shape[0])
+    if count <= 0:
         return out
-    order = rng.permutation(n)
-    cum = np.cumsum(np.clip(p[order], 0.0, 1.0))
-    u = rng.random()
-    hits = np.floor(cum - u + 1.0)
-    prev = np.concatenate([[0.0], hits[:-1]])
-    out[order] = hits > prev
+    score = special.logit(p[eligible]) - special.logit(u[eligible])
+    out[eligible[np.argsort(-score, kind="stable")[:count]]] = True
     return out
 
 
 def _draw_categorical(
-    prob: FloatArray, groups: npt.NDArray[np.int64], rng: np.random.Generator
+    prob: FloatArray, groups: npt.NDArray[np.int64], draws: _Draws, *key: object
 ) -> npt.NDArray[np.int64]:
-    """One category per row, balanced within groups (sequential systematic draws)."""
+    """One category per row, balanced within groups, with the unit's own draw for ``key``: inverse
+    CDF of the choices in order (the unit takes the first choice whose cumulative probability
+    exceeds its draw), the cumulative count of each group held to its expected total (one
+    systematic rounding per group)."""
     n, k = prob.shape
+    u = draws.uniform(*key)
     choice = np.full(n, -1, dtype=np.int64)
     for g in np.unique(groups):
         idx = np.flatnonzero(groups == g)
-        left = np.ones(idx.shape[0])
+        v = draws.scalar(*key, "group", int(g))
+        cum = np.zeros(idx.shape[0])
         free = np.ones(idx.shape[0], dtype=bool)
-        for c in range(k):
+        taken = 0
+        for c in range(k - 1):
             pc = prob[idx, c]
-            cond = np.where(left > 1e-12, pc / np.maximum(left, 1e-12), 0.0)
-            cond = np.where(c == k - 1, 1.0, np.clip(cond, 0.0, 1.0))
-            sel = np.zeros(idx.shape[0], dtype=bool)
-            sel[free] = _systematic(cond[free], rng)
+            cum = cum + pc
+            want = math.floor(float(cum.sum()) + v) - taken
+            if want <= 0:
+                continue
+            cand = np.flatnonzero(free & (pc > 1e-12))
+            if cand.shape[0] == 0:
+                continue
+            cp = np.clip(cum[cand], 0.0, 1.0)
+            score = special.logit(cp) - special.logit(u[idx[cand]])
+            sel = cand[np.argsort(-score, kind="stable")[:want]]
             choice[idx[sel]] = c
-            free &= ~sel
-            left = left - pc
+            free[sel] = False
+            taken += sel.shape[0]
+        rest = np.flatnonzero(free)
+        last = prob[idx[rest], k - 1] > 1e-12
+        choice[idx[rest[last]]] = k - 1
+        # a unit left without a possible last choice takes its most likely one
+        choice[idx[rest[~last]]] = np.argmax(prob[idx[rest[~last]]], axis=1)
     return choice
 
 
@@ -463,8 +544,7 @@ def _fit(targets: list[_Target], u: FloatArray, relevant: BoolArray, multiple: b
 # --------------------------------------------------------------------------- main
 
 
-def _profile_value(q: Question, fa: FrameArrays, m: FloatArray, rng: np.random.Generator) -> list[object] | None:
-    n = fa.n
+def _profile_value(q: Question, fa: FrameArrays, m: FloatArray, draws: _Draws) -> list[object] | None:
     if q.id == "type_collectivite":
         mapping = {
             "commune": "commune",
@@ -487,15 +567,13 @@ def _profile_value(q: Question, fa: FrameArrays, m: FloatArray, rng: np.random.G
         return [int(min(p, hi)) for p in fa.population]
     if q.id == "nb_agents":
         per = np.where(fa.kind == "commune", 70.0, 450.0)
-        agents = np.maximum(1, np.round(fa.population / per * np.exp(0.3 * rng.standard_normal(n))))
+        agents = np.maximum(1, np.round(fa.population / per * np.exp(0.3 * draws.normal(q.id))))
         hi = q.max if q.max is not None else math.inf
         return [int(min(a, hi)) for a in agents]
     return None
 
 
-def _numeric(
-    q: Question, n: int, m: FloatArray, rng: np.random.Generator, values: Mapping[str, list[object]]
-) -> list[object]:
+def _numeric(q: Question, n: int, m: FloatArray, draws: _Draws, values: Mapping[str, list[object]]) -> list[object]:
     if q.id == "agents_informatique" and "nb_agents" in values:
         share = np.clip(0.03 + 0.01 * m, 0.0, 0.2)
         return [
@@ -504,7 +582,7 @@ def _numeric(
         ]
     lo = q.min if q.min is not None else 0.0
     hi = q.max if q.max is not None else lo + 100.0
-    x = lo + (hi - lo) * _sigmoid(0.8 * m + rng.standard_normal(n) * 0.5 - 1.0)
+    x = lo + (hi - lo) * _sigmoid(0.8 * m + draws.normal(q.id) * 0.5 - 1.0)
     if q.type in (QType.INTEGER, QType.SCALE):
         return [round(float(v)) for v in x]
     return [float(round(v, 2)) for v in x]
@@ -521,11 +599,15 @@ def simulate_edition(
     sample: Sample | None = None,
     self_selection: SelfSelection | None = None,
     previous: Mapping[str, float] | None = None,
+    previous_respondents: Sequence[str] | None = None,
 ) -> SimulatedEdition:
     """Simulate edition ``year`` (voluntary survey of the whole frame, or of ``sample``'s units);
     respondents are drawn at random within strata, or by ``self_selection``. ``previous``: the
     ``frame_shares`` of the previous simulated edition, so that indicators without a published
-    figure drift by at most ``DRIFT_BOUND`` points from it."""
+    figure drift by at most ``DRIFT_BOUND`` points from it. ``previous_respondents``: the codes of
+    the previous edition's respondents, of whom a share (``panel_retention``) answer again (a panel); without it,
+    every respondent is drawn afresh. An authority's answers persist from one edition to the next
+    whatever the respondents (common random numbers, see the module's docstring)."""
     fa = frame if isinstance(frame, FrameArrays) else frame_arrays(frame)
     if questionnaire.edition != year:
         raise EditionError(f"questionnaire de l'édition {questionnaire.edition} pour simuler {year}")
@@ -540,7 +622,10 @@ def simulate_edition(
         [0.8, 0.6, 0.8, 0.2],
         0.0,
     )
-    raw = 0.9 * (logpop - logpop.mean()) / logpop.std() + kind_effect + 0.8 * rng.standard_normal(n)
+    draws = _Draws.of(seed, fa.codes)
+    # the authority's own maturity, the same in every edition
+    noise = draws.normal("maturity")
+    raw = 0.9 * (logpop - logpop.mean()) / logpop.std() + kind_effect + 0.8 * noise
     m = (raw - raw.mean()) / raw.std()
     attrs = [fa.attributes(i) for i in range(n)]
     unit_answers: list[dict[str, object]] = [{} for _ in range(n)]
@@ -562,11 +647,11 @@ def simulate_edition(
         vals: list[object] | None = None
         if q.type is QType.CALCULATE:
             continue
-        profile = _profile_value(q, fa, m, rng)
+        profile = _profile_value(q, fa, m, draws)
         if profile is not None:
             vals = profile
         elif q.type.is_numeric:
-            vals = _numeric(q, n, m, rng, values)
+            vals = _numeric(q, n, m, draws, values)
         elif q.type in (QType.SELECT_ONE, QType.YES_NO):
             codes = list(q.codes)
             u = _plausible(q.id, codes, _base_utilities(q, codes, m), rules, unit_answers, attrs)
@@ -575,7 +660,7 @@ def simulate_edition(
             fitted += ts
             for t in ts:
                 qtarget_names[id(t)] = q.id
-            pick = _draw_categorical(_softmax(u), scode, rng)
+            pick = _draw_categorical(_softmax(u), scode, draws, q.id)
             vals = [codes[c] for c in pick]
         elif q.type is QType.GRID:
             codes = list(q.codes)
@@ -587,7 +672,7 @@ def simulate_edition(
                 fitted += ts
                 for t in ts:
                     qtarget_names[id(t)] = f"{q.id}.{item}"
-                pick = _draw_categorical(_softmax(u), scode, rng)
+                pick = _draw_categorical(_softmax(u), scode, draws, q.id, item)
                 for i in range(n):
                     grid[i][item] = codes[pick[i]]
             vals = list(grid)
@@ -603,10 +688,11 @@ def simulate_edition(
                 qtarget_names[id(t)] = q.id
             pr = _sigmoid(u)
             chosen = np.zeros((n, len(codes)), dtype=bool)
-            for j in range(len(codes)):
+            for j, c in enumerate(codes):
+                u_c = draws.uniform(q.id, c)
                 for g in range(len(strata_names)):
                     idx = np.flatnonzero(scode == g)
-                    chosen[idx, j] = _systematic(pr[idx, j], rng)
+                    chosen[idx, j] = _balanced(pr[idx, j], u_c[idx], draws.scalar(q.id, c, "group", g))
             excl = [j for j, c in enumerate(codes) if c in q.exclusive_codes]
             multi: list[object] = []
             for i in range(n):
@@ -639,7 +725,11 @@ def simulate_edition(
     tilt = None
     if self_selection is not None and self_selection.strength != 0.0:
         tilt = selection_odds(answer_maturity(questionnaire, unit_answers), self_selection.strength)
-    resp_rows, rates = _draw_respondents(fa, invited_rows, n_resp, rng, tilt)
+    panel = None
+    if previous_respondents is not None:
+        known = {str(c): i for i, c in enumerate(fa.codes)}
+        panel = np.array(sorted(known[c] for c in previous_respondents if c in known), dtype=np.int64)
+    resp_rows, rates = _draw_respondents(fa, invited_rows, n_resp, rng, tilt, panel, draws.uniform("loyalty"))
     answers: dict[str, dict[str, object]] = {}
     notes: list[str] = []
     for r in resp_rows:
@@ -785,6 +875,13 @@ def draw_respondents(
     return _draw_respondents(fa, np.arange(fa.n), total, rng, odds)[0]
 
 
+def panel_retention(stratum: str) -> float:
+    """Share of the stratum's previous respondents who answer again (``PANEL_RETENTION``)."""
+    lo, hi = PANEL_RETENTION
+    top = max(RESPONSE_PROPENSITY.values())
+    return lo + (hi - lo) * math.sqrt(RESPONSE_PROPENSITY.get(stratum, 5.0) / top)
+
+
 def _realised(t: _Target, key: str, unit_answers: Sequence[Mapping[str, object]]) -> FitTarget:
     """Share of the numerator among the target's denominator in the simulated frame."""
     qid, _, item = key.partition(".")
@@ -820,7 +917,16 @@ def _draw_respondents(
     total: int,
     rng: np.random.Generator,
     odds: FloatArray | None = None,
+    panel: npt.NDArray[np.int64] | None = None,
+    loyalty: FloatArray | None = None,
 ) -> tuple[npt.NDArray[np.int64], dict[str, float]]:
+    """Respondents among the ``invited`` rows: ``total`` split over the strata by their response
+    propensity; within a stratum at random, or with the relative ``odds`` (self-selection). With a
+    ``panel`` (the previous edition's respondents), ``panel_retention`` of the stratum's previous
+    respondents answer again (those of most ``loyalty``, a uniform draw per unit of the frame, the
+    same every edition: the highest answer again first), the rest of the stratum's count being
+    drawn among the authorities that did not respond the previous time (among the non-returning ones
+    too when those run out)."""
     strata = fa.stratum[invited]
     names = sorted({str(s) for s in strata})
     sizes = np.array([(strata == s).sum() for s in names], dtype=np.float64)
@@ -841,14 +947,32 @@ def _draw_respondents(
         order = np.argsort(-(raw - k), kind="stable")
         k[order[:rest]] += 1
     k = np.maximum(k, 1)
+
+    def pick(rows: npt.NDArray[np.int64], size: int) -> npt.NDArray[np.int64]:
+        if size <= 0:
+            return np.zeros(0, dtype=np.int64)
+        if odds is None:
+            return np.sort(rng.choice(rows, size=size, replace=False))
+        # self-selection: successive draws with probability proportional to the odds
+        return np.sort(rng.choice(rows, size=size, replace=False, p=odds[rows] / odds[rows].sum()))
+
     chosen: list[npt.NDArray[np.int64]] = []
     for s, kk in zip(names, k, strict=True):
         rows = invited[strata == s]
         size = min(int(kk), rows.shape[0])
-        if odds is None:
-            chosen.append(np.sort(rng.choice(rows, size=size, replace=False)))
-        else:  # self-selection: successive draws with probability proportional to the odds
-            chosen.append(np.sort(rng.choice(rows, size=size, replace=False, p=odds[rows] / odds[rows].sum())))
+        if panel is None or loyalty is None:
+            chosen.append(pick(rows, size))
+            continue
+        before = np.intersect1d(rows, panel)
+        # who comes back: the authorities of most loyalty (their own persistent draw, weighted by
+        # the self-selection odds: Efraimidis-Spirakis keys), so that a loyal respondent stays
+        keep = min(round(panel_retention(s) * before.shape[0]), size)
+        loyal = np.log(loyalty[before]) / (1.0 if odds is None else odds[before])
+        stay = np.sort(before[np.argsort(-loyal, kind="stable")[:keep]])
+        fresh = np.setdiff1d(rows, before)
+        if fresh.shape[0] < size - stay.shape[0]:
+            fresh = np.setdiff1d(rows, stay)
+        chosen.append(np.sort(np.concatenate([stay, pick(fresh, size - stay.shape[0])])))
     out = np.sort(np.concatenate(chosen)).astype(np.int64)
     rates = {s: float(min(int(kk), sz) / sz) for s, kk, sz in zip(names, k, sizes, strict=True)}
     return out, rates
@@ -870,6 +994,7 @@ def _validated(qn: Questionnaire, answers: Mapping[str, object], code: str) -> d
 __all__ = [
     "DEFAULT_RESPONDENTS",
     "DRIFT_BOUND",
+    "PANEL_RETENTION",
     "PLAUSIBILITY",
     "RESPONSE_PROPENSITY",
     "SELF_SELECTION",
@@ -881,6 +1006,7 @@ __all__ = [
     "draw_respondents",
     "drift_anchors",
     "frame_shares",
+    "panel_retention",
     "selection_odds",
     "simulate_edition",
 ]
