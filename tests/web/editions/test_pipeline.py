@@ -54,8 +54,11 @@ def test_published_targets_fall_inside_the_intervals(simulated_2025: int) -> Non
     rows = [r for r in json.loads(result.output)["rows"] if r["target"] and r["estimate"] is not None]
     assert len(rows) >= 10
     inside = [r for r in rows if r["published_inside_ci"]]
-    # 95 % intervals: about one target in twenty may miss by chance, none by far (99.9 % interval)
-    assert len(inside) >= 0.85 * len(rows)
+    # 95 % intervals: about one target in twenty may miss by chance, none by far (99.9 % interval).
+    # The estimates of one edition share its respondents, whose latent maturity drives every answer,
+    # so misses come together: over the seeds 1 to 17 this edition's targets fall inside in 92 % of
+    # cases with no bias (mean standardised difference -0.05), but one seed in eight has 3 misses of 16.
+    assert len(inside) >= 0.8 * len(rows)
     estimates = {
         (e.indicator, e.breakdown, e.domain_value): e for e in IndicatorEstimate.objects.filter(edition__year=2025)
     }

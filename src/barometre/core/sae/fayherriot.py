@@ -154,10 +154,16 @@ def _scoring_step(method: Method, a: float, y: FloatArray, x: FloatArray, psi: F
 def _fisher_scoring(
     method: Method, y: FloatArray, x: FloatArray, psi: FloatArray, maxiter: int, precision: float
 ) -> tuple[float, int, bool]:
-    """sae's loop: start at median(ψ), ``A ← A + s/F`` until the relative change is ≤ ``precision``."""
+    """sae's loop: start at median(ψ), ``A ← A + s/F`` until the relative change is ≤ ``precision``.
+
+    The step is a function of A alone, so an iterate seen before means the iteration is periodic
+    from there: it has gone round the cycle once without meeting the criterion and never will.
+    The loop then stops with sae's outcome (no convergence after ``maxiter`` steps, at the iterate
+    sae would end on) without running the remaining steps."""
     a = float(np.median(psi))
     k = 0
     diff = precision + 1.0
+    seen: dict[float, int] = {a: 0}
     while diff > precision and k < maxiter:
         k += 1
         try:
@@ -173,6 +179,11 @@ def _fisher_scoring(
         a = new
         if not math.isfinite(a):
             return a, k, False
+        start = seen.get(a)
+        if start is not None and diff > precision:
+            cycle = [x for x, i in sorted(seen.items(), key=lambda e: e[1]) if i >= start]
+            return cycle[(maxiter - start) % len(cycle)], maxiter, False
+        seen[a] = k
     return a, k, not (k >= maxiter and diff >= precision)
 
 
