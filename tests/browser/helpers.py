@@ -16,6 +16,12 @@ def tab_to(page: Any, selector: str, limit: int = 120) -> None:
     raise AssertionError(f"{selector} is not reachable with the keyboard")
 
 
+def autosave_ready(page: Any) -> None:
+    """Wait until the portal's autosave listens to the page's changes: a change made before the
+    script has run is sent with the form only, and no autosave state would ever follow."""
+    page.wait_for_selector("#portal-form[data-autosave-ready]", state="attached")
+
+
 def wait_saved(page: Any) -> None:
     """Wait until the portal's autosave has answered (saved, or an error shown to the person)."""
     page.wait_for_function(

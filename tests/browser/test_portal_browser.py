@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from barometre.apps.editions.models import Answer, Response, ResponseStatus
-from tests.browser.helpers import no_violations, tab_to, wait_saved
+from tests.browser.helpers import autosave_ready, no_violations, tab_to, wait_saved
 from tests.web.portal.conftest import _portal_settings, invite, open_edition  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,6 +30,7 @@ def answers(inv: Any) -> dict[str, object]:
 
 
 def check(page: Any, label: str, question: str) -> None:
+    autosave_ready(page)
     page.locator(f'[data-question="{question}"] label', has_text=label).first.click()
     wait_saved(page)
 
@@ -44,6 +45,7 @@ def test_full_questionnaire_with_skip_logic_resume_submission_and_receipt(
     page.fill("#portal-name", "Camille")
     page.click("text=Enregistrer le nom")
     page.click("#portal-start")
+    autosave_ready(page)
     assert "Section 1 sur 4" in page.inner_text(".fr-stepper")
     no_violations(page)
 
@@ -137,6 +139,7 @@ def test_same_journey_with_the_keyboard_only(page: Any, link: tuple[str, Any]) -
     tab_to(page, "#portal-start")
     page.keyboard.press("Enter")
     page.wait_for_selector(FORM)
+    autosave_ready(page)
     tab_to(page, "#q-type-collectivite-0")
     assert page.is_checked("#q-type-collectivite-0")  # pre-filled from the registry
     tab_to(page, "#q-nb-agents")
@@ -197,6 +200,7 @@ def test_phone_viewport_and_other_page_types_pass_axe(browser: Any, live_server:
     )
     page = context.new_page()
     page.goto(url + "section/profil/")
+    autosave_ready(page)
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
     page.locator('[data-question="type_collectivite"] label', has_text="Autre organisme").tap()
     wait_saved(page)

@@ -16,7 +16,7 @@ from barometre.apps.editions.models import Edition, Response, ResponseStatus
 from barometre.apps.portal import services
 from barometre.apps.portal.models import Invitation
 from tests.browser.conftest import ROOT
-from tests.browser.helpers import no_violations, tab_to, wait_saved
+from tests.browser.helpers import autosave_ready, no_violations, tab_to, wait_saved
 from tests.factories import make_authority
 from tests.web.portal.conftest import _portal_settings, open_edition  # noqa: F401
 
@@ -38,6 +38,7 @@ def no_horizontal_scroll(page: Any) -> bool:
 
 
 def pick(page: Any, question: str, label: str) -> None:
+    autosave_ready(page)
     page.locator(f'[data-question="{question}"] label', has_text=label).first.click()
     wait_saved(page)
 
@@ -73,6 +74,7 @@ def test_phone_journey_of_a_small_commune(browser: Any, journey: tuple[str, Any]
 
     # Profile: population pre-filled from the registry; ten times smaller warns without blocking.
     page.click("#portal-start")
+    autosave_ready(page)
     assert page.input_value("#q-population") == "396"
     assert "référentiel" in page.inner_text("#q-population-warnings")
     page.fill("#q-population", "39")

@@ -256,4 +256,7 @@
       }
     });
   });
+
+  // Listening from now on (what an automated check waits for before it answers).
+  form.setAttribute("data-autosave-ready", "true");
 })();
