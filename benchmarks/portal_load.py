@@ -133,7 +133,7 @@ def _setup_in_subprocess() -> None:
             )
         )
     Authority.objects.bulk_create(authorities)
-    edition, _ = services.ensure_open_edition(EDITION)
+    edition, _ = services.ensure_open_edition(EDITION, defaults={"help_email": "aide@example.org"})
     tokens = []
     for a in Authority.objects.filter(code__startswith="B").order_by("code"):
         invited = services.invite(edition, a)
