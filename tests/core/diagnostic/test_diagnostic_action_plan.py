@@ -134,7 +134,7 @@ def test_multiple_choice_given_as_space_separated_string() -> None:
 def test_missing_answers_propose_the_action_as_a_precaution() -> None:
     plan = build_action_plan({"prestataire_informatique": ["service_interne"]})
     assert len(plan) == 7
-    assert all("non renseignée" in a.why for a in plan)
+    assert all(a.notes == ("precaution",) for a in plan)
 
 
 def test_updates_are_not_asked_in_2025_and_listed_to_check() -> None:
@@ -296,3 +296,20 @@ def test_report_is_json_ready() -> None:
     assert report["signals"]["offline_backups"] == "no"
     assert "updates" not in report["signals"]
     assert report["references"]["anssi_guide"]["url"].startswith("https://")
+
+
+def test_a_commune_without_it_staff_is_pointed_to_pooled_resources_in_either_language() -> None:
+    from barometre.core.diagnostic.profile import AuthorityProfile
+    from barometre.core.wording.action_plan import NOTES
+
+    village = AuthorityProfile(code="00001", name="Village", kind="commune", population_municipale=400)
+    answers = {**ALL_GOOD, "prestataire_informatique": ["personne"], "rssi": "non"}
+    for lang in ("fr", "en"):
+        plan = build_action_plan(answers, village, lang=lang)
+        rssi = next(a for a in plan if a.id == "rssi")
+        assert rssi.notes == ("shared",)
+        assert rssi.why.endswith(" " + NOTES["shared"][lang])
+        # only the security officer's action carries it, and a town with IT staff never does
+        assert all(a.notes == () for a in plan if a.id != "rssi")
+    staffed = build_action_plan({**answers, "prestataire_informatique": ["service_interne"]}, village)
+    assert all("shared" not in a.notes for a in staffed)

@@ -32,23 +32,11 @@ from barometre.core.diagnostic.profile import AuthorityProfile
 from barometre.core.errors import DiagnosticError
 from barometre.core.paths import DATA_DIR
 from barometre.core.questionnaire import QType, Questionnaire, load_edition
+from barometre.core.wording import action_plan as wording
 
 ACTIONS_FILE = DATA_DIR / "cyber_actions.yaml"
 UNKNOWN = "unknown"
 LANGS: tuple[str, ...] = ("fr", "en")
-#: Sentences added by the code, per language.
-_TEXTS: Mapping[str, Mapping[str, str]] = {
-    "fr": {
-        "precaution": " (Réponse non renseignée : action proposée par précaution.)",
-        "shared": " Sans personnel informatique, la mutualisation est la voie la plus réaliste.",
-        "to_check": "Le questionnaire ne pose pas la question : à vérifier.",
-    },
-    "en": {
-        "precaution": " (No answer given: action proposed as a precaution.)",
-        "shared": " Without IT staff, sharing resources with other authorities is the most realistic way.",
-        "to_check": "The questionnaire does not ask this question: to be checked.",
-    },
-}
 _CHOICE_TYPES = (QType.SELECT_ONE, QType.SELECT_MULTIPLE, QType.YES_NO, QType.GRID)
 _NUMBER_TYPES = (QType.INTEGER, QType.DECIMAL, QType.MONEY, QType.PERCENTAGE, QType.SCALE, QType.CALCULATE)
 
@@ -139,11 +127,15 @@ class PlannedAction:
     rank: int
     id: str
     title: str
+    #: the catalogue's reason followed by the sentences of ``notes`` (worded in ``core/wording``)
     why: str
     first_step: str
     anssi_measures: tuple[tuple[int, str], ...]
     resources: tuple[Resource, ...]
     triggered_by: Mapping[str, str]
+    #: codes of what the code adds to the reason: ``precaution`` (the answers that trigger it are
+    #: missing), ``shared`` (a commune without IT staff: pooled resources first)
+    notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -155,6 +147,7 @@ class PlannedAction:
             "anssi_measures": [{"number": n, "title": t} for n, t in self.anssi_measures],
             "resources": [{"id": r.id, "title": r.title, "url": r.url} for r in self.resources],
             "triggered_by": dict(self.triggered_by),
+            "notes": list(self.notes),
         }
 
 
@@ -390,7 +383,6 @@ def build_action_plan(
     Texts in ``lang`` ("fr" or "en"); a given ``catalogue`` keeps the texts it was loaded with.
     """
     _check_lang(lang)
-    texts = _TEXTS[lang]
     cat = catalogue or load_catalogue(lang=lang)
     given, missing = read_signals(answers, cat, under_attack=under_attack)
     it_staff = given.get("it_staff") or ""
@@ -401,22 +393,23 @@ def build_action_plan(
         }
         if not triggered:
             continue
-        why = action.why
+        notes: list[str] = []
         if all(k in missing for k in triggered):
-            why += texts["precaution"]
+            notes.append("precaution")
         if profile is not None and profile.kind == "commune" and it_staff == "none" and action.id == "rssi":
-            why += texts["shared"]
+            notes.append("shared")
         step = action.first_step.get(it_staff) or action.first_step["default"]
         plan.append(
             PlannedAction(
                 rank=len(plan) + 1,
                 id=action.id,
                 title=action.title,
-                why=why,
+                why=wording.why(action.why, notes, lang),
                 first_step=step,
                 anssi_measures=tuple((n, cat.anssi_measures[n]) for n in action.anssi_measures),
                 resources=tuple(cat.resources[r] for r in action.resources),
                 triggered_by=triggered,
+                notes=tuple(notes),
             )
         )
     return plan
@@ -451,7 +444,7 @@ def action_plan_report(
                 "title": a.title,
                 "why": a.why,
                 "first_step": a.first_step.get(signals.get("it_staff") or "") or a.first_step["default"],
-                "reason": _TEXTS[lang]["to_check"],
+                "reason": wording.to_check(lang),
             }
             for a in not_asked_actions(cat)
         ],
