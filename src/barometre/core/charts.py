@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from barometre.core.wording import charts as wording
 from barometre.core.wording.numbers import format_percent
@@ -101,6 +101,27 @@ def interval_bars(bars: Sequence[Bar], *, title: str, desc: str, lang: str = "fr
     return "".join(parts)
 
 
+class _Dated(Protocol):
+    @property
+    def edition(self) -> int: ...
+
+
+D = TypeVar("D", bound=_Dated)
+
+
+def consecutive_runs(points: Sequence[D]) -> list[list[D]]:
+    """``points`` (in edition order) cut where an edition is missing: a trend line is drawn along
+    each run and never across a gap (an edition with no estimate, or not held that year), for the
+    explorer's SVG and the note's figures alike."""
+    runs: list[list[D]] = []
+    for p in points:
+        if runs and p.edition == runs[-1][-1].edition + 1:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    return runs
+
+
 @dataclass(frozen=True)
 class Point:
     edition: int
@@ -140,9 +161,10 @@ def trend(points: Sequence[Point], *, title: str, desc: str, lang: str = "fr", w
             f'<text x="{x(yr):.1f}" y="{height - 15}" font-size="12" text-anchor="middle" fill="#161616">{yr}</text>'
         )
     ours = sorted((p for p in points if not p.published), key=lambda p: p.edition)
-    if len(ours) > 1:
-        path = " ".join(f"{'M' if i == 0 else 'L'}{x(p.edition):.1f},{y(p.value):.1f}" for i, p in enumerate(ours))
-        parts.append(f'<path d="{path}" fill="none" stroke="{BLUE}" stroke-width="2"/>')
+    for run in consecutive_runs(ours):
+        if len(run) > 1:  # one line per run of consecutive editions, none across a gap
+            path = " ".join(f"{'M' if i == 0 else 'L'}{x(p.edition):.1f},{y(p.value):.1f}" for i, p in enumerate(run))
+            parts.append(f'<path d="{path}" fill="none" stroke="{BLUE}" stroke-width="2"/>')
     for p in ours:
         if p.ci_low is not None and p.ci_high is not None:
             parts.append(

@@ -39,6 +39,7 @@ from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MPath
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from barometre.core.charts import consecutive_runs
 from barometre.core.errors import ReportError
 from barometre.core.paths import DATA_DIR
 from barometre.core.text import neutralise_formula
@@ -322,13 +323,7 @@ def trend_chart(
         shown = [p for p in s.points if p.estimate is not None and p.ci_low is not None and p.ci_high is not None]
         off = (k - (len(series) - 1) / 2) * 0.06
         # the line is broken where an edition is missing (no estimate drawn across a gap)
-        runs: list[list[TrendPoint]] = []
-        for p in shown:
-            if runs and p.edition == runs[-1][-1].edition + 1:
-                runs[-1].append(p)
-            else:
-                runs.append([p])
-        for r, run in enumerate(runs):
+        for r, run in enumerate(consecutive_runs(shown)):
             xs = [p.edition + off for p in run]
             ys = [float(p.estimate or 0.0) for p in run]
             lo = [y - float(p.ci_low or 0.0) for y, p in zip(ys, run, strict=True)]
