@@ -144,23 +144,22 @@ def weight(
     collapse: list[str] = typer.Option(
         [], "--collapse", help="Fusionne une strate sans répondant dans une voisine : STRATE=VOISINE."
     ),
+    region_group: list[str] = typer.Option(
+        [],
+        "--region-group",
+        help="Cale une région sans répondant avec une voisine : RÉGION=VOISINE (codes INSEE, par exemple 94=93).",
+    ),
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Pondère l'édition : poids de sondage, non-réponse par strate, calage sur les marges, écrêtage."""
     setup_django()
     from barometre.apps.editions import pipeline
     from barometre.apps.editions.models import Edition
-    from barometre.core.errors import EditionError
-    from barometre.core.weighting.pipeline import WeightingOptions
+    from barometre.core.weighting.pipeline import chosen_options, parse_pairs
     from barometre.core.wording.note.text import weighting_event
 
-    pairs = {}
-    for item in collapse:
-        if "=" not in item:
-            raise EditionError(f"--collapse attend STRATE=VOISINE, reçu « {item} »")
-        a, b = item.split("=", 1)
-        pairs[a.strip()] = b.strip()
-    summary = pipeline.weight(edition, WeightingOptions(collapse=pairs) if pairs else None)
+    options = chosen_options(parse_pairs(collapse, "--collapse"), parse_pairs(region_group, "--region-group"))
+    summary = pipeline.weight(edition, options)
     if fmt is OutputFormat.json:
         report = Edition.objects.get(year=edition).weighting_report
         print_json(

@@ -81,3 +81,28 @@ def test_reminders_are_scheduled_as_deferred_jobs_once(
     _worker()  # not due yet: the worker leaves them in the queue
     assert set(Job.objects.values_list("state", flat=True)) == {JobState.QUEUED}
     assert "prévu le" in analyst.get("/console/editions/2026/").content.decode()
+
+
+def test_weighting_options_are_checked_before_the_job_is_queued(analyst: Client, edition: Edition) -> None:
+    url = "/console/editions/2026/actions/weight/"
+    page = analyst.post(url, {"region_groups": "99=93"}, follow=True).content.decode()
+    assert "région inconnue « 99 »" in page and not Job.objects.exists()
+    page = analyst.post(url, {"collapse": "epci_cu"}, follow=True).content.decode()
+    assert "« epci_cu » n&#x27;est pas de la forme CODE=VOISIN" in page and not Job.objects.exists()
+    response = analyst.post(url, {"collapse": "epci_cu=epci_ca", "region_groups": "94=93"})
+    job = Job.objects.get()
+    assert response["Location"] == f"/console/travaux/{job.pk}/"
+    assert job.params == {"collapse": {"epci_cu": "epci_ca"}, "region_groups": {"94": "93"}}
+
+
+def test_the_edition_page_offers_the_options_of_the_stored_weights_again(analyst: Client, edition: Edition) -> None:
+    page = analyst.get("/console/editions/2026/").content.decode()
+    assert 'name="region_groups" value=""' in page and "<details>" in page  # folded while unused
+    edition.weighting_report = {
+        "collapse": {"epci_cu": "epci_ca"},
+        "calibration": {"region_groups": {"01": "DROM", "02": "DROM", "94": "93"}},
+    }
+    edition.save(update_fields=["weighting_report"])
+    page = analyst.get("/console/editions/2026/").content.decode()
+    assert 'name="collapse" value="epci_cu=epci_ca"' in page
+    assert 'name="region_groups" value="94=93"' in page and "<details open>" in page

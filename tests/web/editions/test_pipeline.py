@@ -216,7 +216,8 @@ def test_a_probability_sample_is_drawn_and_stored_with_certainty_strata_whole(si
 
 
 def test_compute_uses_the_weighting_options_of_the_stored_weights(simulated_2025: int) -> None:
-    # Drop every CU respondent: their stratum is empty, weighting needs --collapse, and so does compute.
+    # Drop every CU respondent and every respondent of Corse: their stratum and their région are
+    # empty, weighting needs --collapse and --region-group, and so does compute.
     from barometre.apps.editions.models import Response
 
     edition = Edition.objects.get(year=2025)
@@ -224,11 +225,19 @@ def test_compute_uses_the_weighting_options_of_the_stored_weights(simulated_2025
     Response.objects.filter(edition=edition, authority__stratum="epci_cu").update(
         status=ResponseStatus.STARTED, submitted_at=None
     )
+    Response.objects.filter(edition=edition, authority__region="94").update(
+        status=ResponseStatus.STARTED, submitted_at=None
+    )
     runner = CliRunner()
     refused = runner.invoke(app, ["edition", "weight", "--edition", "2025"])
-    assert refused.exit_code == 2 and "epci_cu" in refused.output
-    ok = runner.invoke(app, ["edition", "weight", "--edition", "2025", "--collapse", "epci_cu=epci_ca"])
+    assert refused.exit_code == 2 and "epci_cu=epci_ca" in refused.output
+    collapsed = ["edition", "weight", "--edition", "2025", "--collapse", "epci_cu=epci_ca"]
+    refused = runner.invoke(app, collapsed)
+    assert refused.exit_code == 2 and "région 94 : aucun répondant" in refused.output
+    ok = runner.invoke(app, [*collapsed, "--region-group", "94=93"])
     assert ok.exit_code == 0, ok.output
+    calibration = Edition.objects.get(year=2025).weighting_report["calibration"]
+    assert calibration["region_groups"]["94"] == "93"
     computed = runner.invoke(app, ["indicators", "compute", "--edition", "2025"])
     assert computed.exit_code == 0, computed.output
     assert move(2025, "published").state == "published"

@@ -55,11 +55,11 @@ def _close(job: Job, say: JobReporter) -> dict[str, Any]:
 
 def _weight(job: Job, say: JobReporter) -> dict[str, Any]:
     from barometre.apps.editions import pipeline
-    from barometre.core.weighting.pipeline import WeightingOptions
+    from barometre.core.weighting.pipeline import chosen_options
 
-    collapse = job.params.get("collapse") or {}
+    options = chosen_options(job.params.get("collapse") or {}, job.params.get("region_groups") or {})
     say("lecture des réponses et pondération…", 10)
-    summary = pipeline.weight(job.edition.year, WeightingOptions(collapse=collapse) if collapse else None)
+    summary = pipeline.weight(job.edition.year, options)
     say(summary, 100)
     return {"summary": summary}
 

@@ -185,6 +185,15 @@ def edition(request: HttpRequest, year: int) -> HttpResponse:
             messages.success(request, _("Paramètres enregistrés."))
             return redirect("console:edition", year=ed.year)
     counts = {s: ed.responses.filter(status=s).count() for s in ("invited", "started", "submitted", "validated")}
+    from barometre.core.weighting.pipeline import chosen_regions
+
+    report = ed.weighting_report or {}
+    weighting = {  # the options of the stored weights, offered again
+        "collapse": ", ".join(f"{a}={b}" for a, b in (report.get("collapse") or {}).items()),
+        "region_groups": ", ".join(
+            f"{a}={b}" for a, b in chosen_regions((report.get("calibration") or {}).get("region_groups") or {}).items()
+        ),
+    }
     return render(
         request,
         "console/edition.html",
@@ -193,6 +202,7 @@ def edition(request: HttpRequest, year: int) -> HttpResponse:
             "form": form,
             "actions": [(k, label) for k, label in ACTIONS if _offered(k, ed.state)],
             "counts": counts,
+            "weighting": weighting,
             "contacts": Contact.objects.filter(edition=ed).count(),
             "sample_size": ed.sample.count(),
             "jobs": Job.objects.filter(edition=ed)[:10],
@@ -212,8 +222,29 @@ def action(request: HttpRequest, year: int, kind: str) -> HttpResponse:
         params["stratum"] = request.POST["stratum"][:40]
     if request.POST.get("reason"):
         params["reason"] = request.POST["reason"][:500]
+    if kind == JobKind.WEIGHT:
+        try:
+            params |= _weighting_params(request)
+        except BarometreError as exc:
+            messages.error(request, str(exc))
+            return redirect("console:edition", year=ed.year)
     job = jobs.start(kind, ed, actor=accounts.actor_of(request), params=params)
     return redirect("console:job", pk=job.pk)
+
+
+def _weighting_params(request: HttpRequest) -> dict[str, Any]:
+    """The weighting options of the form (strata merged, régions grouped), checked against the frame
+    before anything is queued."""
+    from barometre.apps.editions.pipeline import cached_frame
+    from barometre.core.weighting.pipeline import FrameMargins, check_options, chosen_options, parse_pairs
+
+    collapse = parse_pairs([request.POST.get("collapse", "")[:500]], _("Strates fusionnées"))
+    regions = parse_pairs([request.POST.get("region_groups", "")[:500]], _("Régions regroupées"))
+    options = chosen_options(collapse, regions)
+    if options is None:
+        return {}
+    check_options(options, FrameMargins.from_frame(cached_frame()))
+    return {"collapse": collapse, "region_groups": regions}
 
 
 @staff()

@@ -38,7 +38,13 @@ from barometre.core.registry import load_snapshot
 from barometre.core.sae.estimate import small_area_estimates
 from barometre.core.stats import DisclosureRule
 from barometre.core.stats.secondary import PatternCache
-from barometre.core.weighting.pipeline import FrameMargins, WeightingOptions, WeightingResult, weight_edition
+from barometre.core.weighting.pipeline import (
+    FrameMargins,
+    WeightingOptions,
+    WeightingResult,
+    options_from_report,
+    weight_edition,
+)
 from barometre.core.weighting.units import EditionArrays, FrameArrays, build_edition_arrays, frame_units
 
 #: The disclosure rule of every publication (see the methodology annex).
@@ -264,9 +270,9 @@ def compute(year: int) -> Computed:
         raise EditionError(
             f"édition {year} : pondération absente ou périmée ; lancez `barometre edition weight --edition {year}`"
         )
-    # the design of the stored weights: same answers, same options (the report keeps the collapsed strata)
-    collapse = edition.weighting_report.get("collapse") or {}
-    arrays, result = _weighting(edition, WeightingOptions(collapse=collapse) if collapse else None)
+    # the design of the stored weights: same answers, same options (the report keeps the merged strata
+    # and the région groups)
+    arrays, result = _weighting(edition, options_from_report(edition.weighting_report))
     paths: dict[str, int] = {}
     qn = questionnaire_for(edition)
     cat = catalogue()

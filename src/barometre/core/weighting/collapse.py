@@ -58,5 +58,5 @@ def small_groups(
 
 
 def collapse_hint(groups: Sequence[SmallGroup]) -> str:
-    """The command-line options that apply every suggestion."""
-    return " ".join(f"--collapse {g.group}={g.suggestion}" for g in groups if g.suggestion)
+    """Every suggestion as ``STRATE=VOISINE`` (what the console's field and ``--collapse`` take)."""
+    return ", ".join(f"{g.group}={g.suggestion}" for g in groups if g.suggestion)

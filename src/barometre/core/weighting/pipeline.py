@@ -22,8 +22,9 @@ simple random sample of its units — the missing-at-random assumption stated in
 
 from __future__ import annotations
 
+import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -72,6 +73,61 @@ class WeightingOptions:
     calibration_maxit: int = 50
     #: Cap of a weight, as a multiple of the mean weight of its group (None: no trimming).
     trim_ratio: float | None = 3.5
+
+
+#: How pairs are written on the command line and in the console: ``A=B``, separated by commas,
+#: semicolons, spaces or new lines.
+_PAIR_SEPARATORS = re.compile(r"[,;\s]+")
+
+
+def parse_pairs(items: Iterable[str], option: str) -> dict[str, str]:
+    """``{A: B}`` from ``A=B`` items (each item may hold several, see ``_PAIR_SEPARATORS``); an item
+    that is not a pair is refused with its text and the ``option`` it was given to."""
+    out: dict[str, str] = {}
+    for item in items:
+        for pair in _PAIR_SEPARATORS.split(item.strip()):
+            if not pair:
+                continue
+            left, sep, right = pair.partition("=")
+            if not sep or not left or not right:
+                raise EditionError(f"{option} : « {pair} » n'est pas de la forme CODE=VOISIN (par exemple 94=93)")
+            out[left] = right
+    return out
+
+
+def chosen_options(
+    collapse: Mapping[str, str] | None = None, regions: Mapping[str, str] | None = None
+) -> WeightingOptions | None:
+    """The options an analyst sets (None when none is): strata merged into a neighbour (``collapse``)
+    and régions calibrated with a neighbour (``regions``, beside the overseas group ``DROM``)."""
+    if not collapse and not regions:
+        return None
+    return WeightingOptions(
+        collapse=dict(collapse or {}), region_groups={**dict.fromkeys(DROM_REGIONS, DROM), **dict(regions or {})}
+    )
+
+
+def chosen_regions(region_groups: Mapping[str, str]) -> dict[str, str]:
+    """The région groups set beyond the default overseas group."""
+    default = dict.fromkeys(DROM_REGIONS, DROM)
+    return {r: g for r, g in region_groups.items() if default.get(r) != g}
+
+
+def options_from_report(report: Mapping[str, Any]) -> WeightingOptions | None:
+    """The options an analyst set for a stored weighting (its report), to rebuild the same design."""
+    calibration = report.get("calibration") or {}
+    return chosen_options(report.get("collapse") or {}, chosen_regions(calibration.get("region_groups") or {}))
+
+
+def check_options(options: WeightingOptions, margins: FrameMargins) -> None:
+    """Every stratum merged and every région grouped exists in the frame (EditionError naming the
+    first unknown code)."""
+    unknown = sorted(set(options.collapse) - set(margins.stratum_counts))
+    if unknown:
+        raise EditionError(f"strates fusionnées : strate inconnue « {unknown[0]} »")
+    unknown = sorted(set(options.region_groups) - set(margins.region_counts) - set(DROM_REGIONS))
+    if unknown:
+        raise EditionError(f"régions regroupées : région inconnue « {unknown[0]} » (codes INSEE des régions)")
 
 
 @dataclass(frozen=True)
@@ -175,9 +231,7 @@ def weight_edition(
             f"édition {edition.year} : aucune réponse envoyée — rien à pondérer "
             "(attendez des réponses, ou simulez une édition avec `barometre edition simulate`)"
         )
-    unknown = set(opts.collapse) - set(margins.stratum_counts)
-    if unknown:
-        raise EditionError(f"option collapse : strate inconnue {sorted(unknown)[0]!r}")
+    check_options(opts, margins)
     groups = np.array([_collapsed(str(s), opts.collapse) for s in units.stratum], dtype=str)
     d = 1.0 / edition.inclusion_probability
     resp = edition.responded
@@ -194,7 +248,8 @@ def weight_edition(
         raise StatsError(
             f"{len(empty)} strate(s) sans aucun répondant, {len(small) - len(empty)} avec moins de "
             f"{MIN_RESPONDENTS} : {described}. La pondération par strate est impossible ; fusions suggérées "
-            f"(option collapse) : {collapse_hint(small)}"
+            f"(« Strates fusionnées » dans la console, --collapse de `barometre edition weight`) : "
+            f"{collapse_hint(small)}"
         )
     gnames, gcode = np.unique(groups, return_inverse=True)
     gcode = gcode.astype(np.int64)
@@ -234,8 +289,8 @@ def weight_edition(
         if missing:
             raise StatsError(
                 f"région {missing[0]} : aucun répondant, calage par région impossible ; regroupez-la avec une "
-                f"région voisine (option region_groups {{'{missing[0]}': '<groupe>'}}) ou désactivez le calage "
-                "par région (calibrate_regions=False)"
+                f"région voisine : {missing[0]}=<code de la voisine> (« Régions regroupées » dans la console, "
+                "--region-group de `barometre edition weight`)"
             )
         for r in sorted(reg_totals)[1:]:  # first group dropped: implied by the stratum counts
             columns.append((reg == r).astype(np.float64))
