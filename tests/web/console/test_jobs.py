@@ -85,9 +85,13 @@ def test_reminders_are_scheduled_as_deferred_jobs_once(
 
 def test_weighting_options_are_checked_before_the_job_is_queued(analyst: Client, edition: Edition) -> None:
     url = "/console/editions/2026/actions/weight/"
-    page = analyst.post(url, {"region_groups": "99=93"}, follow=True).content.decode()
-    assert "région inconnue « 99 »" in page and not Job.objects.exists()
-    page = analyst.post(url, {"collapse": "epci_cu"}, follow=True).content.decode()
+    refused = analyst.post(url, {"region_groups": "99=93", "collapse": "epci_cu=epci_ca"})
+    page = refused.content.decode()
+    assert refused.status_code == 400 and "région inconnue « 99 »" in page and not Job.objects.exists()
+    # the page comes back with what was typed, the options open and the error beside them
+    assert 'name="region_groups" value="99=93"' in page and 'name="collapse" value="epci_cu=epci_ca"' in page
+    assert "fr-mb-2w\" open>" in page and 'aria-describedby="weight-error"' in page
+    page = analyst.post(url, {"collapse": "epci_cu"}).content.decode()
     assert "« epci_cu » n&#x27;est pas de la forme CODE=VOISIN" in page and not Job.objects.exists()
     response = analyst.post(url, {"collapse": "epci_cu=epci_ca", "region_groups": "94=93"})
     job = Job.objects.get()
@@ -97,7 +101,7 @@ def test_weighting_options_are_checked_before_the_job_is_queued(analyst: Client,
 
 def test_the_edition_page_offers_the_options_of_the_stored_weights_again(analyst: Client, edition: Edition) -> None:
     page = analyst.get("/console/editions/2026/").content.decode()
-    assert 'name="region_groups" value=""' in page and "<details>" in page  # folded while unused
+    assert 'name="region_groups" value=""' in page and 'fr-mb-2w">' in page  # folded while unused
     edition.weighting_report = {
         "collapse": {"epci_cu": "epci_ca"},
         "calibration": {"region_groups": {"01": "DROM", "02": "DROM", "94": "93"}},
@@ -105,4 +109,4 @@ def test_the_edition_page_offers_the_options_of_the_stored_weights_again(analyst
     edition.save(update_fields=["weighting_report"])
     page = analyst.get("/console/editions/2026/").content.decode()
     assert 'name="collapse" value="epci_cu=epci_ca"' in page
-    assert 'name="region_groups" value="94=93"' in page and "<details open>" in page
+    assert 'name="region_groups" value="94=93"' in page and 'fr-mb-2w" open>' in page

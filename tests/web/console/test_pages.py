@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 from django.test import Client
@@ -96,3 +97,22 @@ def test_the_analysts_guide_is_linked_from_the_console_in_french_and_english(ana
     analyst.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     en = analyst.get("/console/guide/").content.decode()
     assert "Create the edition" in en and "Open the collection" in en and "Créer l'édition" not in en
+
+
+def test_console_forms_speak_the_page_language_and_draw_their_fields(
+    analyst: Client, edition: Edition, settings: Any
+) -> None:
+    # labels are looked up when the page is drawn, not once when the module is imported
+    signin_fr = Client().get("/console/connexion/").content.decode()
+    assert "Mot de passe" in signin_fr
+    english = Client()
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    signin_en = english.get("/console/connexion/").content.decode()
+    assert "Password" in signin_en and "Mot de passe" not in signin_en
+    analyst.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = analyst.get("/console/editions/2026/").content.decode()
+    assert "Organiser" in page and "Organisateur" not in page
+    # every text field is a design-system input (without the class it is drawn with no box)
+    for html in (signin_fr, page, analyst.get("/console/editions/2026/echantillon/").content.decode()):
+        fields = re.findall(r"<input(?![^>]*type=\"(?:hidden|submit|checkbox|radio)\")[^>]*>", html)
+        assert fields and all('class="fr-input"' in f or "fr-upload" in f for f in fields), fields

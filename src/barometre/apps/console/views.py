@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from barometre.apps.console import accounts, contacts, jobs, mailing, monitoring, setup
@@ -28,11 +29,25 @@ from barometre.core.errors import BarometreError
 # --------------------------------------------------------------------------- sign-in
 
 
-class SignInForm(forms.Form):
-    email = forms.EmailField(label=_("Adresse e-mail"), max_length=254)
-    password = forms.CharField(label=_("Mot de passe"), widget=forms.PasswordInput, max_length=200)
+class ConsoleForm(forms.Form):
+    """A console form whose fields are drawn as the design system's inputs (``fr-input``,
+    ``fr-upload``): without the class a text field shows no box at all."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.Select):
+                continue  # drawn by the template as ``fr-select``
+            css = "fr-upload" if isinstance(widget, forms.FileInput) else "fr-input"
+            widget.attrs["class"] = " ".join(filter(None, [widget.attrs.get("class"), css]))
+
+
+class SignInForm(ConsoleForm):
+    email = forms.EmailField(label=gettext_lazy("Adresse e-mail"), max_length=254)
+    password = forms.CharField(label=gettext_lazy("Mot de passe"), widget=forms.PasswordInput, max_length=200)
     code = forms.CharField(
-        label=_("Code à usage unique (application d'authentification)"),
+        label=gettext_lazy("Code à usage unique (application d'authentification)"),
         max_length=8,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
@@ -105,14 +120,14 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-class EditionForm(forms.Form):
-    year = forms.IntegerField(label=_("Année"), min_value=2000, max_value=2100)
-    questionnaire = forms.IntegerField(label=_("Questionnaire (année)"), min_value=2000, max_value=2100)
-    opens_on = forms.DateField(label=_("Ouverture (AAAA-MM-JJ)"), required=False)
-    closes_on = forms.DateField(label=_("Clôture (AAAA-MM-JJ)"), required=False)
-    organiser = forms.CharField(label=_("Organisateur"), max_length=200, required=False)
-    help_email = forms.EmailField(label=_("E-mail d'aide"), required=False)
-    help_phone = forms.CharField(label=_("Téléphone d'aide"), max_length=40, required=False)
+class EditionForm(ConsoleForm):
+    year = forms.IntegerField(label=gettext_lazy("Année"), min_value=2000, max_value=2100)
+    questionnaire = forms.IntegerField(label=gettext_lazy("Questionnaire (année)"), min_value=2000, max_value=2100)
+    opens_on = forms.DateField(label=gettext_lazy("Ouverture (AAAA-MM-JJ)"), required=False)
+    closes_on = forms.DateField(label=gettext_lazy("Clôture (AAAA-MM-JJ)"), required=False)
+    organiser = forms.CharField(label=gettext_lazy("Organisateur"), max_length=200, required=False)
+    help_email = forms.EmailField(label=gettext_lazy("E-mail d'aide"), required=False)
+    help_phone = forms.CharField(label=gettext_lazy("Téléphone d'aide"), max_length=40, required=False)
 
 
 @staff()
@@ -184,16 +199,29 @@ def edition(request: HttpRequest, year: int) -> HttpResponse:
         else:
             messages.success(request, _("Paramètres enregistrés."))
             return redirect("console:edition", year=ed.year)
-    counts = {s: ed.responses.filter(status=s).count() for s in ("invited", "started", "submitted", "validated")}
+    return _edition_page(request, ed, form)
+
+
+def _edition_page(
+    request: HttpRequest,
+    ed: Edition,
+    form: EditionForm,
+    weighting: dict[str, str] | None = None,
+    weighting_error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The edition page; ``weighting``: the weighting options to show (default: those of the
+    stored weights, offered again), with the error that refused them."""
     from barometre.core.weighting.pipeline import chosen_regions
 
-    report = ed.weighting_report or {}
-    weighting = {  # the options of the stored weights, offered again
-        "collapse": ", ".join(f"{a}={b}" for a, b in (report.get("collapse") or {}).items()),
-        "region_groups": ", ".join(
-            f"{a}={b}" for a, b in chosen_regions((report.get("calibration") or {}).get("region_groups") or {}).items()
-        ),
-    }
+    counts = {s: ed.responses.filter(status=s).count() for s in ("invited", "started", "submitted", "validated")}
+    if weighting is None:
+        report = ed.weighting_report or {}
+        regions = chosen_regions((report.get("calibration") or {}).get("region_groups") or {})
+        weighting = {
+            "collapse": ", ".join(f"{a}={b}" for a, b in (report.get("collapse") or {}).items()),
+            "region_groups": ", ".join(f"{a}={b}" for a, b in regions.items()),
+        }
     return render(
         request,
         "console/edition.html",
@@ -203,11 +231,13 @@ def edition(request: HttpRequest, year: int) -> HttpResponse:
             "actions": [(k, label) for k, label in ACTIONS if _offered(k, ed.state)],
             "counts": counts,
             "weighting": weighting,
+            "weighting_error": weighting_error,
             "contacts": Contact.objects.filter(edition=ed).count(),
             "sample_size": ed.sample.count(),
             "jobs": Job.objects.filter(edition=ed)[:10],
             "failures": Delivery.objects.filter(response__edition=ed, ok=False).count(),
         },
+        status=status,
     )
 
 
@@ -225,9 +255,10 @@ def action(request: HttpRequest, year: int, kind: str) -> HttpResponse:
     if kind == JobKind.WEIGHT:
         try:
             params |= _weighting_params(request)
-        except BarometreError as exc:
-            messages.error(request, str(exc))
-            return redirect("console:edition", year=ed.year)
+        except BarometreError as exc:  # the page again, with what was typed and what is wrong with it
+            typed = {k: request.POST.get(k, "")[:500] for k in ("collapse", "region_groups")}
+            form = EditionForm(initial=setup.describe(ed) | {"year": ed.year})
+            return _edition_page(request, ed, form, typed, str(exc), status=400)
     job = jobs.start(kind, ed, actor=accounts.actor_of(request), params=params)
     return redirect("console:job", pk=job.pk)
 
@@ -271,14 +302,22 @@ def job_status(request: HttpRequest, pk: int) -> JsonResponse:
 # --------------------------------------------------------------------------- sample
 
 
-class SampleForm(forms.Form):
+class SampleForm(ConsoleForm):
     design = forms.ChoiceField(
-        label=_("Allocation"),
-        choices=[("proportional", _("proportionnelle")), ("neyman", _("Neyman")), ("census", _("recensement"))],
+        label=gettext_lazy("Allocation"),
+        choices=[
+            ("proportional", gettext_lazy("proportionnelle")),
+            ("neyman", gettext_lazy("Neyman")),
+            ("census", gettext_lazy("recensement")),
+        ],
     )
-    size = forms.IntegerField(label=_("Taille de l'échantillon"), min_value=10, max_value=40000, initial=3000)
-    seed = forms.IntegerField(label=_("Graine"), min_value=0, initial=0)
-    expected_rate = forms.IntegerField(label=_("Taux de réponse attendu (%)"), min_value=1, max_value=100, initial=40)
+    size = forms.IntegerField(
+        label=gettext_lazy("Taille de l'échantillon"), min_value=10, max_value=40000, initial=3000
+    )
+    seed = forms.IntegerField(label=gettext_lazy("Graine"), min_value=0, initial=0)
+    expected_rate = forms.IntegerField(
+        label=gettext_lazy("Taux de réponse attendu (%)"), min_value=1, max_value=100, initial=40
+    )
 
 
 def _preview(design: str, size: int, seed: int, rate: int) -> list[dict[str, Any]]:
@@ -339,8 +378,8 @@ def sample(request: HttpRequest, year: int) -> HttpResponse:
 # --------------------------------------------------------------------------- contacts, e-mails
 
 
-class ContactsForm(forms.Form):
-    file = forms.FileField(label=_("Fichier CSV (authority,email,name,role)"))
+class ContactsForm(ConsoleForm):
+    file = forms.FileField(label=gettext_lazy("Fichier CSV (authority,email,name,role)"))
 
 
 @staff()
@@ -405,9 +444,9 @@ def schedule(request: HttpRequest, year: int) -> HttpResponse:
     return redirect("console:edition", year=year)
 
 
-class TemplateForm(forms.Form):
-    subject = forms.CharField(label=_("Objet"), max_length=200)
-    body = forms.CharField(label=_("Texte"), widget=forms.Textarea(attrs={"rows": 16}))
+class TemplateForm(ConsoleForm):
+    subject = forms.CharField(label=gettext_lazy("Objet"), max_length=200)
+    body = forms.CharField(label=gettext_lazy("Texte"), widget=forms.Textarea(attrs={"rows": 16}))
 
 
 @staff()

@@ -124,10 +124,10 @@ def check_options(options: WeightingOptions, margins: FrameMargins) -> None:
     first unknown code)."""
     unknown = sorted(set(options.collapse) - set(margins.stratum_counts))
     if unknown:
-        raise EditionError(f"strates fusionnées : strate inconnue « {unknown[0]} »")
+        raise EditionError(f"Strates fusionnées : strate inconnue « {unknown[0]} »")
     unknown = sorted(set(options.region_groups) - set(margins.region_counts) - set(DROM_REGIONS))
     if unknown:
-        raise EditionError(f"régions regroupées : région inconnue « {unknown[0]} » (codes INSEE des régions)")
+        raise EditionError(f"Régions regroupées : région inconnue « {unknown[0]} » (codes INSEE des régions)")
 
 
 @dataclass(frozen=True)
