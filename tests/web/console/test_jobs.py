@@ -90,7 +90,7 @@ def test_weighting_options_are_checked_before_the_job_is_queued(analyst: Client,
     assert refused.status_code == 400 and "région inconnue « 99 »" in page and not Job.objects.exists()
     # the page comes back with what was typed, the options open and the error beside them
     assert 'name="region_groups" value="99=93"' in page and 'name="collapse" value="epci_cu=epci_ca"' in page
-    assert "fr-mb-2w\" open>" in page and 'aria-describedby="weight-error"' in page
+    assert 'fr-mb-2w" open>' in page and 'aria-describedby="weight-error"' in page
     page = analyst.post(url, {"collapse": "epci_cu"}).content.decode()
     assert "« epci_cu » n&#x27;est pas de la forme CODE=VOISIN" in page and not Job.objects.exists()
     response = analyst.post(url, {"collapse": "epci_cu=epci_ca", "region_groups": "94=93"})
