@@ -43,3 +43,27 @@ def test_english_page_still_offers_the_agents_field(client: Client, rennes: None
     assert context["asks_agents"] is True
     assert context["obligations"][0]["title"] == "Responsible digital strategy (REEN law)"
     assert public_diagnostic(authority, agents=None, lang="fr")["asks_agents"] is True
+
+
+def test_an_authoritys_legal_type_is_named_in_the_visitors_language(client: Client) -> None:
+    from tests.factories import make_authority
+
+    make_authority(code="243500139", name="Rennes Métropole", kind="epci", type="METRO", stratum="epci_metropoles")
+    make_authority(code="200000172", name="CC du Val d'Essai", kind="epci", type="CC", stratum="epci_cc")
+    french = client.get("/collectivites/", {"q": "val d'essai"}).content.decode()
+    assert "Communauté de communes," in french
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get("/collectivites/", {"q": "val d'essai"}).content.decode()
+    assert "Communauté de communes (rural grouping of communes)," in english
+    page = client.get("/collectivites/200000172/").content.decode()
+    assert "Communauté de communes (rural grouping of communes) —" in page
+
+
+def test_every_legal_type_has_a_name_in_both_languages() -> None:
+    from barometre.core.registry.model import AuthorityType
+    from barometre.core.wording.labels import type_label
+
+    for t in AuthorityType.ALL:
+        assert type_label(t, "fr") != t
+        assert type_label(t, "en") != t
+        assert type_label(t, "en") != type_label(t, "fr") or t in {"COM", "METRO"}

@@ -83,10 +83,8 @@ def _stratum_figures(stratum: str, lang: str) -> dict[str, object] | None:
     published (hidden cells stay hidden: the disclosure rules were applied when they were stored)."""
     from barometre.apps.editions import estimates
     from barometre.apps.editions.queries import catalogue, published_editions, published_estimates
-    from barometre.core.registry import STRATUM_LABELS, Stratum
-    from barometre.core.registry.model import STRATUM_LABELS_EN
     from barometre.core.report.selection import HEADLINE
-    from barometre.core.wording.labels import reason_label
+    from barometre.core.wording.labels import reason_label, stratum_name
     from barometre.core.wording.numbers import format_interval, format_percent
 
     edition = published_editions().order_by("-year").first()
@@ -127,8 +125,4 @@ def _stratum_figures(stratum: str, lang: str) -> dict[str, object] | None:
         )
     if not figures:
         return None
-    try:
-        label = (STRATUM_LABELS if lang == "fr" else STRATUM_LABELS_EN)[Stratum(stratum)]
-    except ValueError:
-        label = stratum
-    return {"edition": edition, "stratum": label, "figures": figures}
+    return {"edition": edition, "stratum": stratum_name(stratum, lang), "figures": figures}

@@ -501,10 +501,7 @@ def results(request: HttpRequest, inv: Invitation) -> HttpResponse:
 
 
 def _stratum_label(inv: Invitation) -> str:
-    from barometre.core.registry.model import STRATUM_LABELS, STRATUM_LABELS_EN, Stratum
-
-    labels = STRATUM_LABELS_EN if active_lang() == "en" else STRATUM_LABELS
-    return labels[Stratum(inv.response.authority.stratum)]
+    return inv.response.authority.stratum_label
 
 
 @require_http_methods(["GET", "POST"])

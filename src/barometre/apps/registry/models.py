@@ -12,7 +12,9 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from barometre.apps.i18n import active_lang
 from barometre.core.registry.model import KIND_LABELS, STRATUM_LABELS, TYPE_LABELS, AuthorityType, Kind, Stratum
+from barometre.core.wording import labels
 
 KIND_CHOICES = [(k.value, KIND_LABELS[k]) for k in Kind]
 TYPE_CHOICES = [(t, TYPE_LABELS[t]) for t in AuthorityType.ALL]
@@ -93,17 +95,18 @@ class Authority(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
 
+    # Names in the active language (the CLI's is French).
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS[Kind(self.kind)]
+        return labels.kind_label(Kind(self.kind), active_lang())
 
     @property
     def type_label(self) -> str:
-        return TYPE_LABELS.get(self.type, self.type)
+        return labels.type_label(self.type, active_lang())
 
     @property
     def stratum_label(self) -> str:
-        return STRATUM_LABELS[Stratum(self.stratum)]
+        return labels.stratum_label(Stratum(self.stratum), active_lang())
 
 
 class RegistryLoad(models.Model):

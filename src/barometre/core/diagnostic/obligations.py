@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from barometre.core.diagnostic._data import load_yaml, localized
-from barometre.core.diagnostic.profile import EPCI_TYPES, KIND_LABELS, AuthorityProfile
+from barometre.core.diagnostic.profile import AUTHORITY_KINDS, EPCI_TYPES, AuthorityProfile
 from barometre.core.diagnostic.verdicts import (
     AgentsEvidence,
     AgentsUnknown,
@@ -249,7 +249,7 @@ def _validate_when(when: Any, where: str) -> Mapping[str, Any]:
                 f"condition inconnue « {key} » (attendu : {', '.join(_CONDITION_KEYS)})", location=where
             )
         if key == "kind":
-            bad = [v for v in value if v not in KIND_LABELS]
+            bad = [v for v in value if v not in AUTHORITY_KINDS]
             if bad:
                 raise DiagnosticError(f"type de collectivité inconnu : {bad}", location=where)
         elif key == "epci_type":

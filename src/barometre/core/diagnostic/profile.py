@@ -26,22 +26,6 @@ EpciType = Literal["CC", "CA", "CU", "METRO"]
 AUTHORITY_KINDS: tuple[str, ...] = get_args(AuthorityKind)
 EPCI_TYPES: tuple[str, ...] = get_args(EpciType)
 
-#: French labels of the kinds, for reasons shown to users.
-KIND_LABELS: dict[str, str] = {
-    "commune": "commune",
-    "epci": "EPCI à fiscalité propre",
-    "departement": "département",
-    "region": "région",
-    "collectivite_unique": "collectivité à statut particulier",
-    "metropole_lyon": "Métropole de Lyon",
-}
-EPCI_TYPE_LABELS: dict[str, str] = {
-    "CC": "communauté de communes",
-    "CA": "communauté d'agglomération",
-    "CU": "communauté urbaine",
-    "METRO": "métropole",
-}
-
 
 @dataclass(frozen=True)
 class AuthorityProfile:

@@ -95,6 +95,21 @@ TYPE_LABELS: Mapping[str, str] = {
     AuthorityType.CEA: "Collectivité européenne d'Alsace",
     AuthorityType.METROPOLE_LYON: "Métropole de Lyon",
 }
+TYPE_LABELS_EN: Mapping[str, str] = {
+    AuthorityType.COMMUNE: "Commune",
+    AuthorityType.VILLE_DE_PARIS: "City of Paris (commune with the powers of a département)",
+    AuthorityType.CC: "Communauté de communes (rural grouping of communes)",
+    AuthorityType.CA: "Communauté d'agglomération (urban grouping of communes)",
+    AuthorityType.CU: "Communauté urbaine (large urban grouping of communes)",
+    AuthorityType.METRO: "Métropole",
+    AuthorityType.CONSEIL_DEPARTEMENTAL: "Département council",
+    AuthorityType.CONSEIL_REGIONAL: "Regional council",
+    AuthorityType.CORSE: "Collectivité de Corse (Corsica)",
+    AuthorityType.CTU: "Single territorial authority (région and département)",
+    AuthorityType.MAYOTTE: "Département of Mayotte (powers of a département and a région)",
+    AuthorityType.CEA: "European Collectivity of Alsace",
+    AuthorityType.METROPOLE_LYON: "Métropole de Lyon (special status)",
+}
 
 
 class Stratum(enum.StrEnum):

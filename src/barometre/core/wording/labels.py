@@ -8,7 +8,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from barometre.core.indicators.catalogue import Catalogue, Indicator
-from barometre.core.registry.model import KIND_LABELS, KIND_LABELS_EN, STRATUM_LABELS, STRATUM_LABELS_EN, Kind, Stratum
+from barometre.core.registry.model import (
+    KIND_LABELS,
+    KIND_LABELS_EN,
+    STRATUM_LABELS,
+    STRATUM_LABELS_EN,
+    TYPE_LABELS,
+    TYPE_LABELS_EN,
+    Kind,
+    Stratum,
+)
 
 #: Région names by INSEE code (territories, not councils).
 REGION_NAMES: Mapping[str, str] = {
@@ -62,7 +71,7 @@ def domain_label(
             k = Kind(domain)
         except ValueError:
             return domain
-        return (KIND_LABELS_EN if lang == "en" else KIND_LABELS)[k]
+        return kind_label(k, lang)
     if b.attribute == "region":
         return regions.get(domain, domain)
     return domain
@@ -71,6 +80,24 @@ def domain_label(
 def stratum_label(stratum: Stratum, lang: str = "fr") -> str:
     """The name of a sampling stratum (``core.registry``)."""
     return (STRATUM_LABELS_EN if lang == "en" else STRATUM_LABELS)[stratum]
+
+
+def stratum_name(code: str, lang: str = "fr") -> str:
+    """The name of the stratum coded ``code``; the code itself when it names none."""
+    try:
+        return stratum_label(Stratum(code), lang)
+    except ValueError:
+        return code
+
+
+def kind_label(kind: Kind, lang: str = "fr") -> str:
+    """The name of a kind of authority (commune, EPCI, département…)."""
+    return (KIND_LABELS_EN if lang == "en" else KIND_LABELS)[kind]
+
+
+def type_label(authority_type: str, lang: str = "fr") -> str:
+    """The name of an authority's legal type (``AuthorityType``); the code itself when unknown."""
+    return (TYPE_LABELS_EN if lang == "en" else TYPE_LABELS).get(authority_type, authority_type)
 
 
 #: Wording of the disclosure reason codes (``core.stats.disclosure``) and of the imprecise mark.

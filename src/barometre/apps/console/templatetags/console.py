@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from barometre.core.registry.model import STRATUM_LABELS, STRATUM_LABELS_EN, Stratum
+from barometre.apps.i18n import active_lang
+from barometre.core.wording.labels import stratum_name as _stratum_name
 
 register = template.Library()
 
@@ -14,11 +15,7 @@ register = template.Library()
 @register.filter
 def stratum_name(code: str) -> str:
     """A stratum's name in the page's language (the code itself when unknown)."""
-    try:
-        s = Stratum(code)
-    except ValueError:
-        return code
-    return (STRATUM_LABELS_EN if (get_language() or "fr").startswith("en") else STRATUM_LABELS)[s]
+    return _stratum_name(code, active_lang())
 
 
 #: Audit log actions in words (the CSV export keeps the codes); ``job_<kind>`` and
