@@ -41,6 +41,7 @@ from barometre.apps.editions.models import (
 from barometre.apps.registry.models import Authority
 from barometre.core.registry.model import STRATUM_LABELS, Stratum
 from tests.browser.conftest import axe_audit
+from tests.browser.helpers import choose_file_by_keyboard
 from tests.web.console.conftest import make_user, running_provider, smtp  # noqa: F401
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -282,10 +283,7 @@ def test_an_analyst_runs_a_whole_edition_from_the_console(
     )
     press_link(page, "/console/editions/2027/contacts/")
     no_violations(page, seen)
-    tab_to(page, "#id_file")
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
-    chooser.value.set_files(str(csv))
+    choose_file_by_keyboard(page, "#id_file", str(csv))
     tab_to(page, 'form[enctype="multipart/form-data"] button[type="submit"]')
     with page.expect_navigation():
         page.keyboard.press("Enter")
