@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
 from tests.browser.conftest import axe_audit
 
 
@@ -28,7 +30,7 @@ def choose_file_by_keyboard(page: Any, selector: str, path: str, attempts: int =
         try:
             with page.expect_file_chooser(timeout=10_000) as chooser:
                 page.keyboard.press("Space")
-        except Exception:
+        except PlaywrightTimeoutError:
             if attempt == attempts - 1:
                 raise
             continue

@@ -48,7 +48,6 @@ def test_english_page_still_offers_the_agents_field(client: Client, rennes: None
 def test_an_authoritys_legal_type_is_named_in_the_visitors_language(client: Client) -> None:
     from tests.factories import make_authority
 
-    make_authority(code="243500139", name="Rennes Métropole", kind="epci", type="METRO", stratum="epci_metropoles")
     make_authority(code="200000172", name="CC du Val d'Essai", kind="epci", type="CC", stratum="epci_cc")
     french = client.get("/collectivites/", {"q": "val d'essai"}).content.decode()
     assert "Communauté de communes," in french

@@ -496,12 +496,8 @@ def results(request: HttpRequest, inv: Invitation) -> HttpResponse:
     return render(
         request,
         "portal/results.html",
-        _context(request, inv, qn, estimates_edition=edition, rows=rows, stratum=_stratum_label(inv)),
+        _context(request, inv, qn, estimates_edition=edition, rows=rows, stratum=inv.response.authority.stratum_label),
     )
-
-
-def _stratum_label(inv: Invitation) -> str:
-    return inv.response.authority.stratum_label
 
 
 @require_http_methods(["GET", "POST"])

@@ -61,11 +61,7 @@ def domain_label(
         if d.value == domain:
             return d.label.get(lang)
     if b.attribute == "stratum":
-        try:
-            s = Stratum(domain)
-        except ValueError:
-            return domain
-        return stratum_label(s, lang)
+        return stratum_name(domain, lang)
     if b.attribute == "kind":
         try:
             k = Kind(domain)
